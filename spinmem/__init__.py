@@ -1,0 +1,32 @@
+"""spinmem: Hopfield networks as Ising spin systems.
+
+Conventions (used everywhere in the package): spins are +-1 (int8); couplings are
+symmetric with ``J_ii = 0``; the energy is
+``H(s) = -1/2 sum_{i != j} J_ij s_i s_j - sum_i theta_i s_i`` (total, coupling units);
+temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin update
+attempts.
+"""
+
+from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
+from .model import (
+    Hopfield,
+    from_binary,
+    make_cues,
+    random_patterns,
+    replica_overlaps,
+    to_binary,
+)
+
+__all__ = [
+    "DYNAMICS",
+    "ORDERS",
+    "Hopfield",
+    "RelaxResult",
+    "from_binary",
+    "make_cues",
+    "random_patterns",
+    "relax",
+    "replica_overlaps",
+    "simulate",
+    "to_binary",
+]

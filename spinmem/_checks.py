@@ -1,0 +1,76 @@
+"""Input validation shared by the public API.
+
+Every check raises ``TypeError`` for a wrong type and ``ValueError`` for a wrong value,
+with a message that names the argument, repeats the value and says what is allowed.
+"""
+
+from collections.abc import Sequence
+from numbers import Integral, Real
+
+import numpy as np
+
+
+def integer(name: str, value, *, minimum: int | None = None) -> int:
+    """An integer (not bool) no smaller than ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return value
+
+
+def real(
+    name: str,
+    value,
+    *,
+    minimum: float | None = None,
+    positive: bool = False,
+    maximum: float | None = None,
+) -> float:
+    """A finite real number, optionally bounded (``positive`` means > 0)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def choice(name: str, value, allowed: Sequence[str]) -> str:
+    """One of the strings in ``allowed``."""
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}")
+    return value
+
+
+def spins(name: str, value, *, n: int | None = None, ndim: tuple[int, ...] = (1, 2)):
+    """An int8 copy of a +-1 array of 1 or 2 dimensions whose last axis has length n."""
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be an array of +-1 values: {exc}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
+    ):
+        raise TypeError(
+            f"{name} must be a numeric array of +-1 values, got dtype {arr.dtype}"
+        )
+    if arr.ndim not in ndim:
+        allowed = " or ".join(map(str, ndim)) if len(ndim) <= 2 else f"at least {ndim[0]}"
+        raise ValueError(f"{name} must have {allowed} dimensions, got shape {arr.shape}")
+    if n is not None and arr.shape[-1] != n:
+        raise ValueError(
+            f"{name} must have length {n} along its last axis, got shape {arr.shape}"
+        )
+    if arr.size and not np.all((arr == 1) | (arr == -1)):
+        bad = arr[(arr != 1) & (arr != -1)].ravel()[0]
+        raise ValueError(f"{name} must contain only -1 and +1, found {bad!r}")
+    return np.ascontiguousarray(arr, dtype=np.int8)

@@ -1,0 +1,508 @@
+"""Monte Carlo and zero-temperature dynamics: :func:`simulate` and :func:`relax`.
+
+Update rules (``physics.md`` section 2), chosen by the ``dynamics`` string:
+
+``"glauber"``
+    heat bath: set ``s_i = +1`` with probability ``1 / (1 + exp(-2 beta h_i))``.
+``"metropolis"``
+    flip with probability ``min(1, exp(-beta dE_i))``, ``dE_i = 2 s_i h_i``.
+``"zero"``
+    zero-temperature asynchronous: ``s_i <- sign(h_i)``, kept when ``h_i = 0``.
+``"synchronous"``
+    zero-temperature Little dynamics, all spins at once: ``s <- sign(J s + theta)``.
+
+A sweep is N single-spin update attempts, at sites drawn uniformly at random
+(``order="random"``) or visited 0..N-1 (``order="sequential"``); a synchronous step counts
+as one sweep. Temperatures are in the units of the couplings, ``beta = 1 / T``. Glauber
+and Metropolis need ``T > 0`` (their T -> 0 limit is ambiguous at ``h_i = 0``); use
+``dynamics="zero"`` for zero temperature.
+"""
+
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+import xarray as xr
+
+from . import _checks, kernels
+from .model import Hopfield
+from .seeding import SeedLike, provenance, root_sequence, stream_states
+
+__all__ = ["DYNAMICS", "ORDERS", "RelaxResult", "relax", "simulate"]
+
+DYNAMICS = ("glauber", "metropolis", "zero", "synchronous")
+ORDERS = ("random", "sequential")
+_RULES = {
+    "glauber": kernels.GLAUBER,
+    "metropolis": kernels.METROPOLIS,
+    "zero": kernels.ZERO,
+}
+_ORDER_CODES = {"random": kernels.RANDOM_ORDER, "sequential": kernels.SEQUENTIAL_ORDER}
+
+
+def package_version() -> str:
+    """The installed spinmem version (``"unknown"`` when run from a bare source tree)."""
+    try:
+        return version("spinmem")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def check_model(model) -> Hopfield:
+    """``model`` must be a :class:`Hopfield` network."""
+    if not isinstance(model, Hopfield):
+        raise TypeError(f"model must be a spinmem.Hopfield, got {type(model).__name__}")
+    return model
+
+
+def initial_states(model: Hopfield, init, replicas, rng: np.ndarray) -> np.ndarray:
+    """Starting states (R, N) int8 from ``init`` and ``replicas``.
+
+    ``init="random"`` draws each replica's state from its own stream ``rng[r]`` (which
+    advances); one state (N,) or (1, N) is copied to every replica; a batch (R, N) sets R.
+    """
+    n = model.n_spins
+    if isinstance(init, str):
+        _checks.choice("init", init, ("random",))
+        states = np.empty((rng.shape[0], n), dtype=np.int8)
+        for r in range(rng.shape[0]):
+            kernels.random_spins(rng[r], states[r])
+        return states
+    states = _checks.spins("init", init, n=n)
+    if states.ndim == 1 or states.shape[0] == 1:
+        return np.repeat(states.reshape(1, n), rng.shape[0], axis=0)
+    return states.copy()
+
+
+def resolve_replicas(init, replicas) -> int:
+    """The number of replicas implied by ``init`` and ``replicas`` (None = from init)."""
+    batch = None
+    if not isinstance(init, str):
+        shape = np.shape(init)
+        if len(shape) == 2 and shape[0] > 1:
+            batch = shape[0]
+    if replicas is None:
+        return batch or 1
+    replicas = _checks.integer("replicas", replicas, minimum=1)
+    if batch is not None and replicas != batch:
+        raise ValueError(
+            f"replicas={replicas} disagrees with init, a batch of {batch} states; "
+            "leave replicas at its default or make them equal"
+        )
+    return replicas
+
+
+def check_temperature(dynamics: str, temperature) -> float:
+    """Validated temperature: > 0 for stochastic rules, 0 (or None) for zero-T rules."""
+    if dynamics in ("zero", "synchronous"):
+        if temperature is None:
+            return 0.0
+        t = _checks.real("temperature", temperature, minimum=0.0)
+        if t != 0.0:
+            raise ValueError(
+                f"dynamics={dynamics!r} is zero-temperature; temperature must be 0 or "
+                f"None, got {t}. Use 'glauber' or 'metropolis' for T > 0"
+            )
+        return 0.0
+    if temperature is None:
+        raise TypeError(f"dynamics={dynamics!r} needs a temperature > 0")
+    t = _checks.real("temperature", temperature, minimum=0.0)
+    if t == 0.0:
+        raise ValueError(
+            f"temperature must be > 0 for dynamics={dynamics!r}, got 0; "
+            "use dynamics='zero' for zero-temperature asynchronous dynamics"
+        )
+    return t
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Raw arrays of a run, before they are wrapped in a Dataset."""
+
+    energy: np.ndarray  # (R, K) float64
+    counts: np.ndarray  # (R, K, p) int64
+    states: np.ndarray | None  # (R, K, N) int8
+    final: np.ndarray  # (R, N) int8
+    best_state: np.ndarray  # (R, N)
+    best_energy: np.ndarray  # (R,)
+    flips: np.ndarray  # (R,)
+
+
+def run_blocks(
+    model: Hopfield,
+    states: np.ndarray,
+    rng: np.ndarray,
+    betas: np.ndarray,
+    block_sweeps: np.ndarray,
+    record: np.ndarray,
+    rule: int,
+    order: int,
+    record_states: bool,
+) -> Trajectory:
+    """Run replicas through blocks of sweeps at given inverse temperatures (kernel call).
+
+    ``states`` (R, N) and ``rng`` (R, 4) are updated in place.
+    """
+    C, scale, theta = model.kernel_couplings, model.kernel_scale, model.fields
+    xi_t = _patterns_t(model)
+    n_rep, n = states.shape
+    p = xi_t.shape[1]
+    g = _coupling_fields(model, n_rep)
+    counts = np.empty((n_rep, p), dtype=np.int64)
+    energy = np.empty(n_rep)
+    kernels.init_replicas(C, scale, theta, xi_t, states, g, counts, energy)
+    slots = 1 + int(np.count_nonzero(record))
+    rec_energy = np.empty((n_rep, slots))
+    rec_counts = np.empty((n_rep, slots, p), dtype=np.int64)
+    rec_states = np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8)
+    best_s = np.empty_like(states)
+    best_e = np.empty(n_rep)
+    flips = np.zeros(n_rep, dtype=np.int64)
+    with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure-Python mode)
+        kernels.run_replicas(
+            C,
+            scale,
+            theta,
+            xi_t,
+            states,
+            g,
+            counts,
+            energy,
+            rng,
+            betas,
+            block_sweeps,
+            record,
+            rule,
+            order,
+            model.tie,
+            rec_energy,
+            rec_counts,
+            rec_states,
+            best_s,
+            best_e,
+            flips,
+        )
+    return Trajectory(
+        rec_energy,
+        rec_counts,
+        rec_states if record_states else None,
+        states,
+        best_s,
+        best_e,
+        flips,
+    )
+
+
+def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
+    """Work array for ``g = C s``: exact integers for integer couplings, else float64."""
+    C = model.kernel_couplings
+    if not np.issubdtype(C.dtype, np.integer):
+        dtype = np.float64
+    elif model.n_spins * np.iinfo(C.dtype).max < np.iinfo(np.int32).max:
+        dtype = np.int32
+    else:
+        dtype = np.int64
+    return np.empty((n_rep, model.n_spins), dtype=dtype)
+
+
+def _patterns_t(model: Hopfield) -> np.ndarray:
+    if model.patterns is None:
+        return np.zeros((model.n_spins, 0), dtype=np.int8)
+    return np.ascontiguousarray(model.patterns.T)
+
+
+def _synchronous(model, states, steps, record, record_states):
+    n_rep, n = states.shape
+    xi_t = _patterns_t(model)
+    slots = 1 + int(np.count_nonzero(record))
+    rec_energy = np.empty((n_rep, slots))
+    rec_counts = np.empty((n_rep, slots, xi_t.shape[1]), dtype=np.int64)
+    rec_states = np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8)
+    cycle = np.zeros(n_rep, dtype=np.int8)
+    kernels.synchronous_replicas(
+        model.kernel_couplings,
+        model.kernel_scale,
+        model.fields,
+        xi_t,
+        states,
+        steps,
+        record,
+        model.tie,
+        _coupling_fields(model, 1)[0, :1],
+        rec_energy,
+        rec_counts,
+        rec_states,
+        cycle,
+    )
+    return rec_energy, rec_counts, (rec_states if record_states else None), cycle
+
+
+def record_mask(n_blocks: int, record_every: int) -> np.ndarray:
+    """Record after every ``record_every``-th block and always after the last one."""
+    mask = (np.arange(1, n_blocks + 1) % record_every) == 0
+    mask[-1] = True
+    return mask
+
+
+def simulate(
+    model: Hopfield,
+    *,
+    temperature: float | None = None,
+    sweeps: int,
+    dynamics: str = "glauber",
+    order: str = "random",
+    init="random",
+    replicas: int | None = None,
+    seed: SeedLike = None,
+    record_every: int = 1,
+    record_states: bool = False,
+) -> xr.Dataset:
+    """Run independent replicas of a dynamics at fixed temperature.
+
+    Parameters
+    ----------
+    model : Hopfield
+    temperature : float
+        T > 0 for ``"glauber"``/``"metropolis"``; 0 or None for ``"zero"`` and
+        ``"synchronous"``. In coupling units, ``beta = 1/T``.
+    sweeps : int
+        Number of sweeps (N attempts each; one synchronous step counts as one), >= 1.
+    dynamics : {"glauber", "metropolis", "zero", "synchronous"}
+    order : {"random", "sequential"}
+        Site order of the asynchronous rules (ignored by ``"synchronous"``).
+    init : "random" or array_like
+        ``"random"``: uniform random states, one per replica from its own stream.
+        One state (N,) or (1, N): copied to every replica. A batch (R, N) (for example
+        cues from :func:`spinmem.make_cues`): one per replica.
+    replicas : int, optional
+        Number of independent replicas R (default 1, or the batch size of ``init``).
+    seed : None, int, SeedSequence or Generator
+        Root seed; replica r uses the r-th child stream, so results do not depend on the
+        number of threads.
+    record_every : int
+        Record energy and overlaps every this many sweeps (and after the last).
+    record_states : bool
+        Also record the full states at those times (``states(replica, time, spin)``).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``energy(replica, time)`` (total H, coupling units); ``overlap(replica, time,
+        pattern)`` when the model knows its patterns; ``state(replica, spin)`` the final
+        states; ``flips(replica)`` accepted flips; for ``"synchronous"``
+        ``cycle_length(replica)`` (1: fixed point, 2: 2-cycle, 0: neither seen). The
+        ``time`` coordinate counts sweeps done (0 = initial state). Attributes hold every
+        parameter, the seed entropy and the package version.
+
+    Examples
+    --------
+    >>> import spinmem
+    >>> xi = spinmem.random_patterns(5, 200, seed=0)
+    >>> net = spinmem.Hopfield.hebbian(xi)
+    >>> cues = spinmem.make_cues(xi[0], 0.2, seed=1)
+    >>> ds = spinmem.simulate(net, temperature=0.1, sweeps=10, init=cues, seed=2)
+    >>> float(ds.overlap.isel(time=-1, pattern=0, replica=0)) > 0.95
+    True
+    """
+    model = check_model(model)
+    dynamics = _checks.choice("dynamics", dynamics, DYNAMICS)
+    order = _checks.choice("order", order, ORDERS)
+    t = check_temperature(dynamics, temperature)
+    sweeps = _checks.integer("sweeps", sweeps, minimum=1)
+    record_every = _checks.integer("record_every", record_every, minimum=1)
+    n_rep = resolve_replicas(init, replicas)
+    root = root_sequence(seed)
+    rng = stream_states(root, n_rep)
+    states = initial_states(model, init, n_rep, rng)
+    initial = states.copy()
+
+    extra = {}
+    if dynamics == "synchronous":
+        record = record_mask(sweeps, record_every)
+        energy, counts, rec_states, cycle = _synchronous(
+            model, states, sweeps, record, record_states
+        )
+        extra["cycle_length"] = (
+            ("replica",),
+            cycle,
+            {
+                "long_name": "period of the attractor reached (1 fixed point, 2 two-cycle, "
+                "0 none within the run)",
+                "units": "steps",
+            },
+        )
+        flips = None
+    else:
+        n_blocks = -(-sweeps // record_every)
+        block_sweeps = np.full(n_blocks, record_every, dtype=np.int64)
+        block_sweeps[-1] = sweeps - record_every * (n_blocks - 1)
+        betas = np.full(n_blocks, 0.0 if t == 0 else 1.0 / t)
+        traj = run_blocks(
+            model,
+            states,
+            rng,
+            betas,
+            block_sweeps,
+            np.ones(n_blocks, dtype=np.bool_),
+            _RULES[dynamics],
+            _ORDER_CODES[order],
+            record_states,
+        )
+        energy, counts, rec_states, flips = (
+            traj.energy,
+            traj.counts,
+            traj.states,
+            traj.flips,
+        )
+        record = np.ones(n_blocks, dtype=bool)
+        block_ends = np.cumsum(block_sweeps)
+
+    if dynamics == "synchronous":
+        block_ends = np.arange(1, sweeps + 1)
+    times = np.concatenate([[0], block_ends[record]])
+    attrs = {
+        "dynamics": dynamics,
+        "order": order if dynamics != "synchronous" else "parallel",
+        "temperature": t,
+        "sweeps": sweeps,
+        "record_every": record_every,
+        "replicas": n_rep,
+        "n_spins": model.n_spins,
+        "n_patterns": model.n_patterns,
+        "init": init if isinstance(init, str) else "given",
+        "energy_convention": "H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i (total)",
+        "spinmem_version": package_version(),
+        **provenance(root),
+    }
+    ds = trajectory_dataset(model, times, "time", energy, counts, rec_states, states, attrs)
+    ds["initial_state"] = (
+        ("replica", "spin"),
+        initial,
+        {"long_name": "initial state", "units": "1"},
+    )
+    ds["time"].attrs.update(long_name="sweeps done", units="sweeps")
+    if flips is not None:
+        ds["flips"] = (("replica",), flips, {"long_name": "accepted flips", "units": "1"})
+    for name, (dims, values, var_attrs) in extra.items():
+        ds[name] = (dims, values, var_attrs)
+    return ds
+
+
+def trajectory_dataset(model, coord, dim, energy, counts, rec_states, final, attrs):
+    """Wrap recorded arrays in a Dataset with the documented names, units and attrs."""
+    n_rep = energy.shape[0]
+    data = {
+        "energy": (
+            ("replica", dim),
+            energy,
+            {"long_name": "energy H", "units": "coupling units"},
+        ),
+        "state": (("replica", "spin"), final, {"long_name": "final state", "units": "1"}),
+    }
+    if model.n_patterns:
+        data["overlap"] = (
+            ("replica", dim, "pattern"),
+            counts / model.n_spins,
+            {"long_name": "overlap m", "units": "1"},
+        )
+    if rec_states is not None:
+        data["states"] = (
+            ("replica", dim, "spin"),
+            rec_states,
+            {"long_name": "recorded state", "units": "1"},
+        )
+    coords = {
+        "replica": np.arange(n_rep),
+        dim: np.asarray(coord),
+    }
+    if model.n_patterns:
+        coords["pattern"] = np.arange(model.n_patterns)
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+@dataclass(frozen=True)
+class RelaxResult:
+    """Outcome of :func:`relax`.
+
+    Attributes
+    ----------
+    states : ndarray of int8, shape (R, N)
+        Final states.
+    sweeps : ndarray of int64, shape (R,)
+        Sweeps taken until no spin could lower the energy.
+    converged : ndarray of bool, shape (R,)
+        Whether each replica reached a fixed point within ``max_sweeps``.
+    """
+
+    states: np.ndarray
+    sweeps: np.ndarray
+    converged: np.ndarray
+
+
+def relax(
+    model: Hopfield,
+    states,
+    *,
+    order: str = "random",
+    max_sweeps: int = 1000,
+    seed: SeedLike = None,
+) -> RelaxResult:
+    """Zero-temperature asynchronous dynamics from ``states`` to fixed points.
+
+    Each replica runs sweeps of the rule ``s_i <- sign(h_i)`` (kept when ``h_i = 0``)
+    until no spin can lower the energy; the energy never increases on the way.
+
+    Parameters
+    ----------
+    model : Hopfield
+    states : array_like, shape (N,) or (R, N)
+        Starting +-1 states (not modified).
+    order : {"random", "sequential"}
+    max_sweeps : int
+        Give up after this many sweeps (``converged`` is then False), >= 1.
+    seed : None, int, SeedSequence or Generator
+        Root seed for the random site order (replica r uses child stream r).
+
+    Returns
+    -------
+    RelaxResult
+    """
+    model = check_model(model)
+    order = _checks.choice("order", order, ORDERS)
+    max_sweeps = _checks.integer("max_sweeps", max_sweeps, minimum=1)
+    s = _checks.spins("states", states, n=model.n_spins)
+    s = np.atleast_2d(s).copy()
+    rng = stream_states(root_sequence(seed), s.shape[0])
+    return relax_states(model, s, rng, order, max_sweeps)
+
+
+def relax_states(
+    model: Hopfield, s: np.ndarray, rng: np.ndarray, order: str, max_sweeps: int
+) -> RelaxResult:
+    """:func:`relax` on validated arrays: ``s`` (R, N) and ``rng`` (R, 4), in place."""
+    C, scale, theta = model.kernel_couplings, model.kernel_scale, model.fields
+    xi_t = _patterns_t(model)
+    n_rep = s.shape[0]
+    g = _coupling_fields(model, n_rep)
+    counts = np.empty((n_rep, xi_t.shape[1]), dtype=np.int64)
+    energy = np.empty(n_rep)
+    kernels.init_replicas(C, scale, theta, xi_t, s, g, counts, energy)
+    done = np.zeros(n_rep, dtype=np.int64)
+    converged = np.zeros(n_rep, dtype=np.bool_)
+    with np.errstate(over="ignore"):
+        kernels.relax_replicas(
+            C,
+            scale,
+            theta,
+            xi_t,
+            s,
+            g,
+            counts,
+            rng,
+            max_sweeps,
+            _ORDER_CODES[order],
+            model.tie,
+            done,
+            converged,
+        )
+    return RelaxResult(s, done, converged)

@@ -1,0 +1,497 @@
+"""Compiled kernels on plain arrays.
+
+Everything here is a ``numba.njit`` function on contiguous arrays with no Python objects
+inside. The public API (``spinmem.dynamics``, ``spinmem.annealing``, ...) validates its
+input, allocates, calls one of these kernels and wraps the result.
+
+Conventions (see ``physics.md``): spins are int8 in {-1, +1}; the couplings are
+``J = scale * C`` with ``C`` a symmetric (N, N) array with zero diagonal, either float64
+(``scale = 1``) or a small integer type (Hebbian couplings: ``C = xi^T xi``,
+``scale = 1/N``, eight times less memory traffic and exact integer fields); ``theta``
+holds the fields. The kernels keep ``g = C s`` (int64 or float64), so the local field is
+``h_i = scale * g_i + theta_i``; the energy is
+``H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i``; flipping spin i changes it by
+``dE_i = 2 s_i h_i``. A sweep is N single-spin update attempts.
+
+Per-replica state (``s``, ``g``, ``counts``, ``energy``, ``rng``) is updated in place:
+coupling fields, pattern overlap counts ``counts[mu] = sum_i xi_i^mu s_i`` (exact
+integers) and the energy are kept incrementally, so an attempt costs O(1) and a flip
+O(N + p).
+
+Random numbers come from xoshiro256** (Blackman & Vigna 2018), one independent stream per
+replica whose 4-word state lives in a uint64 array. A replica's numbers therefore never
+depend on how replicas are distributed over threads.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+# Dynamics codes (validated strings in the API map to these).
+GLAUBER = 0
+METROPOLIS = 1
+ZERO = 2
+# Site-order codes.
+RANDOM_ORDER = 0
+SEQUENTIAL_ORDER = 1
+
+_U7 = np.uint64(7)
+_U9 = np.uint64(9)
+_U5 = np.uint64(5)
+_U11 = np.uint64(11)
+_U17 = np.uint64(17)
+_U32 = np.uint64(32)
+_U45 = np.uint64(45)
+_U57 = np.uint64(57)
+_U63 = np.uint64(63)
+_U64 = np.uint64(64)
+_MASK32 = np.uint64(0xFFFFFFFF)
+_TWO32 = np.uint64(1 << 32)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(inline="always")
+def _rotl(x, k):
+    return (x << k) | (x >> (_U64 - k))
+
+
+@njit(inline="always")
+def _next(s0, s1, s2, s3):
+    """One xoshiro256** step: returns the new state words and a uint64 output."""
+    result = _rotl(s1 * _U5, _U7) * _U9
+    t = s1 << _U17
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = _rotl(s3, _U45)
+    return s0, s1, s2, s3, result
+
+
+@njit(inline="always")
+def _uniform(s0, s1, s2, s3):
+    """A double uniform on [0, 1) with 53 random bits."""
+    s0, s1, s2, s3, r = _next(s0, s1, s2, s3)
+    return s0, s1, s2, s3, np.float64(r >> _U11) * _INV53
+
+
+@njit(inline="always")
+def _index(s0, s1, s2, s3, n):
+    """An unbiased integer in [0, n) by Lemire's multiply-and-reject method (n < 2**32)."""
+    nn = np.uint64(n)
+    s0, s1, s2, s3, r = _next(s0, s1, s2, s3)
+    m = (r >> _U32) * nn
+    low = m & _MASK32
+    if low < nn:
+        threshold = (_TWO32 - nn) % nn
+        while low < threshold:
+            s0, s1, s2, s3, r = _next(s0, s1, s2, s3)
+            m = (r >> _U32) * nn
+            low = m & _MASK32
+    return s0, s1, s2, s3, np.int64(m >> _U32)
+
+
+@njit(cache=True)
+def random_spins(rng, out):
+    """Fill ``out`` (int8) with independent uniform +-1 spins from the stream ``rng``."""
+    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
+    for i in range(out.shape[0]):
+        s0, s1, s2, s3, r = _next(s0, s1, s2, s3)
+        out[i] = 1 if (r >> _U63) == np.uint64(1) else -1
+    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
+
+
+@njit(cache=True)
+def uniforms(rng, out):
+    """Fill ``out`` (float64) with uniforms on [0, 1) from the stream ``rng``."""
+    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
+    for i in range(out.shape[0]):
+        s0, s1, s2, s3, out[i] = _uniform(s0, s1, s2, s3)
+    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
+
+
+@njit(cache=True)
+def init_state(couplings, scale, fields, patterns_t, s, g, counts):
+    """Compute coupling fields ``g = C s``, overlap counts and the energy of ``s``.
+
+    Returns the energy ``H(s)``.
+    """
+    n = s.shape[0]
+    p = patterns_t.shape[1]
+    energy = 0.0
+    for i in range(n):
+        row = couplings[i]
+        g[i] = 0
+        for j in range(n):
+            g[i] += row[j] * np.int32(s[j])
+        energy -= s[i] * (0.5 * scale * g[i] + fields[i])
+    for mu in range(p):
+        counts[mu] = 0
+    for i in range(n):
+        for mu in range(p):
+            counts[mu] += patterns_t[i, mu] * s[i]
+    return energy
+
+
+@njit(inline="always")
+def _flip(couplings, patterns_t, s, g, counts, i):
+    """Flip spin i and update the coupling fields and overlap counts (O(N + p))."""
+    new = -s[i]
+    s[i] = new
+    row = couplings[i]
+    # constant factors, so that the integer loops vectorise; int32 so that int8
+    # couplings cannot overflow when the kernel runs as plain Python (NUMBA_DISABLE_JIT)
+    if new > 0:
+        for k in range(g.shape[0]):
+            g[k] += np.int32(2) * row[k]
+        for mu in range(counts.shape[0]):
+            counts[mu] += 2 * patterns_t[i, mu]
+    else:
+        for k in range(g.shape[0]):
+            g[k] -= np.int32(2) * row[k]
+        for mu in range(counts.shape[0]):
+            counts[mu] -= 2 * patterns_t[i, mu]
+
+
+@njit(inline="always")
+def _accept(rule, x, u):
+    """Whether a proposed flip with ``x = beta * dE`` is accepted, given a uniform u.
+
+    Glauber: probability 1 / (1 + exp(x)); Metropolis: min(1, exp(-x)). Both are
+    bounded above by 1 / (1 + x + x**2 / 2) for x > 0, which rejects most proposals at
+    low temperature without evaluating an exponential, and Glauber's is at least 1/2
+    for x <= 0; the decision is the same as the exact comparison ``u < P``.
+    """
+    if rule == METROPOLIS:
+        if x <= 0.0:
+            return True
+        if u * (1.0 + x + 0.5 * x * x) >= 1.0:
+            return False
+        return u < np.exp(-x)
+    # Glauber (heat bath)
+    if x > 0.0:
+        if u * (1.0 + x + 0.5 * x * x) >= 1.0:
+            return False
+    elif u < 0.5:
+        return True
+    return u * (1.0 + np.exp(x)) < 1.0
+
+
+@njit(cache=True)
+def sweeps(
+    couplings,
+    scale,
+    fields,
+    patterns_t,
+    s,
+    g,
+    counts,
+    rng,
+    beta,
+    n_sweeps,
+    rule,
+    order,
+    tie,
+):
+    """Run ``n_sweeps`` sweeps of one replica in place.
+
+    Parameters
+    ----------
+    beta : float
+        Inverse temperature; ignored by the zero-temperature rule.
+    rule : int
+        ``GLAUBER``, ``METROPOLIS`` or ``ZERO`` (``s_i <- sign(h_i)``, kept when
+        ``|h_i| <= tie``).
+    order : int
+        ``RANDOM_ORDER`` (each attempt picks a uniform random site) or
+        ``SEQUENTIAL_ORDER`` (sites 0..N-1 in turn).
+
+    Returns
+    -------
+    (dE, flips)
+        Energy change and number of accepted flips.
+    """
+    n = s.shape[0]
+    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
+    d_energy = 0.0
+    flips = 0
+    for _ in range(n_sweeps):
+        for a in range(n):
+            if order == RANDOM_ORDER:
+                s0, s1, s2, s3, i = _index(s0, s1, s2, s3, n)
+            else:
+                i = a
+            de = 2.0 * s[i] * (scale * g[i] + fields[i])
+            if rule == ZERO:
+                flip = de < -2.0 * tie
+            else:
+                s0, s1, s2, s3, u = _uniform(s0, s1, s2, s3)
+                flip = _accept(rule, beta * de, u)
+            if flip:
+                _flip(couplings, patterns_t, s, g, counts, i)
+                d_energy += de
+                flips += 1
+    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
+    return d_energy, flips
+
+
+@njit(cache=True)
+def is_stuck(scale, fields, s, g, tie):
+    """True when no spin can lower the energy by flipping: ``s_i h_i >= -tie`` for all i."""
+    for i in range(s.shape[0]):
+        if s[i] * (scale * g[i] + fields[i]) < -tie:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _run_one(
+    couplings,
+    scale,
+    fields,
+    patterns_t,
+    s,
+    g,
+    counts,
+    energy,
+    rng,
+    betas,
+    block_sweeps,
+    record,
+    rule,
+    order,
+    tie,
+    rec_energy,
+    rec_counts,
+    rec_states,
+    best_s,
+    best_energy,
+    flips,
+):
+    """Drive one replica through the blocks; see ``run_replicas``."""
+    slot = 0
+    rec_energy[slot] = energy[0]
+    rec_counts[slot] = counts
+    if rec_states.shape[0] > 0:
+        rec_states[slot] = s
+    best_energy[0] = energy[0]
+    best_s[:] = s
+    for k in range(betas.shape[0]):
+        for _ in range(block_sweeps[k]):
+            de, nf = sweeps(
+                couplings,
+                scale,
+                fields,
+                patterns_t,
+                s,
+                g,
+                counts,
+                rng,
+                betas[k],
+                1,
+                rule,
+                order,
+                tie,
+            )
+            energy[0] += de
+            flips[0] += nf
+            if energy[0] < best_energy[0]:
+                best_energy[0] = energy[0]
+                best_s[:] = s
+        if record[k]:
+            slot += 1
+            rec_energy[slot] = energy[0]
+            rec_counts[slot] = counts
+            if rec_states.shape[0] > 0:
+                rec_states[slot] = s
+
+
+@njit(cache=True, parallel=True)
+def run_replicas(
+    couplings,
+    scale,
+    fields,
+    patterns_t,
+    s,
+    g,
+    counts,
+    energy,
+    rng,
+    betas,
+    block_sweeps,
+    record,
+    rule,
+    order,
+    tie,
+    rec_energy,
+    rec_counts,
+    rec_states,
+    best_s,
+    best_energy,
+    flips,
+):
+    """Run R independent replicas through a sequence of blocks, in parallel threads.
+
+    Block k runs ``block_sweeps[k]`` sweeps at inverse temperature ``betas[k]``; after it
+    the energy, overlap counts (and states, unless ``rec_states`` has a time axis of
+    length 0) are recorded when ``record[k]``. Slot 0 of the records is the initial state.
+    The lowest energy seen at the end of any sweep and its state are kept in
+    ``best_energy``/``best_s``; ``flips`` counts accepted flips. All arrays have the
+    replica as their first axis and are updated in place.
+    """
+    for r in prange(s.shape[0]):
+        _run_one(
+            couplings,
+            scale,
+            fields,
+            patterns_t,
+            s[r],
+            g[r],
+            counts[r],
+            energy[r : r + 1],
+            rng[r],
+            betas,
+            block_sweeps,
+            record,
+            rule,
+            order,
+            tie,
+            rec_energy[r],
+            rec_counts[r],
+            rec_states[r],
+            best_s[r],
+            best_energy[r : r + 1],
+            flips[r : r + 1],
+        )
+
+
+@njit(cache=True, parallel=True)
+def init_replicas(couplings, scale, fields, patterns_t, s, g, counts, energy):
+    """``init_state`` for every replica (first axis), in parallel threads."""
+    for r in prange(s.shape[0]):
+        energy[r] = init_state(couplings, scale, fields, patterns_t, s[r], g[r], counts[r])
+
+
+@njit(cache=True, parallel=True)
+def relax_replicas(
+    couplings,
+    scale,
+    fields,
+    patterns_t,
+    s,
+    g,
+    counts,
+    rng,
+    max_sweeps,
+    order,
+    tie,
+    sweeps_done,
+    converged,
+):
+    """Zero-temperature asynchronous dynamics of every replica to a fixed point.
+
+    Stops a replica as soon as no spin can lower the energy (checked after each sweep);
+    ``sweeps_done[r]`` counts the sweeps it took, ``converged[r]`` says whether it ended
+    in a fixed point within ``max_sweeps``.
+    """
+    for r in prange(s.shape[0]):
+        done = 0
+        ok = is_stuck(scale, fields, s[r], g[r], tie)
+        while not ok and done < max_sweeps:
+            sweeps(
+                couplings,
+                scale,
+                fields,
+                patterns_t,
+                s[r],
+                g[r],
+                counts[r],
+                rng[r],
+                0.0,
+                1,
+                ZERO,
+                order,
+                tie,
+            )
+            done += 1
+            ok = is_stuck(scale, fields, s[r], g[r], tie)
+        sweeps_done[r] = done
+        converged[r] = ok
+
+
+@njit(cache=True)
+def synchronous_step(couplings, scale, fields, s, out, tie):
+    """One synchronous (Little) update ``out <- sign(J s + theta)``, kept on ties."""
+    n = s.shape[0]
+    for i in range(n):
+        row = couplings[i]
+        acc = 0.0
+        for j in range(n):
+            acc += row[j] * s[j]
+        h = scale * acc + fields[i]
+        if h > tie:
+            out[i] = 1
+        elif h < -tie:
+            out[i] = -1
+        else:
+            out[i] = s[i]
+
+
+@njit(cache=True, parallel=True)
+def synchronous_replicas(
+    couplings,
+    scale,
+    fields,
+    patterns_t,
+    s,
+    steps,
+    record,
+    tie,
+    g_dtype_sample,
+    rec_energy,
+    rec_counts,
+    rec_states,
+    cycle,
+):
+    """Synchronous zero-temperature dynamics for every replica.
+
+    ``cycle[r]`` is set to 1 when replica r reached a fixed point, 2 when it entered a
+    2-cycle (the state two steps back recurs), and 0 otherwise. Records as
+    ``run_replicas`` (slot 0 = initial state, then after each step with ``record``).
+    ``g_dtype_sample`` is a length-1 array of the coupling-field dtype.
+    """
+    n_rep, n = s.shape
+    p = patterns_t.shape[1]
+    keep_states = rec_states.shape[1] > 0
+    for r in prange(n_rep):
+        cur = s[r].copy()
+        prev = cur.copy()
+        nxt = np.empty(n, np.int8)
+        g = np.empty(n, g_dtype_sample.dtype)
+        counts = np.empty(p, np.int64)
+        cycle[r] = 0
+        slot = 0
+        rec_energy[r, slot] = init_state(
+            couplings, scale, fields, patterns_t, cur, g, counts
+        )
+        rec_counts[r, slot] = counts
+        if keep_states:
+            rec_states[r, slot] = cur
+        for t in range(steps):
+            synchronous_step(couplings, scale, fields, cur, nxt, tie)
+            if cycle[r] == 0:
+                if np.all(nxt == cur):
+                    cycle[r] = 1
+                elif t > 0 and np.all(nxt == prev):
+                    cycle[r] = 2
+            prev[:] = cur
+            cur[:] = nxt
+            if record[t]:
+                slot += 1
+                rec_energy[r, slot] = init_state(
+                    couplings, scale, fields, patterns_t, cur, g, counts
+                )
+                rec_counts[r, slot] = counts
+                if keep_states:
+                    rec_states[r, slot] = cur
+        s[r] = cur

@@ -1,0 +1,334 @@
+"""Dynamics against exact results: enumeration, Curie-Weiss, zero-T laws, determinism."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+from conftest import all_states, sk_couplings, state_index
+from scipy import stats
+
+import spinmem
+from spinmem import kernels
+
+# ---------------------------------------------------------------- exact enumeration
+
+
+def _boltzmann(net, temperature):
+    states = all_states(net.n_spins)
+    e = net.energy(states)
+    w = np.exp(-(e - e.min()) / temperature)
+    return w / w.sum()
+
+
+def _instances():
+    n = 10
+    rng = np.random.default_rng(7)
+    gaussian = spinmem.Hopfield(sk_couplings(n, 3), fields=rng.normal(0, 0.3, n))
+    # +-1 couplings are stored as int8 and run through the integer kernel path
+    signs = np.triu(np.where(rng.random((n, n)) < 0.5, 1.0, -1.0), 1)
+    pm1 = spinmem.Hopfield((signs + signs.T) / 3.0 * 3.0, fields=rng.normal(0, 0.3, n))
+    assert pm1.kernel_couplings.dtype == np.int8
+    return {"gaussian": gaussian, "pm1": pm1}
+
+
+@pytest.mark.parametrize("coupling_kind", ["gaussian", "pm1"])
+@pytest.mark.parametrize("order", ["random", "sequential"])
+@pytest.mark.parametrize("dynamics", ["glauber", "metropolis"])
+def test_samples_follow_boltzmann_distribution(dynamics, order, coupling_kind):
+    """Final states of 40000 independent replicas against all 2**10 Boltzmann weights.
+
+    Pearson chi-square over states with expected count >= 5 (the rest pooled); the test
+    fails when p < 1e-4, a 1-in-10^4 event for a correct sampler.
+    """
+    net = _instances()[coupling_kind]
+    # +-1 couplings are ~sqrt(N) times stronger: T = 4 keeps 100 sweeps far above the
+    # mixing time, so every replica's final state is an independent Boltzmann sample
+    temperature = 4.0 if coupling_kind == "pm1" else 1.0
+    replicas = 40_000
+    ds = spinmem.simulate(
+        net,
+        temperature=temperature,
+        sweeps=100,
+        dynamics=dynamics,
+        order=order,
+        replicas=replicas,
+        seed=2024,
+        record_every=100,
+    )
+    observed = np.bincount(state_index(ds.state.values), minlength=2**10)
+    expected = replicas * _boltzmann(net, temperature)
+    big = expected >= 5
+    obs = np.append(observed[big], observed[~big].sum())
+    exp = np.append(expected[big], expected[~big].sum())
+    chi2, p = stats.chisquare(obs, exp)
+    assert p > 1e-4, f"chi2={chi2:.1f} for {len(obs) - 1} dof, p={p:.2e}"
+
+
+def test_chi_square_detects_the_wrong_temperature():
+    """The enumeration test has power: samples at T = 1.25 fail against weights at T = 1."""
+    net = _instances()["gaussian"]
+    ds = spinmem.simulate(
+        net, temperature=1.25, sweeps=60, replicas=40_000, seed=2024, record_every=60
+    )
+    observed = np.bincount(state_index(ds.state.values), minlength=2**10)
+    expected = 40_000 * _boltzmann(net, 1.0)
+    big = expected >= 5
+    _, p = stats.chisquare(
+        np.append(observed[big], observed[~big].sum()),
+        np.append(expected[big], expected[~big].sum()),
+    )
+    assert p < 1e-10
+
+
+# ---------------------------------------------------------------- Curie-Weiss
+
+
+def _curie_weiss_m(temperature):
+    from scipy.optimize import brentq
+
+    if temperature >= 1:
+        return 0.0
+    return brentq(lambda m: m - np.tanh(m / temperature), 1e-6, 1.0)
+
+
+def _batch_means(series, n_batches=20):
+    """Mean and standard error of a correlated series by batch means."""
+    batches = np.array_split(np.asarray(series), n_batches)
+    means = np.array([b.mean() for b in batches])
+    return means.mean(), means.std(ddof=1) / np.sqrt(n_batches)
+
+
+@pytest.mark.parametrize(("temperature", "published"), [(0.5, 0.957504), (0.8, 0.710412)])
+def test_curie_weiss_magnetisation(temperature, published):
+    """p = 1, N = 2000: <|m|> matches m = tanh(m/T) (physics.md 6).
+
+    Allowed deviation: 5 standard errors (batch means over 4 replicas x 3000 sweeps) plus
+    a finite-size allowance of 4/N = 0.002 for the O(1/N) shift of <|m|> at finite N.
+    """
+    assert _curie_weiss_m(temperature) == pytest.approx(published, abs=1e-6)
+    n = 2000
+    xi = spinmem.random_patterns(1, n, seed=0)
+    net = spinmem.Hopfield.hebbian(xi)
+    ds = spinmem.simulate(
+        net, temperature=temperature, sweeps=3200, replicas=4, init=xi[0], seed=5
+    )
+    m = np.abs(ds.overlap.isel(pattern=0, time=slice(200, None))).values
+    mean, se = _batch_means(m.mean(axis=0))
+    assert abs(mean - published) < 5 * se + 4 / n, (mean, se)
+
+
+def test_curie_weiss_paramagnet():
+    """T = 1.5: m is Gaussian with variance T / (N (T - 1)), so <|m|> = sqrt(2 var / pi)."""
+    n, temperature = 2000, 1.5
+    xi = spinmem.random_patterns(1, n, seed=0)
+    net = spinmem.Hopfield.hebbian(xi)
+    ds = spinmem.simulate(net, temperature=temperature, sweeps=3200, replicas=4, seed=6)
+    m = np.abs(ds.overlap.isel(pattern=0, time=slice(200, None))).values
+    mean, se = _batch_means(m.mean(axis=0))
+    theory = np.sqrt(2 / np.pi * temperature / (n * (temperature - 1)))
+    assert theory == pytest.approx(0.0309, abs=1e-4)
+    assert abs(mean - theory) < 5 * se + 0.05 * theory, (mean, se, theory)
+
+
+# ---------------------------------------------------------------- zero temperature
+
+
+@pytest.mark.parametrize("order", ["random", "sequential"])
+def test_zero_temperature_energy_never_increases_and_ends_in_fixed_point(order):
+    xi = spinmem.random_patterns(30, 400, seed=9)
+    net = spinmem.Hopfield.hebbian(xi)
+    ds = spinmem.simulate(
+        net, temperature=0, dynamics="zero", order=order, sweeps=40, replicas=8, seed=3
+    )
+    steps = np.diff(ds.energy.values, axis=1)
+    assert np.all(steps <= 1e-9)
+    assert np.all(steps[:, 0] < 0)
+    assert np.all(net.is_fixed_point(ds.state.values))
+    np.testing.assert_allclose(
+        ds.energy.values[:, -1], net.energy(ds.state.values), rtol=0, atol=1e-9
+    )
+    result = spinmem.relax(net, ds.initial_state.values, order=order, seed=3)
+    assert result.converged.all() and np.all(result.sweeps < 40)
+    assert np.all(net.is_fixed_point(result.states))
+    assert np.all(net.energy(result.states) < net.energy(ds.initial_state.values))
+
+
+def test_patterns_are_fixed_points_at_low_load():
+    """alpha = 0.02: each bit is unstable with probability Phi(-1/sqrt(alpha)) ~ 1e-12."""
+    xi = spinmem.random_patterns(20, 1000, seed=12)
+    net = spinmem.Hopfield.hebbian(xi)
+    assert np.all(net.is_fixed_point(xi, strict=True))
+    result = spinmem.relax(net, xi, seed=0)
+    np.testing.assert_array_equal(result.states, xi)
+    assert np.all(result.sweeps == 0)
+
+
+def test_retrieval_from_cues():
+    xi = spinmem.random_patterns(20, 1000, seed=12)
+    net = spinmem.Hopfield.hebbian(xi)
+    cues = spinmem.make_cues(xi, 0.3, seed=1)
+    result = spinmem.relax(net, cues, seed=2)
+    np.testing.assert_array_equal(result.states, xi)
+
+
+def test_synchronous_two_cycle_while_asynchronous_converges():
+    net = spinmem.Hopfield([[0.0, 1.0], [1.0, 0.0]])
+    ds = spinmem.simulate(net, dynamics="synchronous", sweeps=6, init=[1, -1])
+    assert int(ds.cycle_length[0]) == 2
+    assert ds.energy.values[0].tolist() == [1.0] * 7  # oscillates, never settles
+    ds_async = spinmem.simulate(net, dynamics="zero", sweeps=6, init=[1, -1], seed=0)
+    assert abs(int(ds_async.state.values[0].sum())) == 2
+    assert ds_async.energy.values[0, -1] == -1.0
+    fixed = spinmem.simulate(net, dynamics="synchronous", sweeps=3, init=[1, 1])
+    assert int(fixed.cycle_length[0]) == 1
+
+
+def test_synchronous_runs_end_in_fixed_points_or_two_cycles():
+    """Goles: symmetric couplings give period 1 or 2; the Lyapunov function
+    -sum_i s_i(t+1) h_i(t) never increases."""
+    xi = spinmem.random_patterns(40, 200, seed=1)
+    net = spinmem.Hopfield.hebbian(xi)
+    ds = spinmem.simulate(
+        net, dynamics="synchronous", sweeps=200, replicas=16, seed=4, record_states=True
+    )
+    assert set(np.unique(ds.cycle_length.values)) <= {1, 2}
+    assert np.any(ds.cycle_length.values > 0)
+    s = ds.states.values.astype(float)
+    lyap = -np.einsum("rti,ij,rtj->rt", s[:, 1:], net.couplings, s[:, :-1])
+    assert np.all(np.diff(lyap, axis=1) <= 1e-9)
+
+
+# ---------------------------------------------------------------- incremental bookkeeping
+
+
+@pytest.mark.parametrize("kind", ["float", "integer"])
+def test_incremental_fields_and_energy_match_recomputation(kind):
+    """After >= 1e5 accepted flips the kept fields and energy equal a fresh computation."""
+    n = 200
+    if kind == "float":
+        rng = np.random.default_rng(3)
+        net = spinmem.Hopfield(sk_couplings(n, 4), fields=rng.normal(0, 0.2, n))
+    else:
+        net = spinmem.Hopfield.hebbian(spinmem.random_patterns(20, n, seed=4))
+    xi_t = np.zeros((n, 0), np.int8)
+    s = np.ones(n, np.int8)
+    dtype = np.float64 if kind == "float" else np.int32
+    g, counts = np.empty(n, dtype), np.empty(0, np.int64)
+    C, scale = net.kernel_couplings, net.kernel_scale
+    energy = kernels.init_state(C, scale, net.fields, xi_t, s, g, counts)
+    rng_state = spinmem.seeding.stream_states(np.random.SeedSequence(1), 1)[0]
+    de, flips = kernels.sweeps(
+        C,
+        scale,
+        net.fields,
+        xi_t,
+        s,
+        g,
+        counts,
+        rng_state,
+        1.0,
+        3000,
+        kernels.GLAUBER,
+        kernels.RANDOM_ORDER,
+        net.tie,
+    )
+    assert flips > 100_000
+    fresh = np.empty(n, dtype)
+    e_fresh = kernels.init_state(C, scale, net.fields, xi_t, s, fresh, counts)
+    if kind == "integer":
+        np.testing.assert_array_equal(g, fresh)
+    np.testing.assert_allclose(
+        scale * g + net.fields, net.local_fields(s), rtol=0, atol=1e-11
+    )
+    assert energy + de == pytest.approx(e_fresh, abs=1e-9)
+    assert e_fresh == pytest.approx(float(net.energy(s)), abs=1e-10)
+
+
+def test_recorded_energy_and_overlaps_match_recomputation():
+    xi = spinmem.random_patterns(10, 300, seed=2)
+    net = spinmem.Hopfield.hebbian(xi)
+    ds = spinmem.simulate(
+        net,
+        temperature=0.7,
+        sweeps=300,
+        replicas=3,
+        seed=8,
+        record_every=50,
+        record_states=True,
+    )
+    states = ds.states.values
+    np.testing.assert_allclose(ds.energy.values, net.energy(states), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(ds.overlap.values, net.overlaps(states), rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(ds.time.values, [0, 50, 100, 150, 200, 250, 300])
+    np.testing.assert_array_equal(states[:, -1], ds.state.values)
+
+
+# ---------------------------------------------------------------- determinism
+
+
+def _run_small(seed=42):
+    xi = spinmem.random_patterns(8, 120, seed=1)
+    net = spinmem.Hopfield.hebbian(xi)
+    return spinmem.simulate(
+        net, temperature=0.6, sweeps=30, replicas=5, seed=seed, record_every=3
+    )
+
+
+def test_same_seed_same_dataset_different_seed_differs():
+    a, b, c = _run_small(42), _run_small(42), _run_small(43)
+    xr.testing.assert_identical(a, b)
+    assert not np.array_equal(a.state.values, c.state.values)
+
+
+def test_replicas_use_their_own_streams():
+    """Replica r's trajectory does not depend on how many replicas run beside it."""
+    xi = spinmem.random_patterns(8, 120, seed=1)
+    net = spinmem.Hopfield.hebbian(xi)
+    five = spinmem.simulate(net, temperature=0.6, sweeps=20, replicas=5, seed=9)
+    two = spinmem.simulate(net, temperature=0.6, sweeps=20, replicas=2, seed=9)
+    xr.testing.assert_identical(two.energy, five.energy.isel(replica=slice(0, 2)))
+
+
+_SCRIPT = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from test_dynamics import _run_small
+ds = _run_small()
+print(json.dumps({{"energy": ds.energy.values.tolist(), "state": ds.state.values.tolist(),
+                  "overlap": ds.overlap.values.tolist()}}))
+"""
+
+
+def _run_in_subprocess(env_extra):
+    env = dict(os.environ, **env_extra)
+    code = _SCRIPT.format(tests=os.path.dirname(__file__))
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_results_do_not_depend_on_thread_count():
+    one = _run_in_subprocess({"NUMBA_NUM_THREADS": "1"})
+    two = _run_in_subprocess({"NUMBA_NUM_THREADS": "2"})
+    assert one == two
+    here = _run_small()
+    assert one["state"] == here.state.values.tolist()
+
+
+def test_compiled_kernels_agree_with_pure_python_bit_for_bit():
+    """NUMBA_DISABLE_JIT runs the same kernels as plain Python: the reference path."""
+    pure = _run_in_subprocess({"NUMBA_DISABLE_JIT": "1"})
+    here = _run_small()
+    assert pure["state"] == here.state.values.tolist()
+    assert pure["energy"] == here.energy.values.tolist()
+    assert pure["overlap"] == here.overlap.values.tolist()

@@ -1,0 +1,119 @@
+"""The model: Hebbian couplings, energies, overlaps, fixed points, pattern helpers."""
+
+import numpy as np
+import pytest
+from conftest import sk_couplings
+
+import spinmem
+
+
+def test_hebbian_couplings_follow_the_definition():
+    xi = spinmem.random_patterns(7, 64, seed=3)
+    net = spinmem.Hopfield.hebbian(xi)
+    expected = np.einsum("mi,mj->ij", xi.astype(float), xi.astype(float)) / 64
+    np.fill_diagonal(expected, 0)
+    np.testing.assert_allclose(net.couplings, expected, rtol=0, atol=1e-15)
+    assert np.all(net.couplings == net.couplings.T)
+    assert net.alpha == 7 / 64
+    # stored as exact small integers for the kernels
+    assert net.kernel_couplings.dtype == np.int8 and net.kernel_scale == 1 / 64
+    np.testing.assert_array_equal(net.kernel_couplings * net.kernel_scale, net.couplings)
+
+
+def test_energy_identity_for_hebbian_couplings():
+    """H/N = -1/2 sum_mu (m^mu)^2 + alpha/2, exact because J_ii = 0 (physics.md 1)."""
+    p, n = 12, 300
+    xi = spinmem.random_patterns(p, n, seed=5)
+    net = spinmem.Hopfield.hebbian(xi)
+    rng = np.random.default_rng(0)
+    states = np.where(rng.random((50, n)) < 0.5, 1, -1).astype(np.int8)
+    states = np.vstack([states, xi])
+    m = net.overlaps(states)
+    lhs = net.energy(states) / n
+    rhs = -0.5 * np.sum(m**2, axis=1) + p / n / 2
+    np.testing.assert_allclose(lhs, rhs, rtol=0, atol=1e-12)
+
+
+def test_energy_and_fields_agree_with_flip_energy_differences():
+    """dE_i = 2 s_i h_i for every single flip, with fields, on SK couplings."""
+    n = 30
+    rng = np.random.default_rng(1)
+    net = spinmem.Hopfield(sk_couplings(n, 2), fields=rng.normal(0, 0.5, n))
+    s = np.where(rng.random(n) < 0.5, 1, -1).astype(np.int8)
+    h = net.local_fields(s)
+    e0 = net.energy(s)
+    for i in range(n):
+        t = s.copy()
+        t[i] *= -1
+        assert net.energy(t) - e0 == pytest.approx(2 * s[i] * h[i], abs=1e-12)
+
+
+def test_batch_and_single_state_agree(hebbian_small):
+    net = hebbian_small
+    states = net.patterns.copy()
+    states[:, :7] *= -1
+    for k, s in enumerate(states):
+        assert net.energy(s) == pytest.approx(net.energy(states)[k])
+        np.testing.assert_allclose(net.overlaps(s), net.overlaps(states)[k])
+        np.testing.assert_allclose(net.local_fields(s), net.local_fields(states)[k])
+        assert net.is_fixed_point(s) == net.is_fixed_point(states)[k]
+
+
+def test_fixed_points_and_ties():
+    # two ferromagnetically coupled spins: aligned states are fixed points
+    net = spinmem.Hopfield([[0.0, 1.0], [1.0, 0.0]])
+    assert list(net.is_fixed_point([[1, 1], [-1, -1], [1, -1]])) == [True, True, False]
+    # a spin with zero field is kept: fixed point, but not strictly stable
+    tie = spinmem.Hopfield(np.zeros((3, 3)))
+    assert tie.is_fixed_point([1, -1, 1])
+    assert not tie.is_fixed_point([1, -1, 1], strict=True)
+
+
+def test_stability_parameters_sign_matches_fixed_points():
+    xi = spinmem.random_patterns(40, 100, seed=8)  # alpha = 0.4: many unstable bits
+    net = spinmem.Hopfield.hebbian(xi)
+    delta = net.stability()
+    assert delta.shape == (40, 100)
+    np.testing.assert_array_equal(
+        np.all(delta > 0, axis=1), net.is_fixed_point(xi, strict=True)
+    )
+    assert 0 < np.mean(delta < 0) < 0.2
+
+
+def test_random_patterns_statistics():
+    xi = spinmem.random_patterns(20, 5000, seed=1)
+    assert xi.dtype == np.int8 and set(np.unique(xi)) == {-1, 1}
+    # mean of 1e5 unbiased +-1 bits: standard error 1/sqrt(1e5) = 0.0032; allow 4 SE
+    assert abs(xi.mean()) < 4 / np.sqrt(xi.size)
+    biased = spinmem.random_patterns(20, 5000, bias=0.4, seed=1)
+    assert abs(biased.mean() - 0.4) < 4 * np.sqrt(1 - 0.4**2) / np.sqrt(biased.size)
+    np.testing.assert_array_equal(xi, spinmem.random_patterns(20, 5000, seed=1))
+    assert not np.array_equal(xi, spinmem.random_patterns(20, 5000, seed=2))
+
+
+def test_cues_have_the_requested_initial_overlap():
+    xi = spinmem.random_patterns(3, 500, seed=4)
+    cues = spinmem.make_cues(xi, 0.1, seed=5)
+    m0 = np.sum(cues * xi, axis=1) / 500
+    np.testing.assert_allclose(m0, 1 - 2 * 0.1)
+    one = spinmem.make_cues(xi[0], 0.25, seed=5)
+    assert one.shape == (500,) and np.sum(one != xi[0]) == 125
+
+
+def test_binary_round_trip():
+    v = np.array([[0, 1, 1], [1, 0, 0]])
+    s = spinmem.from_binary(v)
+    np.testing.assert_array_equal(s, [[-1, 1, 1], [1, -1, -1]])
+    np.testing.assert_array_equal(spinmem.to_binary(s), v)
+    np.testing.assert_array_equal(spinmem.from_binary(v.astype(bool)), s)
+
+
+def test_replica_overlaps():
+    s = np.array([[1, 1, 1, 1], [1, 1, -1, -1], [-1, -1, -1, -1]], dtype=np.int8)
+    q = spinmem.replica_overlaps(s)
+    np.testing.assert_allclose(q, [[1, 0, -1], [0, 1, 0], [-1, 0, 1]])
+
+
+def test_model_is_immutable(hebbian_small):
+    with pytest.raises(ValueError):
+        hebbian_small.couplings[0, 1] = 3.0
