@@ -7,6 +7,8 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
+from . import schedules
+from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
 from .model import (
     Hopfield,
@@ -16,17 +18,26 @@ from .model import (
     replica_overlaps,
     to_binary,
 )
+from .spurious import LABELS, census, classify, composition
+from .unlearning import unlearn
 
 __all__ = [
     "DYNAMICS",
+    "LABELS",
     "ORDERS",
     "Hopfield",
     "RelaxResult",
+    "anneal",
+    "census",
+    "classify",
+    "composition",
     "from_binary",
     "make_cues",
     "random_patterns",
     "relax",
     "replica_overlaps",
+    "schedules",
     "simulate",
     "to_binary",
+    "unlearn",
 ]

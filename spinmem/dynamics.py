@@ -120,7 +120,7 @@ class Trajectory:
     """Raw arrays of a run, before they are wrapped in a Dataset."""
 
     energy: np.ndarray  # (R, K) float64
-    counts: np.ndarray  # (R, K, p) int64
+    counts: np.ndarray  # (R, K, p) int32
     states: np.ndarray | None  # (R, K, N) int8
     final: np.ndarray  # (R, N) int8
     best_state: np.ndarray  # (R, N)
@@ -148,12 +148,12 @@ def run_blocks(
     n_rep, n = states.shape
     p = xi_t.shape[1]
     g = _coupling_fields(model, n_rep)
-    counts = np.empty((n_rep, p), dtype=np.int64)
+    counts = np.empty((n_rep, p), dtype=np.int32)
     energy = np.empty(n_rep)
     kernels.init_replicas(C, scale, theta, xi_t, states, g, counts, energy)
     slots = 1 + int(np.count_nonzero(record))
     rec_energy = np.empty((n_rep, slots))
-    rec_counts = np.empty((n_rep, slots, p), dtype=np.int64)
+    rec_counts = np.empty((n_rep, slots, p), dtype=np.int32)
     rec_states = np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8)
     best_s = np.empty_like(states)
     best_e = np.empty(n_rep)
@@ -216,7 +216,7 @@ def _synchronous(model, states, steps, record, record_states):
     xi_t = _patterns_t(model)
     slots = 1 + int(np.count_nonzero(record))
     rec_energy = np.empty((n_rep, slots))
-    rec_counts = np.empty((n_rep, slots, xi_t.shape[1]), dtype=np.int64)
+    rec_counts = np.empty((n_rep, slots, xi_t.shape[1]), dtype=np.int32)
     rec_states = np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8)
     cycle = np.zeros(n_rep, dtype=np.int8)
     kernels.synchronous_replicas(
@@ -484,7 +484,7 @@ def relax_states(
     xi_t = _patterns_t(model)
     n_rep = s.shape[0]
     g = _coupling_fields(model, n_rep)
-    counts = np.empty((n_rep, xi_t.shape[1]), dtype=np.int64)
+    counts = np.empty((n_rep, xi_t.shape[1]), dtype=np.int32)
     energy = np.empty(n_rep)
     kernels.init_replicas(C, scale, theta, xi_t, s, g, counts, energy)
     done = np.zeros(n_rep, dtype=np.int64)

@@ -468,7 +468,7 @@ def synchronous_replicas(
         prev = cur.copy()
         nxt = np.empty(n, np.int8)
         g = np.empty(n, g_dtype_sample.dtype)
-        counts = np.empty(p, np.int64)
+        counts = np.empty(p, np.int32)
         cycle[r] = 0
         slot = 0
         rec_energy[r, slot] = init_state(
@@ -495,3 +495,72 @@ def synchronous_replicas(
                 if keep_states:
                     rec_states[r, slot] = cur
         s[r] = cur
+
+
+@njit(cache=True)
+def dream_block(
+    couplings, fields, rng, n_dreams, epsilon, beta, dream_sweeps, order, tie, max_sweeps
+):
+    """Hopfield-Feinstein-Palmer unlearning: ``n_dreams`` dreams on float64 couplings.
+
+    Each dream draws a uniform random state, relaxes it (zero-temperature asynchronous
+    dynamics to a fixed point when ``beta == 0``; otherwise ``dream_sweeps`` Glauber
+    sweeps at inverse temperature ``beta``) and subtracts ``epsilon / N s*_i s*_j`` from
+    every off-diagonal coupling, in place. Dreams are sequential: each one sees the
+    couplings left by the previous one. Returns the number of zero-temperature dreams
+    that did not reach a fixed point within ``max_sweeps``.
+    """
+    n = couplings.shape[0]
+    s = np.empty(n, np.int8)
+    g = np.empty(n)
+    no_patterns = np.zeros((n, 0), np.int8)
+    counts = np.zeros(0, np.int32)
+    step = epsilon / n
+    stuck = 0
+    for _ in range(n_dreams):
+        random_spins(rng, s)
+        init_state(couplings, 1.0, fields, no_patterns, s, g, counts)
+        if beta == 0.0:
+            done = 0
+            while not is_stuck(1.0, fields, s, g, tie) and done < max_sweeps:
+                sweeps(
+                    couplings,
+                    1.0,
+                    fields,
+                    no_patterns,
+                    s,
+                    g,
+                    counts,
+                    rng,
+                    0.0,
+                    1,
+                    ZERO,
+                    order,
+                    tie,
+                )
+                done += 1
+            if done == max_sweeps and not is_stuck(1.0, fields, s, g, tie):
+                stuck += 1
+        else:
+            sweeps(
+                couplings,
+                1.0,
+                fields,
+                no_patterns,
+                s,
+                g,
+                counts,
+                rng,
+                beta,
+                dream_sweeps,
+                GLAUBER,
+                order,
+                tie,
+            )
+        for i in range(n):
+            row = couplings[i]
+            c = step * s[i]
+            for j in range(n):
+                row[j] -= c * s[j]
+            row[i] = 0.0
+    return stuck

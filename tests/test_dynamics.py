@@ -217,7 +217,7 @@ def test_incremental_fields_and_energy_match_recomputation(kind):
     xi_t = np.zeros((n, 0), np.int8)
     s = np.ones(n, np.int8)
     dtype = np.float64 if kind == "float" else np.int32
-    g, counts = np.empty(n, dtype), np.empty(0, np.int64)
+    g, counts = np.empty(n, dtype), np.empty(0, np.int32)
     C, scale = net.kernel_couplings, net.kernel_scale
     energy = kernels.init_state(C, scale, net.fields, xi_t, s, g, counts)
     rng_state = spinmem.seeding.stream_states(np.random.SeedSequence(1), 1)[0]

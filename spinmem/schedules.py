@@ -1,0 +1,84 @@
+"""Annealing schedules: sequences of temperatures ``T_1 >= T_2 >= ... >= T_K > 0``.
+
+A schedule is a plain 1-D float64 array of temperatures (coupling units, ``beta = 1/T``),
+one per annealing step (``physics.md`` section 3). The constructors below build the
+common ones; :func:`check` validates any user-given array.
+"""
+
+import numpy as np
+
+from . import _checks
+
+__all__ = ["check", "geometric", "linear_beta", "linear_temperature"]
+
+
+def _ends(t_start, t_end, steps):
+    t_start = _checks.real("t_start", t_start, positive=True)
+    t_end = _checks.real("t_end", t_end, positive=True)
+    steps = _checks.integer("steps", steps, minimum=1)
+    if t_end > t_start:
+        raise ValueError(
+            "an annealing schedule cools: t_end must be <= t_start, got "
+            f"t_start={t_start}, t_end={t_end}"
+        )
+    return t_start, t_end, steps
+
+
+def geometric(t_start: float, t_end: float, steps: int) -> np.ndarray:
+    """``T_k = T_start (T_end / T_start)^((k-1)/(K-1))``, k = 1..K (K = ``steps``)."""
+    t_start, t_end, steps = _ends(t_start, t_end, steps)
+    if steps == 1:
+        return np.array([t_end])
+    return t_start * (t_end / t_start) ** np.linspace(0.0, 1.0, steps)
+
+
+def linear_temperature(t_start: float, t_end: float, steps: int) -> np.ndarray:
+    """Temperatures equally spaced from ``t_start`` to ``t_end`` (``steps`` values)."""
+    t_start, t_end, steps = _ends(t_start, t_end, steps)
+    if steps == 1:
+        return np.array([t_end])
+    return np.linspace(t_start, t_end, steps)
+
+
+def linear_beta(t_start: float, t_end: float, steps: int) -> np.ndarray:
+    """Inverse temperatures equally spaced from ``1/t_start`` to ``1/t_end``."""
+    t_start, t_end, steps = _ends(t_start, t_end, steps)
+    if steps == 1:
+        return np.array([t_end])
+    return 1.0 / np.linspace(1.0 / t_start, 1.0 / t_end, steps)
+
+
+def check(schedule, name: str = "schedule") -> np.ndarray:
+    """A validated copy of a user-given schedule.
+
+    It must be a non-empty 1-D array of finite temperatures > 0 that never increase.
+
+    Raises
+    ------
+    TypeError
+        Not numeric.
+    ValueError
+        Empty, not 1-D, non-finite, non-positive or increasing somewhere.
+    """
+    try:
+        temps = np.array(schedule, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 1-D array of temperatures: {exc}") from None
+    if temps.ndim != 1 or temps.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {temps.shape}")
+    if not np.all(np.isfinite(temps)):
+        raise ValueError(f"{name} temperatures must be finite")
+    if np.any(temps <= 0):
+        k = int(np.flatnonzero(temps <= 0)[0])
+        raise ValueError(
+            f"{name} temperatures must be > 0, got {temps[k]} at step {k}; "
+            "finish with spinmem.relax for a zero-temperature quench"
+        )
+    rises = np.flatnonzero(np.diff(temps) > 0)
+    if rises.size:
+        k = int(rises[0])
+        raise ValueError(
+            f"{name} must be non-increasing, but rises from {temps[k]} to {temps[k + 1]} "
+            f"at step {k + 1}"
+        )
+    return temps

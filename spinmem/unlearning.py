@@ -1,0 +1,240 @@
+"""Hopfield-Feinstein-Palmer unlearning ("dreaming"), ``physics.md`` section 4.
+
+Hopfield, Feinstein & Palmer, "'Unlearning' has a stabilizing effect in collective
+memories", Nature 304, 158 (1983). Repeat D times: draw a uniformly random state, relax
+it with zero-temperature asynchronous dynamics to a fixed point ``s*``, and set
+``J_ij <- J_ij - (epsilon / N) s*_i s*_j`` for ``i != j``. The natural clock is
+``t = epsilon D / N``.
+"""
+
+import numpy as np
+import xarray as xr
+
+from . import _checks, kernels
+from .dynamics import _ORDER_CODES, ORDERS, check_model, package_version, relax_states
+from .model import Hopfield, make_cues
+from .seeding import SeedLike, generator, provenance, root_sequence, stream_states
+from .spurious import _thresholds, classify, random_relaxations
+
+__all__ = ["unlearn"]
+
+
+def unlearn(
+    model: Hopfield,
+    *,
+    dreams: int,
+    epsilon: float,
+    seed: SeedLike = None,
+    dream_temperature: float = 0.0,
+    dream_sweeps: int = 20,
+    record_every: int | None = None,
+    probes: int = 100,
+    cue_overlap: float = 0.8,
+    order: str = "random",
+    max_sweeps: int = 1000,
+    retrieval_threshold: float = 0.75,
+    significance: float | None = None,
+) -> tuple[Hopfield, xr.Dataset]:
+    """Unlearn spurious minima by dreaming; return the new model and a trace.
+
+    Parameters
+    ----------
+    model : Hopfield
+        Must know its patterns (the trace measures them).
+    dreams : int
+        Number of dreams D, >= 0.
+    epsilon : float
+        Unlearning strength, > 0 (around 0.01 is typical).
+    seed : None, int, SeedSequence or Generator
+    dream_temperature : float
+        0 (default): the published algorithm, each dream relaxes to a fixed point at
+        zero temperature. T > 0: an explicit variant in which each dream is the state
+        after ``dream_sweeps`` Glauber sweeps at T from the random start.
+    dream_sweeps : int
+        Sweeps per dream of the finite-temperature variant.
+    record_every : int, optional
+        Measure after every this many dreams (and after the last); default D // 50.
+    probes : int
+        Random starts relaxed at each measurement to estimate the spurious fraction.
+    cue_overlap : float
+        Initial overlap ``m0`` of the cues whose relaxation gives ``retrieval_overlap``
+        (one cue per pattern, ``round((1 - m0) N / 2)`` bits flipped), in [0, 1].
+    order : {"random", "sequential"}
+        Site order of every zero-temperature relaxation.
+    max_sweeps : int
+        Sweep limit of each relaxation.
+    retrieval_threshold, significance : float
+        Classification thresholds (see :func:`spinmem.classify`).
+
+    Returns
+    -------
+    model : Hopfield
+        The couplings after D dreams (same fields and patterns).
+    trace : xarray.Dataset
+        Along ``dream`` (coordinate: dreams done, from 0, with ``t = epsilon D / N``):
+        ``stable_fraction`` (patterns that are strict fixed points, ``xi_i h_i > 0``
+        for all i), ``min_stability`` (minimum over patterns and sites of
+        ``xi_i h_i / ||J_i||``), ``retrieval_overlap`` (mean final overlap with the cued
+        pattern), ``spurious_fraction`` (random starts ending neither in a retrieval nor
+        in a reversed state), and ``unconverged_dreams`` (cumulative dreams that hit
+        ``max_sweeps``).
+
+    Notes
+    -----
+    The dreams run one after another in a compiled loop, because each uses the
+    couplings left by the previous one; the measurements relax their cues and random
+    starts in parallel threads.
+    """
+    model = check_model(model)
+    xi = model._require_patterns("unlearn")
+    dreams = _checks.integer("dreams", dreams, minimum=0)
+    epsilon = _checks.real("epsilon", epsilon, positive=True)
+    dream_temperature = _checks.real("dream_temperature", dream_temperature, minimum=0.0)
+    dream_sweeps = _checks.integer("dream_sweeps", dream_sweeps, minimum=1)
+    if record_every is None:
+        record_every = max(1, dreams // 50)
+    record_every = _checks.integer("record_every", record_every, minimum=1)
+    probes = _checks.integer("probes", probes, minimum=1)
+    cue_overlap = _checks.real("cue_overlap", cue_overlap, minimum=0.0, maximum=1.0)
+    order = _checks.choice("order", order, ORDERS)
+    max_sweeps = _checks.integer("max_sweeps", max_sweeps, minimum=1)
+    _thresholds(model.n_spins, retrieval_threshold, significance)
+
+    root = root_sequence(seed)
+    dream_rng = stream_states(root, 1, 0)[0]
+    J = np.array(model.couplings)
+    beta = 0.0 if dream_temperature == 0 else 1.0 / dream_temperature
+    blocks = [record_every] * (dreams // record_every)
+    if dreams % record_every:
+        blocks.append(dreams % record_every)
+    probe = _Probe(
+        xi, root, probes, cue_overlap, order, max_sweeps, retrieval_threshold, significance
+    )
+
+    current = model
+    rows = [probe(current, 0)]
+    done, stuck = [0], [0]
+    for k, block in enumerate(blocks, start=1):
+        with np.errstate(over="ignore"):
+            stuck.append(
+                stuck[-1]
+                + kernels.dream_block(
+                    J,
+                    model.fields,
+                    dream_rng,
+                    block,
+                    epsilon,
+                    beta,
+                    dream_sweeps,
+                    _ORDER_CODES[order],
+                    model.tie,
+                    max_sweeps,
+                )
+            )
+        current = Hopfield(J, model.fields, xi)
+        done.append(done[-1] + block)
+        rows.append(probe(current, k))
+
+    n = model.n_spins
+    trace = xr.Dataset(
+        {
+            name: ("dream", np.array([row[name] for row in rows]), meta)
+            for name, meta in _TRACE_VARIABLES.items()
+        },
+        coords={
+            "dream": (
+                "dream",
+                np.array(done),
+                {"long_name": "dreams done", "units": "dreams"},
+            ),
+            "t": (
+                "dream",
+                epsilon * np.array(done) / n,
+                {"long_name": "unlearning time epsilon D / N", "units": "1"},
+            ),
+        },
+        attrs={
+            "dreams": dreams,
+            "epsilon": epsilon,
+            "dream_temperature": dream_temperature,
+            "dream_sweeps": dream_sweeps if dream_temperature > 0 else 0,
+            "record_every": record_every,
+            "probes": probes,
+            "cue_overlap": cue_overlap,
+            "order": order,
+            "n_spins": n,
+            "n_patterns": xi.shape[0],
+            "alpha": model.alpha,
+            "reference": "Hopfield, Feinstein & Palmer, Nature 304, 158 (1983)",
+            "spinmem_version": package_version(),
+            **provenance(root),
+        },
+    )
+    trace["unconverged_dreams"] = (
+        "dream",
+        np.array(stuck),
+        {"long_name": "dreams that hit max_sweeps", "units": "dreams"},
+    )
+    return current, trace
+
+
+_TRACE_VARIABLES = {
+    "stable_fraction": {
+        "long_name": "fraction of patterns that are fixed points",
+        "units": "1",
+    },
+    "min_stability": {"long_name": "minimum stability xi h / |J_i|", "units": "1"},
+    "retrieval_overlap": {"long_name": "overlap after relaxing from cues", "units": "1"},
+    "spurious_fraction": {
+        "long_name": "fraction of random starts ending in spurious states",
+        "units": "1",
+    },
+}
+
+
+class _Probe:
+    """Measurements of a model along the unlearning trace (record k has its own streams)."""
+
+    def __init__(
+        self,
+        xi,
+        root,
+        probes,
+        cue_overlap,
+        order,
+        max_sweeps,
+        retrieval_threshold,
+        significance,
+    ):
+        self.xi, self.root, self.probes = xi, root, probes
+        self.flip = (1.0 - cue_overlap) / 2.0
+        self.order, self.max_sweeps = order, max_sweeps
+        self.thresholds = {
+            "retrieval_threshold": retrieval_threshold,
+            "significance": significance,
+        }
+
+    def __call__(self, model: Hopfield, k: int) -> dict[str, float]:
+        xi = self.xi
+        delta = model.stability(xi)
+        cues = make_cues(xi, self.flip, seed=generator(self.root, 1, k))
+        relaxed = relax_states(
+            model,
+            cues,
+            stream_states(self.root, len(xi), 2, k),
+            self.order,
+            self.max_sweeps,
+        )
+        recalled = np.einsum("ki,ki->k", relaxed.states.astype(float), xi) / model.n_spins
+        starts = random_relaxations(
+            model, self.probes, self.root, self.order, self.max_sweeps, 3, k
+        )
+        labels = classify(starts.states, xi, **self.thresholds)
+        return {
+            "stable_fraction": float(np.mean(model.is_fixed_point(xi, strict=True))),
+            "min_stability": float(delta.min()),
+            "retrieval_overlap": float(recalled.mean()),
+            "spurious_fraction": float(
+                np.mean(~np.isin(labels, ["retrieval", "reversed"]))
+            ),
+        }
