@@ -7,7 +7,7 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
-from . import schedules
+from . import analysis, schedules
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
 from .model import (
@@ -19,6 +19,8 @@ from .model import (
     to_binary,
 )
 from .spurious import LABELS, census, classify, composition
+from .storage import load, save
+from .sweep import SweepError, sweep
 from .unlearning import unlearn
 
 __all__ = [
@@ -27,17 +29,22 @@ __all__ = [
     "ORDERS",
     "Hopfield",
     "RelaxResult",
+    "SweepError",
+    "analysis",
     "anneal",
     "census",
     "classify",
     "composition",
     "from_binary",
+    "load",
     "make_cues",
     "random_patterns",
     "relax",
     "replica_overlaps",
+    "save",
     "schedules",
     "simulate",
+    "sweep",
     "to_binary",
     "unlearn",
 ]

@@ -1,0 +1,120 @@
+"""The ``spinmem`` command: run study scripts, inspect and plot result files."""
+
+import argparse
+import json
+import runpy
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+_DESCRIPTION = """\
+spinmem: Hopfield networks as Ising spin systems.
+
+commands:
+  run SCRIPT [ARGS...]   run a study script (a path, or the name of one in studies/,
+                         e.g. `spinmem run phase_diagram --quick`) with its arguments
+  info FILE [--group G]  dimensions, coordinates, variables, provenance and, for a
+                         partial sweep store, the completed and failed points
+  plot FILE -o OUT.png   a quick-look figure (the study's own figure when the file
+                         was written by a study)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="spinmem",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser("run", help="run a study script with its arguments")
+    run.add_argument("script", help="path to a script, or a study name in studies/")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
+    info = commands.add_parser("info", help="describe a result file")
+    info.add_argument("file")
+    info.add_argument("--group", default=None, help="HDF5 group to read")
+    plot = commands.add_parser("plot", help="quick-look figure of a result file")
+    plot.add_argument("file")
+    plot.add_argument("-o", "--output", required=True, help="image file to write")
+    plot.add_argument("--group", default=None, help="HDF5 group to read")
+    plot.add_argument("--variable", default=None, help="variable to plot")
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return {"run": _run, "info": _info, "plot": _plot}[args.command](args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"spinmem {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
+    script = Path(args.script)
+    if not script.exists():
+        candidates = [
+            Path("studies") / f"{args.script}.py",
+            Path(__file__).resolve().parent.parent / "studies" / f"{args.script}.py",
+        ]
+        script = next((c for c in candidates if c.exists()), None)
+        if script is None:
+            raise FileNotFoundError(
+                f"no script {args.script!r} (nor studies/{args.script}.py)"
+            )
+    sys.argv = [str(script), *args.args]
+    runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
+def _info(args) -> int:
+    from .storage import load
+
+    ds = load(args.file, group=args.group)
+    print(f"{args.file}" + (f" (group {args.group})" if args.group else ""))
+    print("dimensions: " + ", ".join(f"{k}={v}" for k, v in ds.sizes.items()))
+    print("coordinates:")
+    for name, coord in ds.coords.items():
+        values = coord.values.ravel()
+        shown = ", ".join(map(str, values[:6])) + (", ..." if values.size > 6 else "")
+        print(f"  {name} {coord.dims}: {shown}")
+    print("variables:")
+    for name, var in ds.data_vars.items():
+        label = var.attrs.get("long_name", "")
+        units = var.attrs.get("units", "")
+        print(f"  {name} {var.dims} {var.dtype}: {label} [{units}]")
+    status = ds.attrs.get("sweep_status")
+    if status is not None:
+        grid = json.loads(ds.attrs["sweep_grid"])
+        total = int(ds.attrs["sweep_seeds"])
+        for values in grid.values():
+            total *= len(values)
+        done = ds.sizes.get("point", total) if status == "partial" else total
+        print(f"sweep: {status}, {done} of {total} points completed")
+        failures = json.loads(ds.attrs.get("sweep_failures", "[]"))
+        for failure in failures:
+            last = failure["error"].strip().splitlines()[-1]
+            print(f"  failed at {failure['coords']}: {last}")
+    print("provenance:")
+    for key, value in ds.attrs.items():
+        if key not in ("sweep_failures",):
+            print(f"  {key}: {value}")
+    return 0
+
+
+def _plot(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from . import plot
+    from .storage import load
+
+    ds = load(args.file, group=args.group)
+    fig = plot.for_dataset(ds, variable=args.variable)
+    fig.savefig(args.output, dpi=150, bbox_inches="tight")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

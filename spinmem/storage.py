@@ -1,0 +1,179 @@
+"""Results in HDF5: :func:`save` and :func:`load` through h5netcdf.
+
+Files are plain netCDF4/HDF5: they open with ``xarray.open_dataset(path,
+engine="h5netcdf")`` and with ``h5py``. Every variable carries ``long_name`` and
+``units`` attributes (``long_name`` defaults to the variable's name and ``units`` to
+``"unspecified"`` when a dataset lacks them), and every file carries provenance: the
+package version, the creation time (``created``, UTC, ISO 8601) and whatever the dataset's
+own attributes record (parameters, seed entropy).
+
+Whole-file writes are atomic: the dataset goes to a temporary file beside the target,
+which is flushed to disk and then renamed over it, so a crash leaves either the old file
+or the new one, never a torn one.
+"""
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from .dynamics import package_version
+
+__all__ = ["StorageError", "load", "save"]
+
+ENGINE = "h5netcdf"
+
+
+class StorageError(ValueError):
+    """A file that is not a readable spinmem/netCDF HDF5 file, or a refused write."""
+
+
+def save(
+    dataset: xr.Dataset,
+    path,
+    *,
+    group: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write ``dataset`` to HDF5 at ``path`` (optionally into ``group``).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    path : str or os.PathLike
+    group : str, optional
+        HDF5 group to write into; other groups of an existing file are kept.
+    overwrite : bool
+        Replace a file (or group) that holds a different dataset. Without it, writing
+        over a different run raises :class:`FileExistsError`; writing a dataset
+        identical to the stored one is allowed and leaves the file as it is.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    if not isinstance(dataset, xr.Dataset):
+        raise TypeError(f"dataset must be an xarray.Dataset, got {type(dataset).__name__}")
+    path = Path(path)
+    if group is not None and (not isinstance(group, str) or not group.strip("/")):
+        raise ValueError(f"group must be a non-empty string or None, got {group!r}")
+    prepared = prepare(dataset)
+    if path.exists() and not overwrite:
+        existing = _existing(path, group)
+        if existing is not None:
+            if _same_run(existing, prepared):
+                return path
+            where = f"group {group!r} of {path}" if group else str(path)
+            raise FileExistsError(
+                f"{where} already holds a different dataset; pass overwrite=True to "
+                "replace it, or choose another path"
+            )
+    stamped = prepared.assign_attrs(created=datetime.now(UTC).isoformat(timespec="seconds"))
+    if group is None:
+        write_atomic(stamped, path)
+    else:
+        mode = "a" if path.exists() else "w"
+        if mode == "a":
+            load(path)  # refuse to append to a foreign or corrupt file
+        stamped.to_netcdf(path, mode=mode, group=group, engine=ENGINE)
+    return path
+
+
+def load(path, *, group: str | None = None) -> xr.Dataset:
+    """Read a dataset written by :func:`save` (or any netCDF4/HDF5 file) into memory.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    StorageError
+        The file is truncated, corrupt, not HDF5, or lacks ``group``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        with xr.open_dataset(path, group=group, engine=ENGINE) as ds:
+            return ds.load()
+    except (OSError, ValueError, KeyError) as exc:
+        what = f"group {group!r} of {path}" if group else str(path)
+        raise StorageError(
+            f"{what} is not a readable netCDF4/HDF5 file (truncated, corrupt or foreign): "
+            f"{exc}"
+        ) from None
+
+
+def prepare(dataset: xr.Dataset) -> xr.Dataset:
+    """A copy whose variables all have ``long_name``/``units`` and whose attributes are
+    storable in HDF5 (booleans as 0/1, None dropped), with the package version."""
+    ds = dataset.copy()
+    for name, var in ds.variables.items():
+        var.attrs.setdefault("long_name", str(name))
+        if var.dtype.kind in "biufc":
+            var.attrs.setdefault("units", "unspecified")
+        var.attrs.update(_storable(var.attrs))
+    ds.attrs = _storable(ds.attrs)
+    ds.attrs.setdefault("spinmem_version", package_version())
+    return ds
+
+
+def _storable(attrs: dict) -> dict:
+    out = {}
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        if isinstance(value, bool | np.bool_):
+            value = int(value)
+        out[key] = value
+    return out
+
+
+def write_atomic(dataset: xr.Dataset, path: Path) -> None:
+    """Write ``dataset`` to a temporary file beside ``path``, fsync, rename over it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        dataset.to_netcdf(tmp, engine=ENGINE)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _existing(path: Path, group: str | None) -> xr.Dataset | None:
+    """The dataset stored at ``path``/``group``, None when the group does not exist."""
+    if group is not None:
+        import h5py
+
+        try:
+            with h5py.File(path, "r") as handle:
+                if group.strip("/") not in handle:
+                    return None
+        except OSError as exc:
+            raise StorageError(f"{path} is not a readable HDF5 file: {exc}") from None
+    return load(path, group=group)
+
+
+def _same_run(stored: xr.Dataset, new: xr.Dataset) -> bool:
+    stored = stored.copy()
+    stored.attrs.pop("created", None)
+    new = new.copy()
+    new.attrs.pop("created", None)
+    return stored.identical(new)

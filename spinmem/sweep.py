@@ -1,0 +1,529 @@
+"""Parameter sweeps that never lose a result.
+
+:func:`sweep` runs ``function(**point, seed=...)`` over the Cartesian product of a grid
+times independent repetitions, in-process, on local processes or on a Dask cluster, and
+returns one Dataset with the grid names and ``seed`` as dimensions.
+
+Seeds. The root seed (``seed=``) is recorded; the point at flat grid position g and
+repetition r receives ``SeedSequence(root_entropy, spawn_key=root_key + (g, r))``. Results
+therefore depend only on the root seed and the grid, not on the executor, the number of
+workers or the order in which points finish.
+
+Store. With ``store=path`` the sweep keeps an HDF5 file that is always complete and
+readable: after each finished point the file is rewritten atomically (temporary file,
+fsync, rename) with every point finished so far, so a crash or ``kill -9`` at any moment
+leaves a file holding every point that finished before it. While a sweep is partial the
+file stacks the finished points along a dimension ``point`` (flat index
+``g * seeds + r``) with ``sweep_status = "partial"``; when all points are done it holds
+the final gridded Dataset with ``sweep_status = "complete"``. Running the same call again
+computes only the missing points (a complete store is just read back). A store written
+by a different function, grid, number of seeds or root seed is refused: sweeps are never
+extended in place (write a new store and combine the files with
+:func:`spinmem.analysis.combine`). The cost of a commit grows with the file, which
+suits sweeps whose per-point results are small next to their compute time.
+
+Failures. An exception inside one point is recorded with the point's coordinates; the
+other points still run and are stored, and at the end :class:`SweepError` reports every
+failure (its ``partial`` attribute holds the finished points). Rerunning the sweep
+retries only the failed points.
+"""
+
+import functools
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from numbers import Integral, Real
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from . import _checks, storage
+from .dynamics import package_version
+from .seeding import SeedLike, child, provenance, root_sequence
+
+__all__ = ["SweepError", "sweep"]
+
+POINT = "point"
+SEED_DIM = "seed"
+_FILE_ONLY_ATTRS = ("created", "sweep_status", "sweep_failures")
+
+
+class SweepError(RuntimeError):
+    """Some points of a sweep raised; the others finished (and were stored).
+
+    Attributes
+    ----------
+    failures : list of dict
+        One entry per failed point: its coordinates (grid values and ``seed``) and the
+        formatted exception.
+    partial : xarray.Dataset
+        The finished points, stacked along ``point`` with their coordinates.
+    """
+
+    def __init__(self, failures: list[dict], partial: xr.Dataset):
+        self.failures = failures
+        self.partial = partial
+        lines = [f"{len(failures)} sweep point(s) failed:"]
+        for f in failures:
+            where = ", ".join(f"{k}={v!r}" for k, v in f["coords"].items())
+            last = f["error"].strip().splitlines()[-1]
+            lines.append(f"  at {where}: {last}")
+        super().__init__("\n".join(lines))
+
+
+def sweep(
+    function: Callable,
+    grid: Mapping[str, object],
+    *,
+    seeds: int = 1,
+    seed: SeedLike = None,
+    store=None,
+    workers: int | None = None,
+    client=None,
+    progress: bool = True,
+) -> xr.Dataset:
+    """Run ``function(**point, seed=...)`` over a grid times ``seeds`` repetitions.
+
+    Parameters
+    ----------
+    function : callable
+        Called with one keyword per grid name and ``seed`` (a
+        ``numpy.random.SeedSequence``, accepted by every spinmem function). Returns an
+        ``xarray.Dataset`` or a dict of scalars and arrays (an array's axes become
+        dimensions ``<name>_dim0``, ``<name>_dim1``, ...). Every point must return the
+        same variables with the same dimensions, shapes and coordinates. With
+        ``workers`` or ``client`` it must be importable (a module-level function).
+    grid : dict
+        Coordinate name -> 1-D sequence of distinct values (numbers or strings). The
+        names become dimensions, in this order; ``"seed"`` and ``"point"`` are reserved.
+    seeds : int
+        Independent repetitions of every grid point (dimension ``seed``), >= 1.
+    seed : None, int or SeedSequence
+        Root seed. None draws fresh entropy, or reuses the one recorded in ``store``.
+    store : str or os.PathLike, optional
+        HDF5 file that keeps every finished point (see the module notes).
+    workers : int, optional
+        Run on this many local processes (each with ``cores // workers`` numba
+        threads). Default: in this process.
+    client : dask.distributed.Client, optional
+        Run the points as tasks on this Dask cluster.
+    progress : bool
+        Show a progress bar (points done, rate, time left) when stderr is a terminal.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions: the grid names (coordinates: their values), ``seed``
+        (0..seeds-1), then the function's own. Attributes: the function, grid, seeds,
+        root seed entropy and package version.
+
+    Raises
+    ------
+    SweepError
+        After all points ran, if any raised.
+    FileExistsError
+        ``store`` holds a different sweep.
+    """
+    if not callable(function):
+        raise TypeError(f"function must be callable, got {type(function).__name__}")
+    grid = _check_grid(grid)
+    seeds = _checks.integer("seeds", seeds, minimum=1)
+    if workers is not None:
+        workers = _checks.integer("workers", workers, minimum=1)
+    if workers is not None and client is not None:
+        raise ValueError("pass either workers or client, not both")
+    if isinstance(seed, np.random.Generator):
+        raise TypeError(
+            "seed must be None, an int or a SeedSequence for a sweep, so that "
+            "it can be recorded and resumed"
+        )
+    plan = _Plan(function, grid, seeds)
+
+    stored, root = {}, None
+    if store is not None:
+        store = Path(store)
+        existing = _read_store(store, plan, seed)
+        if existing is not None:
+            if existing.attrs.get("sweep_status") == "complete":
+                return _strip(existing)
+            root = _root_from(existing)
+            stored = _unstack(existing)
+    if root is None:
+        root = root_sequence(seed)
+    plan.root = root
+
+    todo = [k for k in range(plan.size) if k not in stored]
+    results: dict[int, xr.Dataset] = dict(stored)
+    failures: list[dict] = []
+    committer = _Committer(store, plan) if store is not None else None
+    with _progress_bar(plan.size, len(stored), progress) as bar:
+        for k, outcome in _execute(plan, todo, workers, client):
+            if outcome[0] == "error":
+                failures.append({"index": k, "coords": plan.coords(k), "error": outcome[1]})
+            else:
+                try:
+                    ds = plan.normalise(k, outcome[1])
+                except (TypeError, ValueError) as exc:
+                    failures.append(
+                        {
+                            "index": k,
+                            "coords": plan.coords(k),
+                            "error": f"{type(exc).__name__}: {exc}",
+                        }
+                    )
+                else:
+                    results[k] = ds
+                    if committer is not None:
+                        committer.commit(results, failures)
+            bar.update(1)
+
+    if committer is not None:
+        stacked = committer.commit(results, failures)
+        results = _unstack(stacked)
+    if failures:
+        raise SweepError(failures, plan.stack(results))
+    final = storage.prepare(plan.assemble(results))
+    if store is not None:
+        storage.write_atomic(_for_file(final, "complete"), store)
+        final = _strip(storage.load(store))
+    return final
+
+
+# ------------------------------------------------------------------------- the plan
+
+
+class _Plan:
+    """The grid, the seeds and the shape of the per-point results."""
+
+    def __init__(self, function, grid, seeds):
+        self.function = function
+        self.grid = grid
+        self.seeds = seeds
+        self.names = list(grid)
+        self.shape = tuple(len(v) for v in grid.values())
+        self.size = int(np.prod(self.shape, dtype=np.int64)) * seeds
+        self.template: xr.Dataset | None = None
+        self.root: np.random.SeedSequence | None = None
+
+    @property
+    def identity(self) -> dict[str, str]:
+        return {
+            "sweep_function": function_name(self.function),
+            "sweep_grid": json.dumps(self.grid),
+            "sweep_seeds": str(self.seeds),
+        }
+
+    def kwargs(self, k: int) -> dict:
+        g, r = divmod(k, self.seeds)
+        position = np.unravel_index(g, self.shape) if self.shape else ()
+        point = {
+            name: self.grid[name][i] for name, i in zip(self.names, position, strict=True)
+        }
+        point["seed"] = child(self.root, g, r)
+        return point
+
+    def coords(self, k: int) -> dict:
+        point = self.kwargs(k)
+        point[SEED_DIM] = k % self.seeds
+        return point
+
+    def normalise(self, k: int, output) -> xr.Dataset:
+        """The point's output as a Dataset, checked against the first point's layout."""
+        ds = _as_dataset(output)
+        clash = set(ds.dims) & (set(self.names) | {SEED_DIM, POINT})
+        if clash:
+            raise ValueError(f"function output uses reserved dimension(s) {sorted(clash)}")
+        ds.attrs = {}
+        if self.template is None:
+            self.template = ds
+        else:
+            _check_consistent(self.template, ds, self.coords(k))
+        return ds
+
+    def stack(self, results: dict[int, xr.Dataset]) -> xr.Dataset:
+        """Finished points along ``point`` (flat index), with their grid coordinates."""
+        keys = sorted(results)
+        if not keys:
+            return xr.Dataset(
+                coords={POINT: np.array([], dtype=np.int64)}, attrs=self.attrs()
+            )
+        ds = xr.concat(
+            [results[k] for k in keys],
+            dim=POINT,
+            coords="minimal",
+            compat="override",
+            join="exact",
+            combine_attrs="override",
+        )
+        coords = {POINT: np.array(keys, dtype=np.int64)}
+        for name in self.names:
+            coords[name] = (POINT, [self.coords(k)[name] for k in keys])
+        coords[SEED_DIM] = (POINT, [k % self.seeds for k in keys])
+        return ds.assign_coords(coords).assign_attrs(self.attrs())
+
+    def assemble(self, results: dict[int, xr.Dataset]) -> xr.Dataset:
+        """All points on the grid: dimensions (*grid names, seed, *function dims)."""
+        first = results[0]
+        lead = (*self.shape, self.seeds)
+        data = {}
+        for name, var in first.data_vars.items():
+            values = np.stack([results[k][name].values for k in range(self.size)])
+            data[name] = (
+                (*self.names, SEED_DIM, *var.dims),
+                values.reshape(lead + var.shape),
+                var.attrs,
+            )
+        coords = {name: (name, np.asarray(values)) for name, values in self.grid.items()}
+        coords[SEED_DIM] = np.arange(self.seeds)
+        for name, coord in first.coords.items():
+            coords[name] = coord
+        return xr.Dataset(data, coords=coords, attrs=self.attrs())
+
+    def attrs(self) -> dict:
+        return {
+            **self.identity,
+            **provenance(self.root),
+            "spinmem_version": package_version(),
+        }
+
+
+def function_name(function) -> str:
+    """A stable name for the sweep's function (module and qualified name)."""
+    if isinstance(function, functools.partial):
+        return (
+            f"partial({function_name(function.func)}, args={function.args!r}, "
+            f"keywords={function.keywords!r})"
+        )
+    module = getattr(function, "__module__", None) or type(function).__module__
+    name = getattr(function, "__qualname__", None) or type(function).__qualname__
+    return f"{module}.{name}"
+
+
+def _check_grid(grid) -> dict[str, list]:
+    if not isinstance(grid, Mapping):
+        raise TypeError(f"grid must be a dict of name -> values, got {type(grid).__name__}")
+    out = {}
+    for name, values in grid.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"grid names must be identifiers, got {name!r}")
+        if name in (SEED_DIM, POINT):
+            raise ValueError(f"grid name {name!r} is reserved")
+        arr = np.asarray(values)
+        if arr.ndim != 1:
+            raise ValueError(
+                f"grid[{name!r}] must be a 1-D sequence of values, got shape {arr.shape}"
+            )
+        if arr.size == 0:
+            raise ValueError(f"grid[{name!r}] is empty; give at least one value")
+        items = [_plain(v, name) for v in arr.tolist()]
+        if len(set(items)) != len(items):
+            raise ValueError(f"grid[{name!r}] has repeated values: {items}")
+        out[name] = items
+    return out
+
+
+def _plain(value, name):
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        if not np.isfinite(value):
+            raise ValueError(f"grid[{name!r}] values must be finite, got {value}")
+        return float(value)
+    raise TypeError(f"grid[{name!r}] values must be numbers or strings, got {value!r}")
+
+
+def _as_dataset(output) -> xr.Dataset:
+    if isinstance(output, xr.Dataset):
+        return output.copy()
+    if isinstance(output, Mapping):
+        data = {}
+        for name, value in output.items():
+            arr = np.asarray(value)
+            data[name] = ([f"{name}_dim{a}" for a in range(arr.ndim)], arr)
+        return xr.Dataset(data)
+    raise TypeError(
+        f"function must return an xarray.Dataset or a dict, got {type(output).__name__}"
+    )
+
+
+def _check_consistent(template: xr.Dataset, ds: xr.Dataset, coords: dict) -> None:
+    where = ", ".join(f"{k}={v!r}" for k, v in coords.items() if k != "seed")
+    where = f"{where}, seed={coords[SEED_DIM]}" if where else f"seed={coords[SEED_DIM]}"
+    if set(template.data_vars) != set(ds.data_vars):
+        raise ValueError(
+            f"function returned inconsistent variables across points: at {where} "
+            f"{sorted(ds.data_vars)}, expected {sorted(template.data_vars)}"
+        )
+    for name, var in ds.data_vars.items():
+        ref = template[name]
+        if var.dims != ref.dims or var.shape != ref.shape:
+            raise ValueError(
+                f"function returned inconsistent shapes across points: at {where} "
+                f"{name!r} has dims {var.dims} shape {var.shape}, expected dims "
+                f"{ref.dims} shape {ref.shape}"
+            )
+    for name, coord in ds.coords.items():
+        if name not in template.coords or not coord.equals(template.coords[name]):
+            raise ValueError(
+                f"function returned inconsistent coordinate {name!r} across points "
+                f"(at {where})"
+            )
+
+
+# ------------------------------------------------------------------------- the store
+
+
+class _Committer:
+    """Rewrites the store atomically with every finished point."""
+
+    def __init__(self, path: Path, plan: _Plan):
+        self.path, self.plan = path, plan
+
+    def commit(self, results, failures) -> xr.Dataset:
+        stacked = self.plan.stack(results)
+        storage.write_atomic(_for_file(stacked, "partial", failures), self.path)
+        return stacked
+
+
+def _for_file(ds: xr.Dataset, status: str, failures=()) -> xr.Dataset:
+    from datetime import UTC, datetime
+
+    out = storage.prepare(ds)
+    out.attrs["sweep_status"] = status
+    out.attrs["created"] = datetime.now(UTC).isoformat(timespec="seconds")
+    if failures:
+        out.attrs["sweep_failures"] = json.dumps(
+            [
+                {
+                    "coords": {k: v for k, v in f["coords"].items() if k != "seed"}
+                    | {"seed": f["coords"][SEED_DIM]},
+                    "error": f["error"],
+                }
+                for f in failures
+            ],
+            default=str,
+        )
+    return out
+
+
+def _read_store(path: Path, plan: _Plan, seed) -> xr.Dataset | None:
+    if not path.exists():
+        return None
+    ds = storage.load(path)
+    if "sweep_status" not in ds.attrs:
+        raise FileExistsError(
+            f"{path} exists and is not a spinmem sweep store; choose another store path"
+        )
+    for key, value in plan.identity.items():
+        if ds.attrs.get(key) != value:
+            raise FileExistsError(
+                f"{path} holds a different sweep ({key} = {ds.attrs.get(key)!r}, this call "
+                f"has {value!r}); use a new store path (combine the files afterwards with "
+                "spinmem.analysis.combine) or delete the old store"
+            )
+    if seed is not None:
+        wanted = root_sequence(seed)
+        if provenance(wanted) != {k: ds.attrs.get(k) for k in provenance(wanted)}:
+            raise FileExistsError(
+                f"{path} was written with root seed entropy "
+                f"{ds.attrs.get('seed_entropy')}, this call asks for {wanted.entropy}; "
+                "pass seed=None to resume it"
+            )
+    return ds
+
+
+def _root_from(ds: xr.Dataset) -> np.random.SeedSequence:
+    from .seeding import from_provenance
+
+    return from_provenance(ds.attrs)
+
+
+def _unstack(stacked: xr.Dataset) -> dict[int, xr.Dataset]:
+    if POINT not in stacked.dims or stacked.sizes[POINT] == 0:
+        return {}
+    extra = [name for name, c in stacked.coords.items() if c.dims == (POINT,)]
+    base = stacked.drop_vars(extra)
+    base.attrs = {}
+    keys = stacked[POINT].values.tolist()
+    return {k: base.isel({POINT: i}, drop=True) for i, k in enumerate(keys)}
+
+
+def _strip(ds: xr.Dataset) -> xr.Dataset:
+    ds = ds.copy()
+    for key in _FILE_ONLY_ATTRS:
+        ds.attrs.pop(key, None)
+    return ds
+
+
+# ------------------------------------------------------------------------- execution
+
+
+def run_point(function, kwargs):
+    """Call ``function(**kwargs)``; return ``("ok", result)`` or ``("error", text)``."""
+    try:
+        return ("ok", function(**kwargs))
+    except Exception:
+        return ("error", traceback.format_exc())
+
+
+def _execute(plan: _Plan, todo: list[int], workers, client):
+    if client is not None:
+        from dask.distributed import as_completed as dask_completed
+
+        futures = {
+            client.submit(run_point, plan.function, plan.kwargs(k), pure=False): k
+            for k in todo
+        }
+        for future in dask_completed(futures):
+            yield futures[future], future.result()
+        return
+    if workers is None:
+        for k in todo:
+            yield k, run_point(plan.function, plan.kwargs(k))
+        return
+    import multiprocessing
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_limit_threads,
+        initargs=(threads,),
+    ) as pool:
+        futures = {pool.submit(run_point, plan.function, plan.kwargs(k)): k for k in todo}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _limit_threads(threads: int) -> None:
+    import numba
+
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+
+
+class _progress_bar:
+    """tqdm on a terminal, nothing otherwise."""
+
+    def __init__(self, total, done, enabled):
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, initial=done, unit="point", desc="sweep")
+
+    def __enter__(self):
+        return self
+
+    def update(self, n):
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,46 @@
+"""Module-level sweep functions for the tests (importable by worker processes)."""
+
+import os
+import time
+
+import numpy as np
+
+import spinmem
+
+
+def _count_call(**point):
+    path = os.environ.get("SPINMEM_TEST_CALLS")
+    if path:
+        with open(path, "a") as handle:
+            handle.write(
+                repr(sorted((k, v) for k, v in point.items() if k != "seed")) + "\n"
+            )
+
+
+def retrieval(n, temperature, seed):
+    """Overlap and energy trace of a Curie-Weiss run (p = 1)."""
+    _count_call(n=n, temperature=temperature)
+    xi = spinmem.random_patterns(1, n, seed=seed)
+    net = spinmem.Hopfield.hebbian(xi)
+    ds = spinmem.simulate(
+        net, temperature=temperature, sweeps=20, init=xi[0], seed=seed, record_every=5
+    )
+    return ds[["energy", "overlap"]].isel(replica=0, pattern=0)
+
+
+def slow_scalar(x, seed):
+    """A scalar per point, slowly: for the kill-and-resume test."""
+    _count_call(x=x)
+    time.sleep(float(os.environ.get("SPINMEM_TEST_SLEEP", "0")))
+    rng = np.random.default_rng(seed)
+    return {"value": x + rng.random(), "draws": rng.random(3)}
+
+
+def fails_at_two(x, seed):
+    if x == 2:
+        raise RuntimeError("boom at x=2")
+    return {"value": float(x)}
+
+
+def ragged(x, seed):
+    return {"value": np.zeros(x)}

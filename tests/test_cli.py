@@ -1,0 +1,60 @@
+"""The spinmem command line."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import sweep_functions as sf
+import xarray as xr
+
+import spinmem
+from spinmem.cli import main
+from spinmem.sweep import SweepError
+
+
+def test_help_lists_every_command(capsys):
+    out = subprocess.run(
+        [sys.executable, "-m", "spinmem.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for command in ("run SCRIPT", "info FILE", "plot FILE"):
+        assert command in out
+
+
+def test_info_reports_a_partial_sweep(tmp_path, capsys):
+    store = tmp_path / "partial.h5"
+    with pytest.raises(SweepError):
+        spinmem.sweep(
+            sf.fails_at_two, {"x": [1, 2, 3]}, seeds=2, store=store, progress=False
+        )
+    assert main(["info", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "sweep: partial, 4 of 6 points completed" in out
+    assert "failed at {'x': 2, 'seed': 0}: RuntimeError: boom at x=2" in out
+    assert "seed_entropy" in out
+
+
+def test_plot_writes_an_image(tmp_path):
+    ds = xr.Dataset(
+        {
+            "m": (
+                ("alpha", "seed"),
+                np.random.default_rng(0).random((3, 2)),
+                {"long_name": "overlap", "units": "1"},
+            )
+        },
+        coords={"alpha": [0.05, 0.1, 0.15]},
+    )
+    path = spinmem.save(ds, tmp_path / "r.h5")
+    out = tmp_path / "r.png"
+    assert main(["plot", str(path), "-o", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_errors_name_the_file(tmp_path, capsys):
+    assert main(["info", str(tmp_path / "nope.h5")]) == 1
+    assert "nope.h5" in capsys.readouterr().err
+    assert main(["run", "no_such_study"]) == 1
