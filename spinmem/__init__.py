@@ -7,7 +7,7 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
-from . import analysis, schedules
+from . import analysis, plot, schedules, theory
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
 from .model import (
@@ -38,6 +38,7 @@ __all__ = [
     "from_binary",
     "load",
     "make_cues",
+    "plot",
     "random_patterns",
     "relax",
     "replica_overlaps",
@@ -45,6 +46,7 @@ __all__ = [
     "schedules",
     "simulate",
     "sweep",
+    "theory",
     "to_binary",
     "unlearn",
 ]

@@ -1,0 +1,78 @@
+"""Replica-symmetric theory against published values (physics.md section 6)."""
+
+import numpy as np
+import pytest
+
+from spinmem import theory
+
+
+def test_capacity_at_zero_temperature():
+    """alpha_c(0) = 0.13791 with m = 0.9674 there (AGS 1985)."""
+    a = theory.alpha_c(0.0)
+    assert a == pytest.approx(0.13791, abs=5e-6)
+    at_edge = theory.solve_rs(a - 1e-9, 0.0)
+    assert at_edge.m == pytest.approx(0.9674, abs=2e-4)
+    assert theory.solve_rs(a + 1e-4, 0.0).m == 0.0
+
+
+def test_retrieval_overlap_at_alpha_0_1():
+    assert theory.solve_rs(0.1, 0.0).m == pytest.approx(0.99800, abs=5e-6)
+    # the finite-T equations approach the T = 0 solution
+    assert theory.solve_rs(0.1, 0.005).m == pytest.approx(0.99800, abs=1e-4)
+
+
+def test_spin_glass_line():
+    np.testing.assert_allclose(theory.t_g([0.0, 0.04, 0.25]), [1.0, 1.2, 1.5])
+    assert theory.solve_spin_glass(0.1, 1.3).q > 0.0
+    assert theory.solve_spin_glass(0.1, 1.33).q == 0.0  # T_g(0.1) = 1.316
+
+
+def test_small_alpha_limit_is_curie_weiss():
+    for temperature, m in [(0.5, 0.957504), (0.8, 0.710412), (0.9, 0.525430)]:
+        assert theory.solve_rs(0.0, temperature).m == pytest.approx(m, abs=1e-6)
+        assert theory.solve_rs(1e-7, temperature).m == pytest.approx(m, abs=1e-4)
+    assert theory.solve_rs(0.0, 1.2).m == 0.0
+
+
+def test_retrieval_line_is_reentrant_and_follows_small_alpha_law():
+    """alpha_c(T) rises slightly above alpha_c(0) at low T; T_M ~ 1 - 1.955 sqrt(alpha)."""
+    assert theory.alpha_c(0.01) > theory.alpha_c(0.0)
+    assert theory.alpha_c(0.5) < theory.alpha_c(0.0)
+    alpha = 1e-3
+    assert theory.t_m(alpha) == pytest.approx(1 - 1.955 * np.sqrt(alpha), abs=2e-3)
+
+
+def test_global_minima_line():
+    """Retrieval states are global minima at T = 0 only for alpha < 0.0519."""
+    gap = [
+        theory.solve_rs(a, 0).f - theory.solve_spin_glass(a, 0).f for a in (0.051, 0.052)
+    ]
+    assert gap[0] < 0 < gap[1]
+    assert np.isnan(theory.t_c(0.06))
+    assert 0 < theory.t_c(0.05) < theory.t_c(0.01) < 1
+    assert theory.t_c(0.01) < theory.t_m(0.01)
+
+
+def test_energy_limits():
+    # T = 0 retrieval energy at alpha -> 0 is -1/2, the spin-glass one is higher
+    assert theory.solve_rs(1e-6, 0.0).f == pytest.approx(-0.5, abs=1e-5)
+    # the free energy is continuous as T -> 0
+    low = theory.solve_rs(0.05, 0.002).f
+    assert low == pytest.approx(theory.solve_rs(0.05, 0.0).f, abs=1e-5)
+
+
+def test_symmetric_mixtures():
+    """m = 1/2, 3/8, 5/16 and energies -3/8, -0.35156, -0.34180 (AGS, PRA 1985)."""
+    for n, m, e in [(3, 0.5, -0.375), (5, 0.375, -0.35156), (7, 0.3125, -0.34180)]:
+        assert theory.mixture_overlap(n) == m
+        assert theory.mixture_overlap(n, 0.01) == pytest.approx(m, abs=1e-9)
+        assert theory.mixture_energy(n) == pytest.approx(e, abs=1e-5)
+    assert theory.mixture_energy(1) == -0.5
+    assert theory.mixture_overlap(3, 1.01) == 0.0
+
+
+def test_validation():
+    with pytest.raises(ValueError, match="alpha must be >= 0.0"):
+        theory.solve_rs(-0.1, 0.5)
+    with pytest.raises(ValueError, match="temperature must be finite"):
+        theory.alpha_c(float("nan"))
