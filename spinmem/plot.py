@@ -9,7 +9,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-__all__ = ["for_dataset", "label", "quicklook"]
+__all__ = [
+    "annealing",
+    "capacity",
+    "capacity_estimate",
+    "for_dataset",
+    "label",
+    "mixtures",
+    "phase_diagram",
+    "quicklook",
+    "unlearning",
+]
 
 _AVERAGED = ("seed", "replica", "start", "point")
 
@@ -68,4 +78,267 @@ def quicklook(ds: xr.Dataset, variable: str | None = None):
     return fig
 
 
-_STUDY_PLOTS: dict = {}
+def _seed_mean(var: xr.DataArray) -> xr.DataArray:
+    return var.mean("seed", keep_attrs=True) if "seed" in var.dims else var
+
+
+def _theory_lines(ax, alpha_max):
+    from . import theory
+
+    lines = theory.phase_lines()
+    keep = lines["tg_alpha"] <= alpha_max
+    ax.plot(
+        lines["tg_alpha"][keep],
+        lines["tg_t"][keep],
+        "w--",
+        lw=1.6,
+        label=r"$T_g = 1+\sqrt{\alpha}$",
+    )
+    ax.plot(lines["tm_alpha"], lines["tm_t"], "w-", lw=1.8, label=r"$T_M$ (retrieval)")
+    ok = np.isfinite(lines["tc_t"])
+    ax.plot(
+        lines["tc_alpha"][ok],
+        lines["tc_t"][ok],
+        "w:",
+        lw=1.8,
+        label=r"$T_c$ (global minima)",
+    )
+
+
+def phase_diagram(ds: xr.Dataset):
+    """Simulated retrieval overlap m and twin overlap q over (alpha, T), with the
+    replica-symmetric lines T_M, T_c and T_g of Amit, Gutfreund & Sompolinsky."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
+    alpha = ds["alpha"].values
+    temperature = ds["temperature"].values
+    for ax, name, title in zip(
+        axes,
+        ("m", "q"),
+        ("retrieval (start in a pattern)", "spin-glass order (twin replicas)"),
+        strict=True,
+    ):
+        values = _seed_mean(ds[name]).transpose("temperature", "alpha").values
+        mesh = ax.pcolormesh(
+            alpha, temperature, values, shading="nearest", cmap="viridis", vmin=0, vmax=1
+        )
+        fig.colorbar(mesh, ax=ax, label=label(ds[name]))
+        _theory_lines(ax, alpha.max())
+        ax.set_xlim(alpha.min() - 0.005, alpha.max() + 0.005)
+        ax.set_ylim(0, temperature.max() + 0.05)
+        ax.set_xlabel(label(ds["alpha"]))
+        ax.set_title(title, fontsize=10)
+    axes[0].set_ylabel(label(ds["temperature"]))
+    axes[0].legend(
+        loc="upper right", fontsize=8, facecolor="0.3", labelcolor="w", framealpha=0.6
+    )
+    n = ds.attrs.get("n_spins", "?")
+    sweeps = ds.attrs.get("sweeps", "?")
+    fig.suptitle(
+        f"Hopfield phase diagram: Glauber dynamics, N = {n}, {sweeps} sweeps; "
+        "lines: replica-symmetric theory",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def capacity_estimate(ds: xr.Dataset) -> dict:
+    """Finite-size capacity from a capacity study: ``alpha_n`` (per N, where the
+    seed-averaged final overlap crosses ``threshold``) and its straight-line
+    extrapolation in 1/N, ``alpha_inf``."""
+    threshold = float(ds.attrs.get("threshold", 0.8))
+    m = _seed_mean(ds["m"]).transpose("n", "alpha")
+    alpha = ds["alpha"].values
+    alpha_n = []
+    for row in m.values:
+        below = np.flatnonzero(row < threshold)
+        k = below[0] if below.size else len(row) - 1
+        if k == 0:
+            alpha_n.append(alpha[0])
+            continue
+        # linear interpolation between the last point above and the first below
+        a0, a1, m0, m1 = alpha[k - 1], alpha[k], row[k - 1], row[k]
+        alpha_n.append(a0 + (m0 - threshold) * (a1 - a0) / (m0 - m1))
+    sizes = ds["n"].values.astype(float)
+    alpha_n = np.array(alpha_n)
+    slope, intercept = np.polyfit(1.0 / sizes, alpha_n, 1)
+    return {
+        "n": sizes,
+        "alpha_n": alpha_n,
+        "alpha_inf": float(intercept),
+        "slope": float(slope),
+        "threshold": threshold,
+    }
+
+
+def capacity(ds: xr.Dataset):
+    """Final overlap against alpha for several N, and the 1/N extrapolation of alpha_c."""
+    est = capacity_estimate(ds)
+    fig, (ax, inset) = plt.subplots(
+        1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [1.6, 1]}
+    )
+    m = _seed_mean(ds["m"])
+    for n in ds["n"].values:
+        row = m.sel(n=n)
+        err = (
+            ds["m"].sel(n=n).std("seed") / np.sqrt(ds.sizes["seed"])
+            if ds.sizes.get("seed", 1) > 1
+            else None
+        )
+        ax.errorbar(
+            ds["alpha"].values,
+            row.values,
+            yerr=None if err is None else err.values,
+            marker="o",
+            ms=3,
+            capsize=2,
+            label=f"N = {n}",
+        )
+    ax.axvline(0.1379, color="k", ls="--", lw=1, label=r"RS $\alpha_c = 0.138$")
+    ax.axhline(est["threshold"], color="0.6", ls=":", lw=1)
+    ax.set_xlabel(label(ds["alpha"]))
+    ax.set_ylabel(label(ds["m"]))
+    ax.set_title("zero-temperature dynamics started in a stored pattern", fontsize=10)
+    ax.legend(fontsize=8)
+    x = 1.0 / est["n"]
+    inset.plot(
+        x,
+        est["alpha_n"],
+        "o",
+        label=r"$\alpha_c(N)$: m crosses "
+        f"{est['threshold']}",
+    )
+    xs = np.linspace(0, x.max() * 1.1, 50)
+    inset.plot(
+        xs,
+        est["alpha_inf"] + est["slope"] * xs,
+        "-",
+        label=rf"fit: $\alpha_c(\infty)$ = {est['alpha_inf']:.3f}",
+    )
+    inset.axhline(0.1379, color="k", ls="--", lw=1, label="RS theory 0.138")
+    inset.set_xlabel("1/N")
+    inset.set_ylabel(r"$\alpha_c(N)$")
+    inset.set_xlim(0, None)
+    inset.legend(fontsize=8)
+    inset.set_title("finite-size extrapolation", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def unlearning(ds: xr.Dataset):
+    """Stable fraction, cue retrieval and spurious fraction against t = epsilon D / N."""
+    names = ("stable_fraction", "retrieval_overlap", "spurious_fraction")
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharex=True)
+    t = ds["t"].values
+    for ax, name in zip(axes, names, strict=True):
+        for alpha in ds["alpha"].values:
+            for k, eps in enumerate(ds["epsilon"].values):
+                var = ds[name].sel(alpha=alpha, epsilon=eps)
+                mean = _seed_mean(var).values
+                ax.plot(
+                    t,
+                    mean,
+                    ls=("-", "--", ":", "-.")[k % 4],
+                    marker=".",
+                    ms=3,
+                    label=rf"$\alpha$={alpha:g}, $\epsilon$={eps:g}",
+                )
+        ax.set_xlabel(label(ds["t"]))
+        ax.set_ylabel(label(ds[name]))
+    axes[0].legend(fontsize=7)
+    n = ds.attrs.get("n_spins", "?")
+    fig.suptitle(f"Hopfield-Feinstein-Palmer unlearning, N = {n}", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None):
+    """End-state fractions by class against alpha (one panel per temperature), and
+    symmetric-mixture energies against finite-p theory."""
+    from . import theory
+
+    temps = census["temperature"].values
+    panels = len(temps) + (energies is not None)
+    fig, axes = plt.subplots(1, panels, figsize=(3.3 * panels, 3.6), squeeze=False)
+    axes = axes[0]
+    fraction = _seed_mean(census["fraction"])
+    for ax, temp in zip(axes, temps, strict=False):
+        for cls in census["class"].values:
+            values = fraction.sel({"temperature": temp, "class": cls})
+            ax.plot(census["alpha"].values, values, marker="o", ms=3, label=str(cls))
+        ax.set_xscale("log")
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel(label(census["alpha"]))
+        ax.set_title(f"T = {temp:g}", fontsize=10)
+    axes[0].set_ylabel(label(census["fraction"]))
+    axes[0].legend(fontsize=7)
+    if energies is not None:
+        ax = axes[-1]
+        comps = energies["components"].values
+        e = _seed_mean(energies["energy"]).values
+        ax.plot(comps, e, "o", label="simulation (relaxed mixture)")
+        theory_e = [theory.mixture_energy(int(c)) for c in comps]
+        ax.plot(comps, theory_e, "k_", ms=18, mew=2, label=r"theory $-n m^2/2$")
+        ax.set_xlabel(label(energies["components"]))
+        ax.set_ylabel(label(energies["energy"]))
+        ax.set_xticks(comps)
+        ax.legend(fontsize=7)
+        ax.set_title(
+            f"symmetric mixtures, N = {energies.attrs.get('n_spins', '?')}", fontsize=10
+        )
+    fig.suptitle(
+        "zero-temperature end states from random starts (after Glauber at T)", fontsize=11
+    )
+    fig.tight_layout()
+    return fig
+
+
+def annealing(ds: xr.Dataset):
+    """Final and best energy per spin against schedule length, averaged over instances
+    (and seeds), with standard errors."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    steps = ds["steps"].values
+    over = [d for d in ("instance", "seed") if d in ds.dims]
+    count = int(np.prod([ds.sizes[d] for d in over]))
+    for name, marker in (("final", "o"), ("best", "s")):
+        var = ds[name]
+        mean = var.mean(over).values
+        err = (var.std(over) / np.sqrt(count)).values if count > 1 else None
+        ax.errorbar(
+            steps,
+            mean,
+            yerr=err,
+            marker=marker,
+            ms=4,
+            capsize=2,
+            label=var.attrs.get("long_name", name),
+        )
+    reference = ds.attrs.get("reference_energy")
+    if reference is not None:
+        ax.axhline(
+            float(reference),
+            color="k",
+            ls="--",
+            lw=1,
+            label=f"SK ground state N→∞: {float(reference):g}",
+        )
+    ax.set_xscale("log")
+    ax.set_xlabel(label(ds["steps"]) + " (1 sweep each)")
+    ax.set_ylabel("energy per spin H/N [coupling units]")
+    ax.set_title(
+        f"simulated annealing, SK model N = {ds.attrs.get('n_spins', '?')}, "
+        f"{count} instances",
+        fontsize=10,
+    )
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+_STUDY_PLOTS: dict = {
+    "phase_diagram": phase_diagram,
+    "capacity": capacity,
+    "unlearning": unlearning,
+    "annealing": annealing,
+    "mixtures": mixtures,
+}

@@ -8,18 +8,22 @@ label:
 ``"reversed"``
     the same with ``m^mu < 0`` (the "ghost" ``-xi^mu``, a minimum too by symmetry);
 ``"mixture"``
-    otherwise, when at least one ``|m^mu|`` is clearly non-zero: above
-    ``significance`` (the symmetric odd mixtures ``sign(xi^1 + xi^2 + xi^3)`` have
-    ``|m| = 1/2`` with each component);
+    otherwise, when between 1 and ``max_components`` overlaps are clearly non-zero,
+    ``|m^mu| > significance`` (the symmetric odd mixtures ``sign(xi^1 + xi^2 + xi^3)``
+    have ``|m| = 1/2`` with each of their components);
 ``"spin-glass"``
-    every ``|m^mu| <= significance``: no pattern is visible beyond the ``1/sqrt(N)``
-    overlap of an unrelated state.
+    no pattern is visible (every ``|m^mu| <= significance``, the ``1/sqrt(N)`` overlap
+    of an unrelated state), or the overlaps are spread over more than
+    ``max_components`` patterns, as in the spin-glass states at extensive load, whose
+    many overlaps are each a few times ``1/sqrt(N)``.
 
-Defaults: ``retrieval_threshold = 0.75`` (midway between a 3-mixture's 1/2 and 1) and
+Defaults: ``retrieval_threshold = 0.75`` (midway between a 3-mixture's 1/2 and 1),
 ``significance = min(4 / sqrt(N), 0.2)``, four standard deviations of the overlap of an
 unrelated random state, capped so that mixture components (>= 5/16 for the symmetric
-mixtures up to n = 7) stay visible at small N.
+mixtures up to n = 7) stay visible at small N, and ``max_components = 7``.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -29,7 +33,14 @@ from .dynamics import ORDERS, check_model, package_version, relax_states
 from .model import Hopfield, _patterns
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
-__all__ = ["LABELS", "census", "classify", "composition", "default_significance"]
+__all__ = [
+    "LABELS",
+    "Thresholds",
+    "census",
+    "classify",
+    "composition",
+    "default_significance",
+]
 
 LABELS = ("retrieval", "reversed", "mixture", "spin-glass")
 
@@ -39,19 +50,43 @@ def default_significance(n: int) -> float:
     return min(4.0 / np.sqrt(n), 0.2)
 
 
-def _thresholds(n, retrieval_threshold, significance):
-    retrieval_threshold = _checks.real(
-        "retrieval_threshold", retrieval_threshold, positive=True, maximum=1.0
-    )
-    if significance is None:
-        significance = default_significance(n)
-    significance = _checks.real("significance", significance, positive=True)
-    if significance >= retrieval_threshold:
-        raise ValueError(
-            f"significance ({significance}) must be below retrieval_threshold "
-            f"({retrieval_threshold})"
+@dataclass(frozen=True)
+class Thresholds:
+    """Validated classification thresholds (see the module notes)."""
+
+    retrieval: float
+    significance: float
+    max_components: int
+
+    @classmethod
+    def make(cls, n, retrieval_threshold=0.75, significance=None, max_components=7):
+        retrieval = _checks.real(
+            "retrieval_threshold", retrieval_threshold, positive=True, maximum=1.0
         )
-    return retrieval_threshold, significance
+        if significance is None:
+            significance = default_significance(n)
+        significance = _checks.real("significance", significance, positive=True)
+        if significance >= retrieval:
+            raise ValueError(
+                f"significance ({significance}) must be below retrieval_threshold "
+                f"({retrieval})"
+            )
+        max_components = _checks.integer("max_components", max_components, minimum=1)
+        return cls(retrieval, significance, max_components)
+
+    def labels(self, m: np.ndarray) -> np.ndarray:
+        """Labels of overlap vectors ``m`` (..., p)."""
+        biggest = np.take_along_axis(m, np.abs(m).argmax(axis=-1)[..., None], axis=-1)
+        biggest = biggest[..., 0]
+        visible = np.sum(np.abs(m) > self.significance, axis=-1)
+        mixture = (visible >= 1) & (visible <= self.max_components)
+        labels = np.where(mixture, "mixture", "spin-glass")
+        labels = np.where(
+            np.abs(biggest) >= self.retrieval,
+            np.where(biggest > 0, "retrieval", "reversed"),
+            labels,
+        )
+        return labels.astype(object).astype(str)
 
 
 def _overlaps(states, patterns):
@@ -66,6 +101,7 @@ def classify(
     *,
     retrieval_threshold: float = 0.75,
     significance: float | None = None,
+    max_components: int = 7,
 ) -> np.ndarray:
     """Label each state ``"retrieval"``, ``"reversed"``, ``"mixture"`` or ``"spin-glass"``.
 
@@ -80,25 +116,16 @@ def classify(
     significance : float, optional
         ``|m|`` above which an overlap counts as non-zero; default
         ``min(4/sqrt(N), 0.2)``. Must be below ``retrieval_threshold``.
+    max_components : int
+        Most patterns a mixture may show; overlaps spread over more patterns are a
+        spin-glass state.
 
     Returns
     -------
     ndarray of str, shape () or (R,)
     """
     m, n = _overlaps(states, patterns)
-    retrieval_threshold, significance = _thresholds(n, retrieval_threshold, significance)
-    return _labels(m, retrieval_threshold, significance)
-
-
-def _labels(m, retrieval_threshold, significance):
-    biggest = np.take_along_axis(m, np.abs(m).argmax(axis=-1)[..., None], axis=-1)[..., 0]
-    labels = np.where(np.any(np.abs(m) > significance, axis=-1), "mixture", "spin-glass")
-    labels = np.where(
-        np.abs(biggest) >= retrieval_threshold,
-        np.where(biggest > 0, "retrieval", "reversed"),
-        labels,
-    )
-    return labels.astype(object).astype(str)
+    return Thresholds.make(n, retrieval_threshold, significance, max_components).labels(m)
 
 
 def composition(states, patterns, *, significance: float | None = None) -> np.ndarray:
@@ -140,6 +167,7 @@ def census(
     max_sweeps: int = 1000,
     retrieval_threshold: float = 0.75,
     significance: float | None = None,
+    max_components: int = 7,
 ) -> xr.Dataset:
     """Relax many random states at zero temperature and classify the fixed points.
 
@@ -154,7 +182,7 @@ def census(
     order : {"random", "sequential"}
     max_sweeps : int
         Sweeps allowed per start; ``converged`` tells which starts reached a fixed point.
-    retrieval_threshold, significance : float
+    retrieval_threshold, significance, max_components
         As in :func:`classify`.
 
     Returns
@@ -165,22 +193,21 @@ def census(
         ``fixed_point`` (index of the distinct fixed point, identified up to global
         sign), ``converged``, ``sweeps``, and the final ``state(start, spin)``. Summary:
         ``label_fraction(class)`` over the four labels (coordinate ``class``), and the
-        attribute
-        ``n_distinct_fixed_points``.
+        attribute ``n_distinct_fixed_points``.
     """
     model = check_model(model)
     xi = model._require_patterns("census")
     starts = _checks.integer("starts", starts, minimum=1)
     order = _checks.choice("order", order, ORDERS)
     max_sweeps = _checks.integer("max_sweeps", max_sweeps, minimum=1)
-    retrieval_threshold, significance = _thresholds(
-        model.n_spins, retrieval_threshold, significance
+    limits = Thresholds.make(
+        model.n_spins, retrieval_threshold, significance, max_components
     )
     root = root_sequence(seed)
     result = random_relaxations(model, starts, root, order, max_sweeps)
     s = result.states
     m = model.overlaps(s)
-    labels = _labels(m, retrieval_threshold, significance)
+    labels = limits.labels(m)
     canonical = s * s[:, :1]  # identify s and -s
     _, fixed_point = np.unique(canonical, axis=0, return_inverse=True)
     fractions = np.array([np.mean(labels == lab) for lab in LABELS])
@@ -201,7 +228,7 @@ def census(
             "label": ("start", labels, {"long_name": "state class"}),
             "composition": (
                 "start",
-                _composition(m, significance),
+                _composition(m, limits.significance),
                 {"long_name": "visible patterns with signs"},
             ),
             "fixed_point": (
@@ -236,8 +263,9 @@ def census(
             "starts": starts,
             "order": order,
             "max_sweeps": max_sweeps,
-            "retrieval_threshold": retrieval_threshold,
-            "significance": significance,
+            "retrieval_threshold": limits.retrieval,
+            "significance": limits.significance,
+            "max_components": limits.max_components,
             "n_spins": model.n_spins,
             "n_patterns": model.n_patterns,
             "spinmem_version": package_version(),

@@ -85,6 +85,8 @@ def sweep(
     workers: int | None = None,
     client=None,
     progress: bool = True,
+    attrs: Mapping[str, object] | None = None,
+    grid_attrs: Mapping[str, Mapping[str, str]] | None = None,
 ) -> xr.Dataset:
     """Run ``function(**point, seed=...)`` over a grid times ``seeds`` repetitions.
 
@@ -113,6 +115,13 @@ def sweep(
         Run the points as tasks on this Dask cluster.
     progress : bool
         Show a progress bar (points done, rate, time left) when stderr is a terminal.
+    attrs : dict, optional
+        Extra attributes for the result (for example the study's name and settings).
+        They are recorded, not compared on resume: what must match on resume goes into
+        the function (a ``functools.partial`` with fixed settings is compared in full).
+    grid_attrs : dict, optional
+        Attributes of the grid coordinates, e.g.
+        ``{"alpha": {"long_name": "load p/N", "units": "1"}}``.
 
     Returns
     -------
@@ -141,7 +150,7 @@ def sweep(
             "seed must be None, an int or a SeedSequence for a sweep, so that "
             "it can be recorded and resumed"
         )
-    plan = _Plan(function, grid, seeds)
+    plan = _Plan(function, grid, seeds, dict(attrs or {}), dict(grid_attrs or {}))
 
     stored, root = {}, None
     if store is not None:
@@ -199,8 +208,13 @@ def sweep(
 class _Plan:
     """The grid, the seeds and the shape of the per-point results."""
 
-    def __init__(self, function, grid, seeds):
+    def __init__(self, function, grid, seeds, extra_attrs, grid_attrs):
         self.function = function
+        self.extra_attrs = extra_attrs
+        unknown = set(grid_attrs) - set(grid)
+        if unknown:
+            raise ValueError(f"grid_attrs names {sorted(unknown)}, which are not in grid")
+        self.grid_attrs = grid_attrs
         self.grid = grid
         self.seeds = seeds
         self.names = list(grid)
@@ -277,14 +291,22 @@ class _Plan:
                 values.reshape(lead + var.shape),
                 var.attrs,
             )
-        coords = {name: (name, np.asarray(values)) for name, values in self.grid.items()}
-        coords[SEED_DIM] = np.arange(self.seeds)
+        coords = {
+            name: (name, np.asarray(values), dict(self.grid_attrs.get(name, {})))
+            for name, values in self.grid.items()
+        }
+        coords[SEED_DIM] = (
+            (SEED_DIM,),
+            np.arange(self.seeds),
+            {"long_name": "repetition", "units": "1"},
+        )
         for name, coord in first.coords.items():
             coords[name] = coord
         return xr.Dataset(data, coords=coords, attrs=self.attrs())
 
     def attrs(self) -> dict:
         return {
+            **self.extra_attrs,
             **self.identity,
             **provenance(self.root),
             "spinmem_version": package_version(),

@@ -24,6 +24,7 @@ retrieval solution disappears; the spin-glass line ``T_g = 1 + sqrt(alpha)``; an
 falls below the spin-glass one).
 """
 
+import functools
 from dataclasses import dataclass
 from math import comb
 
@@ -38,6 +39,7 @@ __all__ = [
     "free_energy",
     "mixture_energy",
     "mixture_overlap",
+    "phase_lines",
     "solve_rs",
     "solve_spin_glass",
     "t_c",
@@ -372,3 +374,25 @@ def mixture_energy(n: int) -> float:
     """Energy per spin ``-n m^2 / 2`` of the symmetric n-mixture at T = 0, finite p."""
     m = mixture_overlap(n, 0.0)
     return -n * m * m / 2
+
+
+@functools.lru_cache(maxsize=8)
+def phase_lines(points: int = 24) -> dict[str, np.ndarray]:
+    """The three lines of the AGS phase diagram, sampled for plotting.
+
+    Returns arrays ``tm_alpha, tm_t`` (retrieval line alpha_c(T)), ``tc_alpha, tc_t``
+    (global-minimum line T_c(alpha)) and ``tg_alpha, tg_t`` (T_g = 1 + sqrt(alpha)).
+    """
+    temps = np.linspace(0.0, 0.995, points)
+    tm_alpha = np.array([alpha_c(t) for t in temps])
+    tc_alpha = np.linspace(0.0, 0.0518, points)
+    tc_t = np.array([t_c(a) for a in tc_alpha])
+    tg_alpha = np.linspace(0.0, 0.25, points)
+    return {
+        "tm_alpha": tm_alpha,
+        "tm_t": temps,
+        "tc_alpha": tc_alpha,
+        "tc_t": tc_t,
+        "tg_alpha": tg_alpha,
+        "tg_t": t_g(tg_alpha),
+    }

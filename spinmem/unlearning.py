@@ -14,7 +14,7 @@ from . import _checks, kernels
 from .dynamics import _ORDER_CODES, ORDERS, check_model, package_version, relax_states
 from .model import Hopfield, make_cues
 from .seeding import SeedLike, generator, provenance, root_sequence, stream_states
-from .spurious import _thresholds, classify, random_relaxations
+from .spurious import Thresholds, random_relaxations
 
 __all__ = ["unlearn"]
 
@@ -98,7 +98,7 @@ def unlearn(
     cue_overlap = _checks.real("cue_overlap", cue_overlap, minimum=0.0, maximum=1.0)
     order = _checks.choice("order", order, ORDERS)
     max_sweeps = _checks.integer("max_sweeps", max_sweeps, minimum=1)
-    _thresholds(model.n_spins, retrieval_threshold, significance)
+    limits = Thresholds.make(model.n_spins, retrieval_threshold, significance)
 
     root = root_sequence(seed)
     dream_rng = stream_states(root, 1, 0)[0]
@@ -107,9 +107,7 @@ def unlearn(
     blocks = [record_every] * (dreams // record_every)
     if dreams % record_every:
         blocks.append(dreams % record_every)
-    probe = _Probe(
-        xi, root, probes, cue_overlap, order, max_sweeps, retrieval_threshold, significance
-    )
+    probe = _Probe(xi, root, probes, cue_overlap, order, max_sweeps, limits)
 
     current = model
     rows = [probe(current, 0)]
@@ -195,24 +193,11 @@ _TRACE_VARIABLES = {
 class _Probe:
     """Measurements of a model along the unlearning trace (record k has its own streams)."""
 
-    def __init__(
-        self,
-        xi,
-        root,
-        probes,
-        cue_overlap,
-        order,
-        max_sweeps,
-        retrieval_threshold,
-        significance,
-    ):
+    def __init__(self, xi, root, probes, cue_overlap, order, max_sweeps, limits):
         self.xi, self.root, self.probes = xi, root, probes
         self.flip = (1.0 - cue_overlap) / 2.0
         self.order, self.max_sweeps = order, max_sweeps
-        self.thresholds = {
-            "retrieval_threshold": retrieval_threshold,
-            "significance": significance,
-        }
+        self.limits = limits
 
     def __call__(self, model: Hopfield, k: int) -> dict[str, float]:
         xi = self.xi
@@ -229,7 +214,7 @@ class _Probe:
         starts = random_relaxations(
             model, self.probes, self.root, self.order, self.max_sweeps, 3, k
         )
-        labels = classify(starts.states, xi, **self.thresholds)
+        labels = self.limits.labels(model.overlaps(starts.states))
         return {
             "stable_fraction": float(np.mean(model.is_fixed_point(xi, strict=True))),
             "min_stability": float(delta.min()),

@@ -1,0 +1,95 @@
+"""Shared plumbing of the study scripts in ``studies/``: options, output paths, figures.
+
+A study is a sweep (:func:`spinmem.sweep`) of a point function over a grid, stored in
+``data/<name>.h5`` (``data/<name>-quick.h5`` with ``--quick``) and drawn by a function of
+:mod:`spinmem.plot` into a PNG beside it. Rerunning a study resumes its store.
+"""
+
+import argparse
+from pathlib import Path
+
+import xarray as xr
+
+from .sweep import sweep
+
+__all__ = ["LABELS", "outputs", "parser", "run", "save_figure", "scalars"]
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    """Options every study takes."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="small settings that finish in about a minute on 2 cores",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DATA,
+        help=f"folder for the HDF5 and PNG files (default {DATA})",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="local processes (default: run in this process)",
+    )
+    p.add_argument("--seed", type=int, default=2026, help="root seed (default 2026)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def outputs(args, name: str) -> tuple[Path, Path]:
+    """``(store.h5, figure.png)`` for a study name and the parsed options."""
+    stem = f"{name}-quick" if args.quick else name
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args.out / f"{stem}.h5", args.out / f"{stem}.png"
+
+
+LABELS = {
+    "alpha": {"long_name": "load alpha = p/N", "units": "1"},
+    "temperature": {"long_name": "temperature T", "units": "coupling units"},
+    "n": {"long_name": "number of spins N", "units": "1"},
+    "epsilon": {"long_name": "unlearning strength epsilon", "units": "1"},
+    "steps": {"long_name": "schedule steps", "units": "steps"},
+    "components": {"long_name": "mixture components n", "units": "1"},
+    "instance": {"long_name": "problem instance", "units": "1"},
+}
+
+
+def run(
+    function, grid, args, *, name: str, seeds: int, store: Path, **settings
+) -> xr.Dataset:
+    """Sweep ``function`` over ``grid`` into ``store``; ``settings`` are recorded."""
+    attrs = {"study": name, "quick": int(bool(args.quick)), **settings}
+    labels = {k: v for k, v in LABELS.items() if k in grid}
+    return sweep(
+        function,
+        grid,
+        seeds=seeds,
+        seed=args.seed,
+        store=store,
+        workers=args.workers,
+        progress=not args.no_progress,
+        attrs=attrs,
+        grid_attrs=labels,
+    )
+
+
+def scalars(**values) -> xr.Dataset:
+    """A point result of named scalars ``name=(value, long_name, units)``."""
+    return xr.Dataset(
+        {
+            name: ((), value, {"long_name": long_name, "units": units})
+            for name, (value, long_name, units) in values.items()
+        }
+    )
+
+
+def save_figure(fig, path: Path) -> None:
+    """Write a figure as PNG and report the path."""
+    fig.savefig(path, dpi=130, bbox_inches="tight")
+    print(f"wrote {path}")
