@@ -34,7 +34,7 @@ N, P = 1000, 50
 TEMPERATURES = (0.5, 0.05)
 
 
-def timed(fn, *args, repeat=3, **kwargs):
+def timed(fn, *args, repeat=5, **kwargs):
     """Best wall time of ``repeat`` calls (seconds), and the last result."""
     best, out = np.inf, None
     for _ in range(repeat):

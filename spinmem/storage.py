@@ -138,6 +138,7 @@ def write_atomic(dataset: xr.Dataset, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
     try:
         dataset.to_netcdf(tmp, engine=ENGINE)
         with open(tmp, "rb+") as handle:
@@ -155,6 +156,12 @@ def write_atomic(dataset: xr.Dataset, path: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _existing(path: Path, group: str | None) -> xr.Dataset | None:

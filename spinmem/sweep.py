@@ -35,6 +35,7 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -519,8 +520,16 @@ def _execute(plan: _Plan, todo: list[int], workers, client):
         initargs=(threads,),
     ) as pool:
         futures = {pool.submit(run_point, plan.function, plan.kwargs(k)): k for k in todo}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except BrokenProcessPool as exc:
+            raise RuntimeError(
+                "a sweep worker process died (points finished before are kept in the "
+                "store); with workers=..., the function must be importable by a fresh "
+                "process and a script must start its sweep under "
+                "if __name__ == '__main__':"
+            ) from exc
 
 
 def _limit_threads(threads: int) -> None:
