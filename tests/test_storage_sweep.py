@@ -140,7 +140,11 @@ def test_same_results_with_workers_and_dask(tmp_path, monkeypatch):
     )
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            local_directory=str(tmp_path / "dask"),
         ) as cluster,
         Client(cluster) as client,
     ):
