@@ -316,9 +316,12 @@ def simulate(
     states = initial_states(model, init, n_rep, rng)
     initial = states.copy()
 
+    # records after every record_every sweeps and after the last: blocks of that length
+    ends = np.append(np.arange(record_every, sweeps, record_every), sweeps)
     extra = {}
     if dynamics == "synchronous":
-        record = record_mask(sweeps, record_every)
+        record = np.zeros(sweeps, dtype=np.bool_)
+        record[ends - 1] = True
         energy, counts, rec_states, cycle = _synchronous(
             model, states, sweeps, record, record_states
         )
@@ -331,35 +334,26 @@ def simulate(
                 "units": "steps",
             },
         )
-        flips = None
     else:
-        n_blocks = -(-sweeps // record_every)
-        block_sweeps = np.full(n_blocks, record_every, dtype=np.int64)
-        block_sweeps[-1] = sweeps - record_every * (n_blocks - 1)
-        betas = np.full(n_blocks, 0.0 if t == 0 else 1.0 / t)
+        block_sweeps = np.diff(ends, prepend=0).astype(np.int64)
         traj = run_blocks(
             model,
             states,
             rng,
-            betas,
+            np.full(ends.size, 0.0 if t == 0 else 1.0 / t),  # the zero rule ignores beta
             block_sweeps,
-            np.ones(n_blocks, dtype=np.bool_),
+            np.ones(ends.size, dtype=np.bool_),
             _RULES[dynamics],
             _ORDER_CODES[order],
             record_states,
         )
-        energy, counts, rec_states, flips = (
-            traj.energy,
-            traj.counts,
-            traj.states,
+        energy, counts, rec_states = traj.energy, traj.counts, traj.states
+        extra["flips"] = (
+            ("replica",),
             traj.flips,
+            {"long_name": "accepted flips", "units": "1"},
         )
-        record = np.ones(n_blocks, dtype=bool)
-        block_ends = np.cumsum(block_sweeps)
-
-    if dynamics == "synchronous":
-        block_ends = np.arange(1, sweeps + 1)
-    times = np.concatenate([[0], block_ends[record]])
+    times = np.concatenate([[0], ends])
     attrs = {
         "dynamics": dynamics,
         "order": order if dynamics != "synchronous" else "parallel",
@@ -381,8 +375,6 @@ def simulate(
         {"long_name": "initial state", "units": "1"},
     )
     ds["time"].attrs.update(long_name="sweeps done", units="sweeps")
-    if flips is not None:
-        ds["flips"] = (("replica",), flips, {"long_name": "accepted flips", "units": "1"})
     for name, (dims, values, var_attrs) in extra.items():
         ds[name] = (dims, values, var_attrs)
     return ds

@@ -102,15 +102,6 @@ def random_spins(rng, out):
 
 
 @njit(cache=True)
-def uniforms(rng, out):
-    """Fill ``out`` (float64) with uniforms on [0, 1) from the stream ``rng``."""
-    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
-    for i in range(out.shape[0]):
-        s0, s1, s2, s3, out[i] = _uniform(s0, s1, s2, s3)
-    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
-
-
-@njit(cache=True)
 def init_state(couplings, scale, fields, patterns_t, s, g, counts):
     """Compute coupling fields ``g = C s``, overlap counts and the energy of ``s``.
 

@@ -36,6 +36,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -415,8 +416,6 @@ class _Committer:
 
 
 def _for_file(ds: xr.Dataset, status: str, failures=()) -> xr.Dataset:
-    from datetime import UTC, datetime
-
     out = storage.prepare(ds)
     out.attrs["sweep_status"] = status
     out.attrs["created"] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -203,13 +203,10 @@ def solve_spin_glass(alpha: float, temperature: float) -> RSSolution:
     paramagnet (q = 0) above."""
     alpha = _checks.real("alpha", alpha, minimum=0.0)
     temperature = _checks.real("temperature", temperature, minimum=0.0)
-    if alpha == 0 or temperature >= t_g(alpha):
+    if alpha == 0 or temperature >= t_g(alpha):  # paramagnet: q = r = 0
         if temperature == 0:
             return _finish(0.0, 1.0, 0.0, alpha, 0.0, c=0.0)
-        beta = 1.0 / temperature
-        return _finish(
-            0.0, 0.0, 0.0 if alpha == 0 else 0.0 / (1 - beta) ** 2, alpha, temperature
-        )
+        return _finish(0.0, 0.0, 0.0, alpha, temperature)
     if temperature == 0:
         a = np.sqrt(2 / (np.pi * alpha))
         c = a / (1 + a)
@@ -282,14 +279,7 @@ def alpha_c(temperature: float, *, tol: float = 1e-5) -> float:
         return 0.0
     if temperature == 0:
         return float(_alpha_of_y(_y_star()))
-    lo, hi = 0.0, 0.14
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if _retrieval(mid, temperature) is not None:
-            lo = mid
-        else:
-            hi = mid
-    return lo
+    return _bisect(lambda a: _retrieval(a, temperature) is not None, 0.0, 0.14, tol)
 
 
 def t_m(alpha: float, *, tol: float = 1e-5) -> float:
@@ -299,18 +289,9 @@ def t_m(alpha: float, *, tol: float = 1e-5) -> float:
     alpha = _checks.real("alpha", alpha, minimum=0.0)
     if alpha == 0:
         return 1.0
-    if _retrieval(alpha, 0.02) is None and _retrieval(alpha, 0.0) is None:
+    if _retrieval(alpha, 0.02) is None:  # beyond the re-entrant nose of the line
         return 0.0
-    lo, hi = 0.02, 1.0
-    if _retrieval(alpha, lo) is None:
-        return 0.0
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if _retrieval(alpha, mid) is not None:
-            lo = mid
-        else:
-            hi = mid
-    return lo
+    return _bisect(lambda t: _retrieval(alpha, t) is not None, 0.02, 1.0, tol)
 
 
 def t_c(alpha: float, *, tol: float = 1e-5) -> float:
@@ -328,10 +309,14 @@ def t_c(alpha: float, *, tol: float = 1e-5) -> float:
 
     if gap(0.0) >= 0:
         return float("nan")
-    lo, hi = 0.0, 1.0
+    return _bisect(lambda t: gap(t) < 0, 0.0, 1.0, tol)
+
+
+def _bisect(holds, lo, hi, tol):
+    """The boundary of ``holds`` on [lo, hi], true at lo and false beyond: bisection."""
     while hi - lo > tol:
         mid = 0.5 * (lo + hi)
-        if gap(mid) < 0:
+        if holds(mid):
             lo = mid
         else:
             hi = mid

@@ -30,7 +30,7 @@ def _instances():
     gaussian = spinmem.Hopfield(sk_couplings(n, 3), fields=rng.normal(0, 0.3, n))
     # +-1 couplings are stored as int8 and run through the integer kernel path
     signs = np.triu(np.where(rng.random((n, n)) < 0.5, 1.0, -1.0), 1)
-    pm1 = spinmem.Hopfield((signs + signs.T) / 3.0 * 3.0, fields=rng.normal(0, 0.3, n))
+    pm1 = spinmem.Hopfield(signs + signs.T, fields=rng.normal(0, 0.3, n))
     assert pm1.kernel_couplings.dtype == np.int8
     return {"gaussian": gaussian, "pm1": pm1}
 

@@ -19,15 +19,24 @@ def test_boltzmann_distribution_n12_many_samples(dynamics):
     n, temperature, replicas = 12, 0.8, 300_000
     rng = np.random.default_rng(17)
     net = spinmem.Hopfield(sk_couplings(n, 18), fields=rng.normal(0, 0.3, n))
-    ds = spinmem.simulate(net, temperature=temperature, sweeps=150, dynamics=dynamics,
-                          replicas=replicas, seed=99, record_every=150)
+    ds = spinmem.simulate(
+        net,
+        temperature=temperature,
+        sweeps=150,
+        dynamics=dynamics,
+        replicas=replicas,
+        seed=99,
+        record_every=150,
+    )
     e = net.energy(all_states(n))
     weights = np.exp(-(e - e.min()) / temperature)
     expected = replicas * weights / weights.sum()
     observed = np.bincount(state_index(ds.state.values), minlength=2**n)
     big = expected >= 5
-    _, p = stats.chisquare(np.append(observed[big], observed[~big].sum()),
-                           np.append(expected[big], expected[~big].sum()))
+    _, p = stats.chisquare(
+        np.append(observed[big], observed[~big].sum()),
+        np.append(expected[big], expected[~big].sum()),
+    )
     assert p > 1e-4
 
 
@@ -36,8 +45,9 @@ def test_curie_weiss_large_n():
     n, temperature = 8000, 0.9
     xi = spinmem.random_patterns(1, n, seed=0)
     net = spinmem.Hopfield.hebbian(xi)
-    ds = spinmem.simulate(net, temperature=temperature, sweeps=2200, replicas=4,
-                          init=xi[0], seed=1)
+    ds = spinmem.simulate(
+        net, temperature=temperature, sweeps=2200, replicas=4, init=xi[0], seed=1
+    )
     m = np.abs(ds.overlap.isel(pattern=0, time=slice(200, None))).values.mean(axis=0)
     batches = np.array([b.mean() for b in np.array_split(m, 20)])
     mean, se = batches.mean(), batches.std(ddof=1) / np.sqrt(20)
@@ -51,9 +61,14 @@ def test_retrieval_near_capacity_large_n():
     m_rs = theory.solve_rs(alpha, temperature).m
     xi = spinmem.random_patterns(round(alpha * n), n, seed=5)
     net = spinmem.Hopfield.hebbian(xi)
-    ds = spinmem.simulate(net, temperature=temperature, sweeps=400, init=xi[:8], seed=6,
-                          record_every=5)
-    m = np.array([ds.overlap.isel(replica=k, pattern=k).sel(time=slice(100, None)).mean()
-                  for k in range(8)])
+    ds = spinmem.simulate(
+        net, temperature=temperature, sweeps=400, init=xi[:8], seed=6, record_every=5
+    )
+    m = np.array(
+        [
+            ds.overlap.isel(replica=k, pattern=k).sel(time=slice(100, None)).mean()
+            for k in range(8)
+        ]
+    )
     se = m.std(ddof=1) / np.sqrt(8)
     assert abs(m.mean() - m_rs) < 5 * se + 0.01, (m.mean(), se, m_rs)
