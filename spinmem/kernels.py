@@ -386,28 +386,51 @@ def relax_replicas(
     in a fixed point within ``max_sweeps``.
     """
     for r in prange(s.shape[0]):
-        done = 0
-        ok = is_stuck(scale, fields, s[r], g[r], tie)
-        while not ok and done < max_sweeps:
-            sweeps(
-                couplings,
-                scale,
-                fields,
-                patterns_t,
-                s[r],
-                g[r],
-                counts[r],
-                rng[r],
-                0.0,
-                1,
-                ZERO,
-                order,
-                tie,
-            )
-            done += 1
-            ok = is_stuck(scale, fields, s[r], g[r], tie)
-        sweeps_done[r] = done
-        converged[r] = ok
+        sweeps_done[r], converged[r] = relax_one(
+            couplings,
+            scale,
+            fields,
+            patterns_t,
+            s[r],
+            g[r],
+            counts[r],
+            rng[r],
+            max_sweeps,
+            order,
+            tie,
+        )
+
+
+@njit(cache=True)
+def relax_one(
+    couplings, scale, fields, patterns_t, s, g, counts, rng, max_sweeps, order, tie
+):
+    """Zero-temperature sweeps of one state until no spin can lower the energy.
+
+    Returns the sweeps taken and whether a fixed point was reached within
+    ``max_sweeps``.
+    """
+    done = 0
+    ok = is_stuck(scale, fields, s, g, tie)
+    while not ok and done < max_sweeps:
+        sweeps(
+            couplings,
+            scale,
+            fields,
+            patterns_t,
+            s,
+            g,
+            counts,
+            rng,
+            0.0,
+            1,
+            ZERO,
+            order,
+            tie,
+        )
+        done += 1
+        ok = is_stuck(scale, fields, s, g, tie)
+    return done, ok
 
 
 @njit(cache=True)
@@ -512,26 +535,20 @@ def dream_block(
         random_spins(rng, s)
         init_state(couplings, 1.0, fields, no_patterns, s, g, counts)
         if beta == 0.0:
-            done = 0
-            while not is_stuck(1.0, fields, s, g, tie) and done < max_sweeps:
-                sweeps(
-                    couplings,
-                    1.0,
-                    fields,
-                    no_patterns,
-                    s,
-                    g,
-                    counts,
-                    rng,
-                    0.0,
-                    1,
-                    ZERO,
-                    order,
-                    tie,
-                )
-                done += 1
-            if done == max_sweeps and not is_stuck(1.0, fields, s, g, tie):
-                stuck += 1
+            _, ok = relax_one(
+                couplings,
+                1.0,
+                fields,
+                no_patterns,
+                s,
+                g,
+                counts,
+                rng,
+                max_sweeps,
+                order,
+                tie,
+            )
+            stuck += not ok
         else:
             sweeps(
                 couplings,
