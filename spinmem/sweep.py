@@ -233,18 +233,20 @@ class _Plan:
             "sweep_seeds": str(self.seeds),
         }
 
-    def kwargs(self, k: int) -> dict:
+    def coords(self, k: int) -> dict:
+        """Grid values and repetition index of flat point ``k`` (= g * seeds + r)."""
         g, r = divmod(k, self.seeds)
         position = np.unravel_index(g, self.shape) if self.shape else ()
         point = {
             name: self.grid[name][i] for name, i in zip(self.names, position, strict=True)
         }
-        point["seed"] = child(self.root, g, r)
+        point[SEED_DIM] = r
         return point
 
-    def coords(self, k: int) -> dict:
-        point = self.kwargs(k)
-        point[SEED_DIM] = k % self.seeds
+    def kwargs(self, k: int) -> dict:
+        """The function's arguments at point ``k``: grid values and the spawned seed."""
+        point = self.coords(k)
+        point["seed"] = child(self.root, k // self.seeds, point[SEED_DIM])
         return point
 
     def normalise(self, k: int, output) -> xr.Dataset:
@@ -276,9 +278,9 @@ class _Plan:
             combine_attrs="override",
         )
         coords = {POINT: np.array(keys, dtype=np.int64)}
-        for name in self.names:
-            coords[name] = (POINT, [self.coords(k)[name] for k in keys])
-        coords[SEED_DIM] = (POINT, [k % self.seeds for k in keys])
+        points = [self.coords(k) for k in keys]
+        for name in [*self.names, SEED_DIM]:
+            coords[name] = (POINT, [point[name] for point in points])
         return ds.assign_coords(coords).assign_attrs(self.attrs())
 
     def assemble(self, results: dict[int, xr.Dataset]) -> xr.Dataset:
@@ -377,8 +379,7 @@ def _as_dataset(output) -> xr.Dataset:
 
 
 def _check_consistent(template: xr.Dataset, ds: xr.Dataset, coords: dict) -> None:
-    where = ", ".join(f"{k}={v!r}" for k, v in coords.items() if k != "seed")
-    where = f"{where}, seed={coords[SEED_DIM]}" if where else f"seed={coords[SEED_DIM]}"
+    where = ", ".join(f"{k}={v!r}" for k, v in coords.items())
     if set(template.data_vars) != set(ds.data_vars):
         raise ValueError(
             f"function returned inconsistent variables across points: at {where} "
@@ -421,14 +422,7 @@ def _for_file(ds: xr.Dataset, status: str, failures=()) -> xr.Dataset:
     out.attrs["created"] = datetime.now(UTC).isoformat(timespec="seconds")
     if failures:
         out.attrs["sweep_failures"] = json.dumps(
-            [
-                {
-                    "coords": {k: v for k, v in f["coords"].items() if k != "seed"}
-                    | {"seed": f["coords"][SEED_DIM]},
-                    "error": f["error"],
-                }
-                for f in failures
-            ],
+            [{"coords": f["coords"], "error": f["error"]} for f in failures],
             default=str,
         )
     return out
