@@ -10,9 +10,19 @@ from pathlib import Path
 
 import xarray as xr
 
+from .model import Hopfield, random_patterns
+from .seeding import child
 from .sweep import sweep
 
-__all__ = ["LABELS", "outputs", "parser", "run", "save_figure", "scalars"]
+__all__ = [
+    "LABELS",
+    "hebbian_network",
+    "outputs",
+    "parser",
+    "run",
+    "save_figure",
+    "scalars",
+]
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -77,6 +87,13 @@ def run(
         attrs=attrs,
         grid_attrs=labels,
     )
+
+
+def hebbian_network(alpha: float, n: int, seed) -> Hopfield:
+    """A Hebbian network of ``n`` spins storing ``max(1, round(alpha n))`` random
+    patterns drawn from child stream 0 of the point's ``seed``."""
+    p = max(1, round(alpha * n))
+    return Hopfield.hebbian(random_patterns(p, n, seed=child(seed, 0)))
 
 
 def scalars(**values) -> xr.Dataset:

@@ -24,10 +24,9 @@ THRESHOLD = 0.8
 
 def point(alpha, n, *, probes, seed):
     """Mean final overlap (and fraction recalled exactly) from stored patterns."""
-    p = max(1, round(alpha * n))
-    patterns = spinmem.random_patterns(p, n, seed=child(seed, 0))
-    net = spinmem.Hopfield.hebbian(patterns)
-    starts = patterns[: min(probes, p)]
+    net = study.hebbian_network(alpha, n, seed)
+    patterns = net.patterns
+    starts = patterns[:probes]
     result = spinmem.relax(net, starts, seed=child(seed, 1), max_sweeps=500)
     m = np.einsum("ki,ki->k", result.states.astype(float), starts) / n
     return study.scalars(

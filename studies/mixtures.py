@@ -25,9 +25,8 @@ NAME = "mixtures"
 
 def census_point(alpha, temperature, *, n, starts, sweeps, seed):
     """Fractions of end states by class, and their mean energy per spin."""
-    p = max(1, round(alpha * n))
-    patterns = spinmem.random_patterns(p, n, seed=child(seed, 0))
-    net = spinmem.Hopfield.hebbian(patterns)
+    net = study.hebbian_network(alpha, n, seed)
+    patterns = net.patterns
     if temperature == 0:  # uniform random states, relaxed directly
         begin = spinmem.random_patterns(starts, n, seed=child(seed, 1))
     else:

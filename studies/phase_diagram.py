@@ -28,10 +28,9 @@ NAME = "phase_diagram"
 
 def point(alpha, temperature, *, n, sweeps, seed):
     """Retrieval overlap m and twin overlap q at one (alpha, T)."""
-    p = max(1, round(alpha * n))
-    patterns = spinmem.random_patterns(p, n, seed=child(seed, 0))
-    net = spinmem.Hopfield.hebbian(patterns)
-    starts = min(4, p)
+    net = study.hebbian_network(alpha, n, seed)
+    patterns = net.patterns
+    starts = min(4, net.n_patterns)
     half = sweeps // 2
     run = spinmem.simulate(
         net,

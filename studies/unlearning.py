@@ -22,9 +22,7 @@ NAME = "unlearning"
 
 def point(alpha, epsilon, *, n, t_max, dt, probes, seed):
     """The unlearning trace on the clock t = epsilon D / N."""
-    p = max(1, round(alpha * n))
-    patterns = spinmem.random_patterns(p, n, seed=child(seed, 0))
-    net = spinmem.Hopfield.hebbian(patterns)
+    net = study.hebbian_network(alpha, n, seed)
     every = round(dt * n / epsilon)
     steps = round(t_max / dt)
     _, trace = spinmem.unlearn(
