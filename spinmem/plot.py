@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
+from .analysis import seed_mean
+
 __all__ = [
     "annealing",
     "capacity",
@@ -177,18 +179,12 @@ def capacity(ds: xr.Dataset):
     fig, (ax, inset) = plt.subplots(
         1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [1.6, 1]}
     )
-    m = _seed_mean(ds["m"])
+    reduced = seed_mean(ds)
     for n in ds["n"].values:
-        row = m.sel(n=n)
-        err = (
-            ds["m"].sel(n=n).std("seed") / np.sqrt(ds.sizes["seed"])
-            if ds.sizes.get("seed", 1) > 1
-            else None
-        )
         ax.errorbar(
             ds["alpha"].values,
-            row.values,
-            yerr=None if err is None else err.values,
+            reduced["m"].sel(n=n).values,
+            yerr=reduced["m_stderr"].sel(n=n).values,
             marker="o",
             ms=3,
             capsize=2,
@@ -300,18 +296,16 @@ def annealing(ds: xr.Dataset):
     steps = ds["steps"].values
     over = [d for d in ("instance", "seed") if d in ds.dims]
     count = int(np.prod([ds.sizes[d] for d in over]))
+    reduced = seed_mean(ds.stack(repetition=over), dim="repetition")
     for name, marker in (("final", "o"), ("best", "s")):
-        var = ds[name]
-        mean = var.mean(over).values
-        err = (var.std(over) / np.sqrt(count)).values if count > 1 else None
         ax.errorbar(
             steps,
-            mean,
-            yerr=err,
+            reduced[name].values,
+            yerr=reduced[f"{name}_stderr"].values,
             marker=marker,
             ms=4,
             capsize=2,
-            label=var.attrs.get("long_name", name),
+            label=ds[name].attrs.get("long_name", name),
         )
     reference = ds.attrs.get("reference_energy")
     if reference is not None:
