@@ -145,16 +145,13 @@ def run_blocks(
     """
     C, scale, theta = model.kernel_couplings, model.kernel_scale, model.fields
     xi_t = _patterns_t(model)
-    n_rep, n = states.shape
+    n_rep = states.shape[0]
     p = xi_t.shape[1]
     g = _coupling_fields(model, n_rep)
     counts = np.empty((n_rep, p), dtype=np.int32)
     energy = np.empty(n_rep)
     kernels.init_replicas(C, scale, theta, xi_t, states, g, counts, energy)
-    slots = 1 + int(np.count_nonzero(record))
-    rec_energy = np.empty((n_rep, slots))
-    rec_counts = np.empty((n_rep, slots, p), dtype=np.int32)
-    rec_states = np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8)
+    rec_energy, rec_counts, rec_states = _record_buffers(states, p, record, record_states)
     best_s = np.empty_like(states)
     best_e = np.empty(n_rep)
     flips = np.zeros(n_rep, dtype=np.int64)
@@ -193,6 +190,18 @@ def run_blocks(
     )
 
 
+def _record_buffers(states, p, record, record_states):
+    """Energy (R, K), overlap counts (R, K, p) and states (R, K or 0, N) for K = 1 +
+    the recorded blocks (slot 0 holds the initial state)."""
+    n_rep, n = states.shape
+    slots = 1 + int(np.count_nonzero(record))
+    return (
+        np.empty((n_rep, slots)),
+        np.empty((n_rep, slots, p), dtype=np.int32),
+        np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8),
+    )
+
+
 def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
     """Work array for ``g = C s``: exact integers for integer couplings, else float64."""
     C = model.kernel_couplings
@@ -212,13 +221,11 @@ def _patterns_t(model: Hopfield) -> np.ndarray:
 
 
 def _synchronous(model, states, steps, record, record_states):
-    n_rep, n = states.shape
     xi_t = _patterns_t(model)
-    slots = 1 + int(np.count_nonzero(record))
-    rec_energy = np.empty((n_rep, slots))
-    rec_counts = np.empty((n_rep, slots, xi_t.shape[1]), dtype=np.int32)
-    rec_states = np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8)
-    cycle = np.zeros(n_rep, dtype=np.int8)
+    rec_energy, rec_counts, rec_states = _record_buffers(
+        states, xi_t.shape[1], record, record_states
+    )
+    cycle = np.zeros(states.shape[0], dtype=np.int8)
     kernels.synchronous_replicas(
         model.kernel_couplings,
         model.kernel_scale,
