@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+from scipy import stats
 
 import spinmem
 
@@ -20,6 +21,23 @@ def state_index(states: np.ndarray) -> np.ndarray:
     return bits @ (1 << np.arange(bits.shape[-1]))
 
 
+def boltzmann_chi_square(net, temperature: float, states) -> tuple[float, float, int]:
+    """Pearson chi-square of sampled states against all 2**N Boltzmann weights.
+
+    States with expected count >= 5 are bins of their own, the rest are pooled into one.
+    Returns (chi2, p-value, degrees of freedom).
+    """
+    e = net.energy(all_states(net.n_spins))
+    weights = np.exp(-(e - e.min()) / temperature)
+    expected = len(states) * weights / weights.sum()
+    observed = np.bincount(state_index(states), minlength=2**net.n_spins)
+    big = expected >= 5
+    obs = np.append(observed[big], observed[~big].sum())
+    exp = np.append(expected[big], expected[~big].sum())
+    chi2, p = stats.chisquare(obs, exp)
+    return float(chi2), float(p), len(obs) - 1
+
+
 def sk_couplings(n: int, seed: int) -> np.ndarray:
     """Sherrington-Kirkpatrick couplings J_ij ~ N(0, 1/n), symmetric, zero diagonal."""
     rng = np.random.default_rng(seed)
@@ -34,4 +52,10 @@ def hebbian_small():
     return spinmem.Hopfield.hebbian(xi)
 
 
-__all__ = ["all_states", "itertools", "sk_couplings", "state_index"]
+__all__ = [
+    "all_states",
+    "boltzmann_chi_square",
+    "itertools",
+    "sk_couplings",
+    "state_index",
+]

@@ -8,20 +8,12 @@ import sys
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import all_states, sk_couplings, state_index
-from scipy import stats
+from conftest import boltzmann_chi_square, sk_couplings
 
 import spinmem
 from spinmem import kernels
 
 # ---------------------------------------------------------------- exact enumeration
-
-
-def _boltzmann(net, temperature):
-    states = all_states(net.n_spins)
-    e = net.energy(states)
-    w = np.exp(-(e - e.min()) / temperature)
-    return w / w.sum()
 
 
 def _instances():
@@ -59,13 +51,8 @@ def test_samples_follow_boltzmann_distribution(dynamics, order, coupling_kind):
         seed=2024,
         record_every=100,
     )
-    observed = np.bincount(state_index(ds.state.values), minlength=2**10)
-    expected = replicas * _boltzmann(net, temperature)
-    big = expected >= 5
-    obs = np.append(observed[big], observed[~big].sum())
-    exp = np.append(expected[big], expected[~big].sum())
-    chi2, p = stats.chisquare(obs, exp)
-    assert p > 1e-4, f"chi2={chi2:.1f} for {len(obs) - 1} dof, p={p:.2e}"
+    chi2, p, dof = boltzmann_chi_square(net, temperature, ds.state.values)
+    assert p > 1e-4, f"chi2={chi2:.1f} for {dof} dof, p={p:.2e}"
 
 
 def test_chi_square_detects_the_wrong_temperature():
@@ -74,13 +61,7 @@ def test_chi_square_detects_the_wrong_temperature():
     ds = spinmem.simulate(
         net, temperature=1.25, sweeps=60, replicas=40_000, seed=2024, record_every=60
     )
-    observed = np.bincount(state_index(ds.state.values), minlength=2**10)
-    expected = 40_000 * _boltzmann(net, 1.0)
-    big = expected >= 5
-    _, p = stats.chisquare(
-        np.append(observed[big], observed[~big].sum()),
-        np.append(expected[big], expected[~big].sum()),
-    )
+    _, p, _ = boltzmann_chi_square(net, 1.0, ds.state.values)
     assert p < 1e-10
 
 

@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import all_states, sk_couplings, state_index
-from scipy import stats
+from conftest import boltzmann_chi_square, sk_couplings
 
 import spinmem
 from spinmem import theory
@@ -28,15 +27,7 @@ def test_boltzmann_distribution_n12_many_samples(dynamics):
         seed=99,
         record_every=150,
     )
-    e = net.energy(all_states(n))
-    weights = np.exp(-(e - e.min()) / temperature)
-    expected = replicas * weights / weights.sum()
-    observed = np.bincount(state_index(ds.state.values), minlength=2**n)
-    big = expected >= 5
-    _, p = stats.chisquare(
-        np.append(observed[big], observed[~big].sum()),
-        np.append(expected[big], expected[~big].sum()),
-    )
+    _, p, _ = boltzmann_chi_square(net, temperature, ds.state.values)
     assert p > 1e-4
 
 

@@ -98,7 +98,8 @@ def test_quick_study_writes_hdf5_and_figure(name, quick_runs):
     assert variables <= set(ds.data_vars)
     for var in variables:
         assert ds[var].dims == dims
-        assert np.all(np.isfinite(ds[var].values) | (var == "energy"))
+        if var != "energy":  # mean energy of a class no start ended in is NaN
+            assert np.all(np.isfinite(ds[var].values))
         assert ds[var].attrs["units"] != "unspecified"
     png = (tmp_path / f"{name}-quick.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
