@@ -26,12 +26,13 @@ falls below the spin-glass one).
 
 import functools
 from dataclasses import dataclass
+from fractions import Fraction
 from math import comb
 
 import numpy as np
-from scipy import optimize, special
+from scipy import optimize, special, stats
 
-from . import _checks
+from . import _checks, kernels
 
 __all__ = [
     "RSSolution",
@@ -67,33 +68,97 @@ class RSSolution:
     temperature: float
 
 
-# ---------------------------------------------------------------- Gaussian averages
+# ---------------------------------------------------------------- the retrieval branch
+#
+# At T > 0 the retrieval branch is parametrised by the noise s = sqrt(alpha r): at fixed
+# s the overlap equation m = E tanh(beta (m + s z)) has at most one positive root m(s)
+# (kernels.rs_overlap), which gives q(s) and the load
+#     alpha(s) = s^2 (1 - beta (1 - q))^2 / q        (kernels.rs_load).
+# alpha(s) rises from 0 at s = 0 to its maximum alpha_M(T) at s*, then falls until m(s)
+# vanishes at s0. The retrieval solution at load alpha is the root of alpha(s) = alpha
+# on the rising part (the stable one: the solution that plain iteration from m = q = 1
+# reaches), and the retrieval line alpha_c(T) is alpha_M(T).
+
+_XTOL = 1e-15
 
 
-_Z = np.linspace(-10.0, 10.0, 16001)
-_W = np.exp(-0.5 * _Z**2) * (_Z[1] - _Z[0]) / np.sqrt(2 * np.pi)
-_W[[0, -1]] *= 0.5  # trapezoid rule: spectrally accurate for smooth Gaussian integrands
+def _gaussian_averages(m, s, beta):
+    """``(E tanh(beta x), E sech^2(beta x), E ln 2cosh(beta x))`` for ``x = m + s z``."""
+    return kernels.rs_averages(float(m), float(s), float(beta))
 
 
-def _gauss(fn, mean, sigma):
-    """``int Dz fn(mean + sigma z)`` on a fine grid (spacing 0.00125, |z| <= 10), which
-    resolves ``tanh(beta x)`` down to T ~ 0.002 for the noise levels of the model."""
-    if sigma == 0:
-        return float(fn(mean))
-    return float(_W @ fn(mean + sigma * _Z))
+def _s_zero(beta):
+    """The noise s0 above which only m = 0 solves the overlap equation (beta > 1)."""
+
+    def slope(s):
+        return beta * _gaussian_averages(0.0, s, beta)[1] - 1.0
+
+    hi = 1.0
+    while slope(hi) > 0:
+        hi *= 2.0
+    return optimize.brentq(slope, 0.0, hi, xtol=1e-300, rtol=1e-10)
 
 
-def _mq(m, r, alpha, beta):
-    sigma = np.sqrt(max(alpha * r, 0.0))
-    m_new = _gauss(lambda x: np.tanh(beta * x), m, sigma)
-    q_new = _gauss(lambda x: np.tanh(beta * x) ** 2, m, sigma)
-    return m_new, q_new
+def _scan(alpha, beta, start, factor):
+    """Walk up alpha(s) from ``s = start`` (None: s0 / 16) in steps of ``factor``.
+
+    Returns ``("root", lo, hi)`` with alpha(lo) < alpha <= alpha(hi), or ``("top", a, b,
+    c)`` with alpha(b) >= alpha(a), alpha(c), so that the maximum of alpha(s) lies in
+    [a, c]. alpha(s) is unimodal with alpha(0) = 0, so either bracket holds exactly one
+    crossing or the maximum wherever the walk starts.
+    """
+    s0 = _s_zero(beta)
+    previous, s = 0.0, min(start, 0.5 * s0) if start else s0 / 16
+    value = kernels.rs_load(s, beta)
+    while True:
+        if value >= alpha:
+            return ("root", previous, s)
+        following = min(factor * s, s0)
+        following_value = kernels.rs_load(following, beta) if following < s0 else 0.0
+        if following_value <= value:
+            return ("top", previous, s, following)
+        previous, s, value = s, following, following_value
 
 
-def _log_2cosh(x):
-    """``ln(2 cosh x)`` without overflow."""
-    x = np.abs(x)
-    return x + np.log1p(np.exp(-2 * x))
+def _top(beta):
+    """``(alpha_M, s*)``: the maximum of alpha(s) and where it lies."""
+    a, b, c = _scan(np.inf, beta, None, 2.0)[1:]
+    # alpha is quadratic about its maximum: s* to 1e-7 gives alpha_M to ~1e-14
+    if a > 0:
+        best = optimize.minimize_scalar(
+            lambda s: -kernels.rs_load(s, beta), bracket=(a, b, c), tol=1e-7
+        )
+    else:
+        best = optimize.minimize_scalar(
+            lambda s: -kernels.rs_load(s, beta),
+            bounds=(a, c),
+            method="bounded",
+            options={"xatol": 1e-9 * c},
+        )
+    return float(-best.fun), float(best.x)
+
+
+@functools.lru_cache(maxsize=4096)
+def _alpha_m(temperature):
+    """alpha_M(T): the largest load with a retrieval solution at T > 0."""
+    if temperature >= 1.0:
+        return 0.0
+    return _top(1.0 / temperature)[0]
+
+
+def _retrieval_noise(alpha, beta):
+    """The noise s of the retrieval solution at (alpha, beta); None without one."""
+    scan = _scan(alpha, beta, np.sqrt(alpha), 1.5)
+    if scan[0] == "root":
+        lo, hi = scan[1:]
+    else:
+        top, s_top = _top(beta)
+        if top < alpha:
+            return None
+        lo, hi = scan[1], s_top
+    return optimize.brentq(
+        lambda s: kernels.rs_load(s, beta) - alpha, lo, hi, xtol=1e-300, rtol=_XTOL
+    )
 
 
 # ---------------------------------------------------------------- solvers
@@ -121,46 +186,22 @@ def solve_rs(alpha: float, temperature: float) -> RSSolution:
 def _retrieval(alpha, temperature):
     if temperature == 0:
         return _retrieval_t0(alpha)
+    if temperature >= 1.0:
+        return None
     beta = 1.0 / temperature
     if alpha == 0:
         m = _curie_weiss(beta)
         if m < _M_MIN:
             return None
         return _finish(m, m * m, 0.0, alpha, temperature)
-    # iterating from m = q = 1 descends to the retrieval branch (or to m = 0 without it);
-    # near the retrieval line it slows down, and Newton's method finishes the job
-    m, q = 1.0, 1.0
-    converged = False
-    for _ in range(300):
-        r = q / (1.0 - beta * (1.0 - q)) ** 2
-        m_new, q_new = _mq(m, r, alpha, beta)
-        if m_new < _M_MIN:
-            return None
-        converged = abs(m_new - m) < 1e-12 and abs(q_new - q) < 1e-12
-        m, q = m_new, q_new
-        if converged:
-            break
-    polished = _polish(m, q, alpha, beta)
-    if polished is None and not converged:
+    s = _retrieval_noise(alpha, beta)
+    if s is None:
         return None
-    m, q = polished or (m, q)
+    m, sech2 = kernels.rs_overlap(s, beta)
     if m < _M_MIN:
         return None
-    return _finish(m, q, q / (1.0 - beta * (1.0 - q)) ** 2, alpha, temperature)
-
-
-def _polish(m, q, alpha, beta):
-    """Newton polish of (m, q); None when it does not converge."""
-
-    def residual(x):
-        r = x[1] / (1.0 - beta * (1.0 - x[1])) ** 2
-        mm, qq = _mq(x[0], r, alpha, beta)
-        return [mm - x[0], qq - x[1]]
-
-    sol, info, ok, _ = optimize.fsolve(residual, [m, q], full_output=True, xtol=1e-13)
-    if ok != 1 or np.max(np.abs(info["fvec"])) > 1e-10:
-        return None
-    return float(sol[0]), float(sol[1])
+    q, c = 1.0 - sech2, beta * sech2
+    return _finish(m, q, q / (1.0 - c) ** 2, alpha, temperature, c=c)
 
 
 def _curie_weiss(beta):
@@ -211,41 +252,75 @@ def solve_spin_glass(alpha: float, temperature: float) -> RSSolution:
         a = np.sqrt(2 / (np.pi * alpha))
         c = a / (1 + a)
         return _finish(0.0, 1.0, 1 / (1 - c) ** 2, alpha, 0.0, c=c)
+    c = _spin_glass_c(alpha, temperature)
+    if c is None:  # within rounding of T_g: q vanishes to double precision
+        return _finish(0.0, 0.0, 0.0, alpha, temperature)
+    q = 1.0 - c * temperature
+    return _finish(0.0, q, q / (1.0 - c) ** 2, alpha, temperature, c=c)
+
+
+def _spin_glass_c(alpha, temperature):
+    """``c = beta (1 - q)`` of the spin-glass solution below ``T_g``.
+
+    With ``q = 1 - c T`` and ``r = q / (1 - c)^2`` the equations reduce to
+    ``c = beta E sech^2(beta sqrt(alpha r) z)``, solved on ``0 < c < min(1, beta)``
+    (``c = beta`` is the paramagnet). Working in c rather than q keeps the solution
+    resolved when ``1 - q`` is below double precision (T -> 0).
+    """
     beta = 1.0 / temperature
 
-    def q_map(q):
-        r = q / (1.0 - beta * (1.0 - q)) ** 2
-        return _mq(0.0, r, alpha, beta)[1]
+    def gap(c):
+        s = np.sqrt(alpha * (1.0 - c * temperature)) / (1.0 - c)
+        return beta * _gaussian_averages(0.0, s, beta)[1] - c
 
-    # physical branch: 1 - beta (1 - q) > 0, i.e. q > 1 - T, where r is finite
-    low = max(0.0, 1.0 - temperature) + 1e-12
-    q = optimize.brentq(lambda q: q_map(q) - q, low, 1.0 - 1e-15, xtol=1e-15)
-    return _finish(0.0, q, q / (1.0 - beta * (1.0 - q)) ** 2, alpha, temperature)
+    hi = min(1.0, beta) * (1.0 - 1e-12)
+    if gap(hi) >= 0:
+        return None
+    return optimize.brentq(gap, 0.0, hi, xtol=1e-300, rtol=1e-15)
 
 
 def _finish(m, q, r, alpha, temperature, c=None):
+    """The solution with its free energy; ``c = beta (1 - q)`` is computed when not given
+    (the solvers pass it when ``1 - q`` is below double precision)."""
     if temperature == 0:
-        f = _energy_t0(m, c, alpha)
-        return RSSolution(m, q, r, c, f, alpha, temperature)
-    beta = 1.0 / temperature
-    c = beta * (1.0 - q)
-    return RSSolution(
-        m, q, r, c, free_energy(m, q, r, alpha, temperature), alpha, temperature
-    )
+        m, r, c = float(m), float(r), float(c)
+        return RSSolution(m, q, r, c, _energy_t0(m, c, alpha), alpha, temperature)
+    if c is None:
+        c = (1.0 - q) / temperature
+    f = _free_energy(m, q, r, c, alpha, temperature)
+    return RSSolution(m, q, r, c, f, alpha, temperature)
 
 
 def free_energy(m: float, q: float, r: float, alpha: float, temperature: float) -> float:
-    """RS free energy per spin of AGS (1987) at a point (m, q, r), T > 0."""
+    """RS free energy per spin of AGS (1987) at a point (m, q, r), T > 0.
+
+    At ``alpha = 0`` the load terms vanish and this is the Curie-Weiss free energy
+    ``m^2/2 - T ln 2cosh(m/T)`` (also at T = 1, where the load terms alone would be
+    0 * infinity).
+
+    Examples
+    --------
+    >>> round(free_energy(0.0, 0.0, 0.0, 0.0, 1.0), 6)  # -T ln 2
+    -0.693147
+    """
+    m = _checks.real("m", m)
+    q = _checks.real("q", q, minimum=0.0, maximum=1.0)
+    r = _checks.real("r", r, minimum=0.0)
+    alpha = _checks.real("alpha", alpha, minimum=0.0)
+    temperature = _checks.real("temperature", temperature, positive=True)
+    return _free_energy(m, q, r, (1.0 - q) / temperature, alpha, temperature)
+
+
+def _free_energy(m, q, r, c, alpha, temperature):
+    """:func:`free_energy` with ``c = beta (1 - q)`` given: ``d = 1 - c``."""
     beta = 1.0 / temperature
-    d = 1.0 - beta + beta * q
-    sigma = np.sqrt(alpha * r)
-    entropy_term = _gauss(lambda x: _log_2cosh(beta * x), m, sigma)
-    return (
-        alpha / 2
-        + m * m / 2
-        + alpha / (2 * beta) * (np.log(d) - beta * q / d)
-        + alpha * beta * r * (1 - q) / 2
-        - entropy_term / beta
+    entropy_term = _gaussian_averages(m, np.sqrt(alpha * r), beta)[2]
+    f = m * m / 2 - entropy_term * temperature
+    if alpha == 0:
+        return float(f)
+    d = 1.0 - c
+    return float(
+        f + alpha / 2 + alpha / 2 * (temperature * np.log(d) - q / d) + alpha * r * c / 2
     )
 
 
@@ -258,7 +333,7 @@ def _energy_t0(m, c, alpha):
     mean_abs = m * special.erf(m / (sigma * np.sqrt(2))) + sigma * np.sqrt(
         2 / np.pi
     ) * np.exp(-m * m / (2 * sigma * sigma))
-    return alpha / 2 + m * m / 2 + alpha / 2 * (2 * c - 1) / (1 - c) ** 2 - mean_abs
+    return float(alpha / 2 + m * m / 2 + alpha / 2 * (2 * c - 1) / (1 - c) ** 2 - mean_abs)
 
 
 # ---------------------------------------------------------------- lines
@@ -269,58 +344,57 @@ def t_g(alpha):
     return 1.0 + np.sqrt(np.asarray(alpha, dtype=float))
 
 
-def alpha_c(temperature: float, *, tol: float = 1e-5) -> float:
+def alpha_c(temperature: float, *, tol: float = 1e-10) -> float:
     """The retrieval line: the largest alpha with a retrieval solution at T.
 
-    ``alpha_c(0) = 0.13791`` (with m = 0.9674); it vanishes at T = 1.
+    ``alpha_c(0) = 0.13791`` (with m = 0.9674); it vanishes at T = 1. The result is the
+    maximum of the load over the retrieval branch (module notes), accurate to ``tol``
+    or better.
     """
     temperature = _checks.real("temperature", temperature, minimum=0.0)
+    _tolerance(tol)
     if temperature >= 1.0:
         return 0.0
     if temperature == 0:
         return float(_alpha_of_y(_y_star()))
-    return _bisect(lambda a: _retrieval(a, temperature) is not None, 0.0, 0.14, tol)
+    return _alpha_m(temperature)
 
 
-def t_m(alpha: float, *, tol: float = 1e-5) -> float:
+def t_m(alpha: float, *, tol: float = 1e-10) -> float:
     """Temperature of the retrieval line at load alpha (inverse of :func:`alpha_c`):
-    the highest T with a retrieval solution; 0 when alpha >= alpha_c(0). Near
-    ``T = 0`` the line is re-entrant; this returns its upper branch."""
+    the highest T with a retrieval solution, to within ``tol``; 0 when there is none at
+    T = 0.02. Near ``T = 0`` the line is re-entrant; this returns its upper branch."""
     alpha = _checks.real("alpha", alpha, minimum=0.0)
+    tol = _tolerance(tol)
     if alpha == 0:
         return 1.0
-    if _retrieval(alpha, 0.02) is None:  # beyond the re-entrant nose of the line
+    if alpha > _alpha_m(0.02):  # beyond the re-entrant nose of the line
         return 0.0
-    return _bisect(lambda t: _retrieval(alpha, t) is not None, 0.02, 1.0, tol)
+    return optimize.brentq(lambda t: _alpha_m(t) - alpha, 0.02, 1.0, xtol=tol)
 
 
-def t_c(alpha: float, *, tol: float = 1e-5) -> float:
+def t_c(alpha: float, *, tol: float = 1e-10) -> float:
     """Temperature below which retrieval states are global minima (their RS free energy
-    is below the spin-glass one); NaN when they never are (alpha > 0.0519)."""
+    is below the spin-glass one), to within ``tol``; NaN when they never are
+    (alpha > 0.0519)."""
     alpha = _checks.real("alpha", alpha, minimum=0.0)
+    tol = _tolerance(tol)
     if alpha == 0:
         return 1.0
 
     def gap(temperature):
         ret = _retrieval(alpha, temperature)
-        if ret is None:
-            return np.inf
+        if ret is None:  # above the retrieval line: counts as "not a minimum"
+            return 1.0
         return ret.f - solve_spin_glass(alpha, temperature).f
 
     if gap(0.0) >= 0:
         return float("nan")
-    return _bisect(lambda t: gap(t) < 0, 0.0, 1.0, tol)
+    return optimize.brentq(gap, 0.0, 1.0, xtol=tol)
 
 
-def _bisect(holds, lo, hi, tol):
-    """The boundary of ``holds`` on [lo, hi], true at lo and false beyond: bisection."""
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if holds(mid):
-            lo = mid
-        else:
-            hi = mid
-    return lo
+def _tolerance(tol) -> float:
+    return _checks.real("tol", tol, positive=True, maximum=0.01)
 
 
 # ---------------------------------------------------------------- finite-p mixtures
@@ -336,11 +410,16 @@ def mixture_overlap(n: int, temperature: float = 0.0) -> float:
     n = _checks.integer("n", n, minimum=1)
     temperature = _checks.real("temperature", temperature, minimum=0.0)
     j = np.arange(n)
-    weights = np.array([comb(n - 1, int(k)) for k in j], dtype=float) / 2 ** (n - 1)
+    weights = stats.binom.pmf(j, n - 1, 0.5)
     field = 1.0 + 2.0 * j - (n - 1)  # xi^1 sum_mu xi^mu for xi^1 = +1
 
-    if temperature == 0:
-        return float(np.sum(weights * np.sign(field)))
+    if temperature == 0:  # exact: P(field > 0) - P(field < 0) in integers
+        signed = sum(
+            comb(n - 1, k) * (1 if 2 * k > n - 2 else -1)
+            for k in range(n)
+            if 2 * k != n - 2
+        )
+        return float(Fraction(signed, 2 ** (n - 1)))
     beta = 1.0 / temperature
 
     def rhs(m):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from spinmem import theory
 
@@ -76,3 +77,30 @@ def test_validation():
         theory.solve_rs(-0.1, 0.5)
     with pytest.raises(ValueError, match="temperature must be finite"):
         theory.alpha_c(float("nan"))
+
+
+def test_curie_weiss_point_at_zero_load():
+    """alpha = 0, T = 1: the paramagnet with f = -T ln 2 (no 0 * infinity load term)."""
+    sol = theory.solve_rs(0.0, 1.0)
+    assert (sol.m, sol.q) == (0.0, 0.0)
+    assert sol.f == pytest.approx(-np.log(2.0), abs=1e-15)
+
+
+@pytest.mark.parametrize("temperature", [1e-300, 1e-12, 1e-8])
+def test_tiny_temperatures_reach_the_zero_temperature_limit(temperature):
+    """1 - q is below double precision, yet m, c = beta (1 - q), r and f are those of
+    the T = 0 equations (the corrections are O(T^2) for m and O(T) for f)."""
+    for solve in (theory.solve_rs, theory.solve_spin_glass):
+        cold, zero = solve(0.1, temperature), solve(0.1, 0.0)
+        for key in ("m", "q", "r", "c", "f"):
+            assert getattr(cold, key) == pytest.approx(getattr(zero, key), abs=1e-7)
+
+
+def test_mixtures_of_many_patterns():
+    """At T = 0, m_n = P(S > 0) - P(S < 0) for S = 1 + (sum of n - 1 random signs)."""
+    for n in (2000, 2001):
+        k = n - 1
+        # S > 0  <=>  more than (n - 2) / 2 of the k signs are +1
+        want = stats.binom.sf((n - 2) // 2, k, 0.5) - stats.binom.cdf((n - 3) // 2, k, 0.5)
+        assert theory.mixture_overlap(n) == pytest.approx(want, rel=1e-12)
+        assert 0 < theory.mixture_overlap(n, 0.05) < want
