@@ -9,18 +9,22 @@ repetition r receives ``SeedSequence(root_entropy, spawn_key=root_key + (g, r))`
 therefore depend only on the root seed and the grid, not on the executor, the number of
 workers or the order in which points finish.
 
-Store. With ``store=path`` the sweep keeps an HDF5 file that is always complete and
-readable: after each finished point the file is rewritten atomically (temporary file,
-fsync, rename) with every point finished so far, so a crash or ``kill -9`` at any moment
-leaves a file holding every point that finished before it. While a sweep is partial the
-file stacks the finished points along a dimension ``point`` (flat index
-``g * seeds + r``) with ``sweep_status = "partial"``; when all points are done it holds
-the final gridded Dataset with ``sweep_status = "complete"``. Running the same call again
-computes only the missing points (a complete store is just read back). A store written
-by a different function, grid, number of seeds or root seed is refused: sweeps are never
+Store. With ``store=path`` the sweep keeps an HDF5 file and never loses a finished
+point. The file is written atomically (temporary file, fsync, rename) when the sweep
+starts, with the sweep's identity and ``sweep_status = "partial"``, and again when it
+ends, with the final gridded Dataset and ``sweep_status = "complete"`` (or, after
+failures or an interrupt, every finished point stacked along a dimension ``point``, flat
+index ``g * seeds + r``). In between, each finished point is appended to the journal
+``path.journal`` and flushed to disk before it counts as finished, so a commit costs the
+same at the last point as at the first, and a crash or ``kill -9`` at any moment keeps
+every point finished before it (a record cut short is never read back). Running the
+same call again reads the file and the journal and computes only the missing points (a
+complete store is just read back). While a sweep writes a store it holds an exclusive
+lock on it (``path.lock``, released by the operating system when the process ends): a
+second sweep on the same store is refused with :class:`StoreLocked`. A store written by
+a different function, grid, number of seeds or root seed is refused: sweeps are never
 extended in place (write a new store and combine the files with
-:func:`spinmem.analysis.combine`). The cost of a commit grows with the file, which
-suits sweeps whose per-point results are small next to their compute time.
+:func:`spinmem.analysis.combine`).
 
 Failures. An exception inside one point is recorded with the point's coordinates; the
 other points still run and are stored, and at the end :class:`SweepError` reports every
@@ -28,10 +32,14 @@ failure (its ``partial`` attribute holds the finished points). Rerunning the swe
 retries only the failed points.
 """
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -43,11 +51,13 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from . import _checks, storage
+from . import _checks, _identity, _journal, storage
 from .dynamics import package_version
 from .seeding import SeedLike, child, provenance, root_sequence
 
-__all__ = ["SweepError", "sweep"]
+StoreLocked = _journal.StoreLocked
+
+__all__ = ["StoreLocked", "SweepError", "read_store", "sweep"]
 
 POINT = "point"
 SEED_DIM = "seed"
@@ -89,6 +99,7 @@ def sweep(
     progress: bool = True,
     attrs: Mapping[str, object] | None = None,
     grid_attrs: Mapping[str, Mapping[str, str]] | None = None,
+    allow_changed_function: bool = False,
 ) -> xr.Dataset:
     """Run ``function(**point, seed=...)`` over a grid times ``seeds`` repetitions.
 
@@ -124,6 +135,11 @@ def sweep(
     grid_attrs : dict, optional
         Attributes of the grid coordinates, e.g.
         ``{"alpha": {"long_name": "load p/N", "units": "1"}}``.
+    allow_changed_function : bool
+        Resume a store although the function's code, a partial's bound arguments or a
+        closure variable differ from those that computed the stored points (see
+        ``sweep_code``); the previous identity is kept in ``sweep_code_previous``.
+        Without it such a store is refused.
 
     Returns
     -------
@@ -138,11 +154,17 @@ def sweep(
         After all points ran, if any raised.
     FileExistsError
         ``store`` holds a different sweep.
+    StoreLocked
+        Another process is writing ``store``.
     """
     if not callable(function):
         raise TypeError(f"function must be callable, got {type(function).__name__}")
     grid = _check_grid(grid)
     seeds = _checks.integer("seeds", seeds, minimum=1)
+    if not isinstance(allow_changed_function, bool):
+        raise TypeError(
+            f"allow_changed_function must be True or False, got {allow_changed_function!r}"
+        )
     if workers is not None:
         workers = _checks.integer("workers", workers, minimum=1)
     if workers is not None and client is not None:
@@ -153,55 +175,127 @@ def sweep(
             "it can be recorded and resumed"
         )
     plan = _Plan(function, grid, seeds, dict(attrs or {}), dict(grid_attrs or {}))
+    if store is None:
+        plan.root = root_sequence(seed)
+        return _run(plan, {}, workers, client, progress, None)
+    store = Path(store)
+    lock = _journal.Lock(store)
+    try:
+        existing = _read_store(store, plan, seed, allow_changed_function)
+        if existing is not None and existing.attrs.get("sweep_status") == "complete":
+            return _strip(existing)
+        done = _resume(store, plan, seed, existing)
+        return _run(plan, done, workers, client, progress, store)
+    finally:
+        lock.release()
 
-    stored, root = {}, None
-    if store is not None:
-        store = Path(store)
-        existing = _read_store(store, plan, seed)
-        if existing is not None:
-            if existing.attrs.get("sweep_status") == "complete":
-                return _strip(existing)
-            root = _root_from(existing)
-            stored = _unstack(existing)
-    if root is None:
-        root = root_sequence(seed)
-    plan.root = root
 
+def read_store(path) -> xr.Dataset:
+    """Everything a sweep store holds, also while its sweep runs or after a crash.
+
+    A complete store is its gridded Dataset (as :func:`spinmem.load` reads it). A partial
+    one is every finished point, those in the file and those in its journal, stacked
+    along ``point`` with their grid coordinates and ``seed``.
+
+    Raises
+    ------
+    FileNotFoundError, spinmem.storage.StorageError
+        No file, or not a readable HDF5 file.
+    ValueError
+        The file is not a sweep store.
+    """
+    path = Path(path)
+    ds = storage.load(path)
+    status = ds.attrs.get("sweep_status")
+    if status not in ("partial", "complete"):
+        raise ValueError(f"{path} is not a spinmem sweep store (no sweep_status)")
+    if status == "complete":
+        return ds
+    try:
+        grid, seeds = json.loads(ds.attrs["sweep_grid"]), int(ds.attrs["sweep_seeds"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(
+            f"{path} is a damaged sweep store: its sweep_grid or sweep_seeds attribute "
+            "is missing or unreadable"
+        ) from None
+    plan = _Plan(None, grid, seeds, {}, {})
+    points = _unstack(ds)
+    points.update(_journal.read(_journal.journal_path(path)))
+    return plan.stack_points(points).assign_attrs(ds.attrs)
+
+
+def _resume(store: Path, plan: "_Plan", seed, existing) -> dict[int, xr.Dataset]:
+    """The points already finished (store and journal); writes a new store's header."""
+    journal = _journal.journal_path(store)
+    if existing is None:
+        journal.unlink(missing_ok=True)  # left by a store that was deleted
+        plan.root = root_sequence(seed)
+        storage.write_atomic(_for_file(plan.stack({}), "partial"), store)
+        return {}
+    plan.root = _root_from(existing)
+    stored = _unstack(existing)
+    for k, ds in sorted(_journal.read(journal).items()):
+        if not 0 <= k < plan.size:
+            raise storage.StorageError(f"{journal} holds point {k} outside this sweep")
+        stored[k] = plan.normalise(k, ds)
+    return stored
+
+
+def _run(plan, stored, workers, client, progress, store) -> xr.Dataset:
+    """Compute the missing points, journal each one, consolidate the store at the end."""
     todo = [k for k in range(plan.size) if k not in stored]
     results: dict[int, xr.Dataset] = dict(stored)
     failures: list[dict] = []
-    committer = _Committer(store, plan) if store is not None else None
-    with _progress_bar(plan.size, len(stored), progress) as bar:
-        for k, outcome in _execute(plan, todo, workers, client):
-            if outcome[0] == "error":
-                failures.append({"index": k, "coords": plan.coords(k), "error": outcome[1]})
-            else:
-                try:
-                    ds = plan.normalise(k, outcome[1])
-                except (TypeError, ValueError) as exc:
-                    failures.append(
-                        {
-                            "index": k,
-                            "coords": plan.coords(k),
-                            "error": f"{type(exc).__name__}: {exc}",
-                        }
-                    )
-                else:
-                    results[k] = ds
-                    if committer is not None:
-                        committer.commit(results, failures)
-            bar.update(1)
-
-    if committer is not None:
-        stacked = committer.commit(results, failures)
-        results = _unstack(stacked)
+    writer = _journal.Writer(_journal.journal_path(store)) if store is not None else None
+    try:
+        with (
+            _progress_bar(plan.size, len(stored), progress) as bar,
+            contextlib.closing(_execute(plan, todo, workers, client)) as outcomes,
+        ):
+            for k, outcome in outcomes:
+                error = _accept(plan, k, outcome, results, writer)
+                if error is not None:
+                    failures.append({"index": k, "coords": plan.coords(k), "error": error})
+                bar.update(1)
+    except BaseException:
+        if writer is not None:
+            with _sigint_ignored():
+                writer.close()
+                _consolidate(store, plan, results, failures)
+        raise
+    if writer is not None:
+        writer.close()
     if failures:
+        if store is not None:
+            _consolidate(store, plan, results, failures)
         raise SweepError(failures, plan.stack(results))
     final = storage.prepare(plan.assemble(results))
-    if store is not None:
-        storage.write_atomic(_for_file(final, "complete"), store)
-        final = _strip(storage.load(store))
-    return final
+    if store is None:
+        return final
+    storage.write_atomic(_for_file(final, "complete"), store)
+    _journal.journal_path(store).unlink(missing_ok=True)
+    return _strip(storage.load(store))
+
+
+def _accept(plan, k, outcome, results, writer) -> str | None:
+    """Check, journal and keep one point's outcome; the error text when it failed."""
+    if outcome[0] == "error":
+        return outcome[1]
+    try:
+        ds = plan.normalise(k, outcome[1])
+        record = _journal.encode(k, ds) if writer is not None else None
+    except (TypeError, ValueError, OverflowError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if writer is not None:
+        writer.append(record)
+    results[k] = ds
+    return None
+
+
+def _consolidate(store: Path, plan, results, failures) -> None:
+    """Rewrite the store with every finished point, then drop the journal."""
+    storage.write_atomic(_for_file(plan.stack(results), "partial", failures), store)
+    _journal.journal_path(store).unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------- the plan
@@ -225,12 +319,21 @@ class _Plan:
         self.template: xr.Dataset | None = None
         self.root: np.random.SeedSequence | None = None
 
-    @property
+    @functools.cached_property
     def identity(self) -> dict[str, str]:
+        """What must match on resume: function name, grid and seeds."""
         return {
             "sweep_function": function_name(self.function),
             "sweep_grid": json.dumps(self.grid),
             "sweep_seeds": str(self.seeds),
+        }
+
+    @functools.cached_property
+    def code(self) -> dict[str, str]:
+        """What the function computes: hashes of its code and bound values."""
+        return {
+            "sweep_code": json.dumps(_identity.identity(self.function), sort_keys=True),
+            "sweep_python": _identity.python_tag(),
         }
 
     def coords(self, k: int) -> dict:
@@ -264,11 +367,13 @@ class _Plan:
 
     def stack(self, results: dict[int, xr.Dataset]) -> xr.Dataset:
         """Finished points along ``point`` (flat index), with their grid coordinates."""
+        return self.stack_points(results).assign_attrs(self.attrs())
+
+    def stack_points(self, results: dict[int, xr.Dataset]) -> xr.Dataset:
+        """:meth:`stack` without the sweep's attributes."""
         keys = sorted(results)
         if not keys:
-            return xr.Dataset(
-                coords={POINT: np.array([], dtype=np.int64)}, attrs=self.attrs()
-            )
+            return xr.Dataset(coords={POINT: np.array([], dtype=np.int64)})
         ds = xr.concat(
             [results[k] for k in keys],
             dim=POINT,
@@ -281,7 +386,9 @@ class _Plan:
         points = [self.coords(k) for k in keys]
         for name in [*self.names, SEED_DIM]:
             coords[name] = (POINT, [point[name] for point in points])
-        return ds.assign_coords(coords).assign_attrs(self.attrs())
+        ds = ds.assign_coords(coords)
+        ds.attrs = {}
+        return ds
 
     def assemble(self, results: dict[int, xr.Dataset]) -> xr.Dataset:
         """All points on the grid: dimensions (*grid names, seed, *function dims)."""
@@ -312,17 +419,21 @@ class _Plan:
         return {
             **self.extra_attrs,
             **self.identity,
+            **self.code,
             **provenance(self.root),
             "spinmem_version": package_version(),
         }
 
 
 def function_name(function) -> str:
-    """A stable name for the sweep's function (module and qualified name)."""
+    """A readable name for the sweep's function: module and qualified name (for a
+    partial, also the names of its bound arguments; their values are compared through
+    ``sweep_code``)."""
     if isinstance(function, functools.partial):
+        keywords = ", ".join(sorted(function.keywords))
         return (
-            f"partial({function_name(function.func)}, args={function.args!r}, "
-            f"keywords={function.keywords!r})"
+            f"partial({function_name(function.func)}, {len(function.args)} args, "
+            f"keywords: {keywords})"
         )
     module = getattr(function, "__module__", None) or type(function).__module__
     name = getattr(function, "__qualname__", None) or type(function).__qualname__
@@ -338,7 +449,7 @@ def _check_grid(grid) -> dict[str, list]:
             raise ValueError(f"grid names must be identifiers, got {name!r}")
         if name in (SEED_DIM, POINT):
             raise ValueError(f"grid name {name!r} is reserved")
-        arr = np.asarray(values)
+        arr = np.asarray(values, dtype=object)  # object: [1, "x"] keeps its types
         if arr.ndim != 1:
             raise ValueError(
                 f"grid[{name!r}] must be a 1-D sequence of values, got shape {arr.shape}"
@@ -346,6 +457,11 @@ def _check_grid(grid) -> dict[str, list]:
         if arr.size == 0:
             raise ValueError(f"grid[{name!r}] is empty; give at least one value")
         items = [_plain(v, name) for v in arr.tolist()]
+        if len({isinstance(v, str) for v in items}) > 1:
+            raise TypeError(
+                f"grid[{name!r}] mixes strings and numbers: {items}; "
+                "use one kind per coordinate"
+            )
         if len(set(items)) != len(items):
             raise ValueError(f"grid[{name!r}] has repeated values: {items}")
         out[name] = items
@@ -404,18 +520,6 @@ def _check_consistent(template: xr.Dataset, ds: xr.Dataset, coords: dict) -> Non
 # ------------------------------------------------------------------------- the store
 
 
-class _Committer:
-    """Rewrites the store atomically with every finished point."""
-
-    def __init__(self, path: Path, plan: _Plan):
-        self.path, self.plan = path, plan
-
-    def commit(self, results, failures) -> xr.Dataset:
-        stacked = self.plan.stack(results)
-        storage.write_atomic(_for_file(stacked, "partial", failures), self.path)
-        return stacked
-
-
 def _for_file(ds: xr.Dataset, status: str, failures=()) -> xr.Dataset:
     out = storage.prepare(ds)
     out.attrs["sweep_status"] = status
@@ -428,7 +532,7 @@ def _for_file(ds: xr.Dataset, status: str, failures=()) -> xr.Dataset:
     return out
 
 
-def _read_store(path: Path, plan: _Plan, seed) -> xr.Dataset | None:
+def _read_store(path: Path, plan: _Plan, seed, allow_changed) -> xr.Dataset | None:
     if not path.exists():
         return None
     ds = storage.load(path)
@@ -451,7 +555,32 @@ def _read_store(path: Path, plan: _Plan, seed) -> xr.Dataset | None:
                 f"{ds.attrs.get('seed_entropy')}, this call asks for {wanted.entropy}; "
                 "pass seed=None to resume it"
             )
+    _check_code(path, ds.attrs, plan, allow_changed)
     return ds
+
+
+def _check_code(path: Path, attrs: dict, plan: _Plan, allow_changed: bool) -> None:
+    """Refuse a store whose points another version of the function computed."""
+    stored = attrs.get("sweep_code")
+    current = plan.code["sweep_code"]
+    if stored == current:
+        return
+    if allow_changed:
+        plan.extra_attrs["sweep_code_previous"] = str(stored)
+        return
+    if stored is None:
+        what = ["the store records no code identity (written by spinmem 0.1)"]
+    else:
+        what = _identity.differences(json.loads(stored), json.loads(current))
+    python = attrs.get("sweep_python")
+    if python and python != plan.code["sweep_python"]:
+        what.append(f"it was written under {python}, this is {plan.code['sweep_python']}")
+    raise FileExistsError(
+        f"{path} holds points computed by another version of the sweep function: "
+        + "; ".join(what)
+        + ". Use a new store path, or pass allow_changed_function=True to keep the "
+        "stored points and compute only the missing ones with the function as it is now"
+    )
 
 
 def _root_from(ds: xr.Dataset) -> np.random.SeedSequence:
@@ -489,46 +618,107 @@ def run_point(function, kwargs):
 
 
 def _execute(plan: _Plan, todo: list[int], workers, client):
-    if client is not None:
-        from dask.distributed import as_completed as dask_completed
+    """``(k, outcome)`` for every point of ``todo``, in the order they finish.
 
-        futures = {
-            client.submit(run_point, plan.function, plan.kwargs(k), pure=False): k
-            for k in todo
-        }
-        for future in dask_completed(futures):
-            yield futures[future], future.result()
-        return
-    if workers is None:
+    When the consumer stops early (an exception, ``KeyboardInterrupt``), queued points
+    are cancelled and running ones stopped before the exception goes on.
+    """
+    if client is not None:
+        yield from _execute_dask(plan, todo, client)
+    elif workers is None:
         for k in todo:
             yield k, run_point(plan.function, plan.kwargs(k))
-        return
+    else:
+        yield from _execute_processes(plan, todo, workers)
+
+
+def _execute_dask(plan, todo, client):
+    from dask.distributed import as_completed as dask_completed
+
+    futures = {
+        client.submit(run_point, plan.function, plan.kwargs(k), pure=False): k for k in todo
+    }
+    try:
+        for future in dask_completed(futures):
+            yield futures[future], future.result()
+    except BaseException:
+        with _sigint_ignored():
+            client.cancel(list(futures))
+        raise
+
+
+def _execute_processes(plan, todo, workers):
     import multiprocessing
 
     threads = max(1, (os.cpu_count() or 1) // workers)
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_limit_threads,
-        initargs=(threads,),
-    ) as pool:
+        initializer=_worker_start,
+        initargs=(threads, os.getpid()),
+    )
+    try:
         futures = {pool.submit(run_point, plan.function, plan.kwargs(k)): k for k in todo}
-        try:
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        except BrokenProcessPool as exc:
-            raise RuntimeError(
-                "a sweep worker process died (points finished before are kept in the "
-                "store); with workers=..., the function must be importable by a fresh "
-                "process and a script must start its sweep under "
-                "if __name__ == '__main__':"
-            ) from exc
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    except BrokenProcessPool as exc:
+        _stop(pool)
+        raise RuntimeError(
+            "a sweep worker process died (points finished before are kept in the "
+            "store); with workers=..., the function must be importable by a fresh "
+            "process and a script must start its sweep under "
+            "if __name__ == '__main__':"
+        ) from exc
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
-def _limit_threads(threads: int) -> None:
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued points and end the worker processes now, deaf to a second
+    Ctrl-C while doing so."""
+    with _sigint_ignored():
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+
+
+class _sigint_ignored:
+    """Ignore SIGINT inside the block (main thread only; elsewhere a no-op)."""
+
+    def __enter__(self):
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def _worker_start(threads: int, parent: int) -> None:
+    """Worker set-up: numba threads; Ctrl-C is the parent's to handle; exit when the
+    parent is gone (killed), so that no worker outlives its sweep."""
     import numba
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 class _progress_bar:

@@ -44,3 +44,26 @@ def fails_at_two(x, seed):
 
 def ragged(x, seed):
     return {"value": np.zeros(x)}
+
+
+def unstorable(x, seed):
+    """A point whose output cannot be stored at x = 2 (an integer beyond 64 bits)."""
+    return {"value": 2**70 if x == 2 else x}
+
+
+def sleepy(x, seed):
+    """One second per point; records its process id (for the Ctrl-C test)."""
+    _count_call(x=x, pid=os.getpid())
+    time.sleep(1.0)
+    return {"value": float(x)}
+
+
+def jittery(x, seed):
+    """5-40 ms of work per point, with start and end marks (fault-injection test)."""
+    path = os.environ.get("SPINMEM_TEST_CALLS")
+    rng = np.random.default_rng(seed)
+    if path:
+        with open(path, "a") as handle:
+            handle.write(f"start {x}\n")
+    time.sleep(0.005 + 0.035 * rng.random())
+    return {"value": x + rng.random(), "trace": rng.normal(size=8)}

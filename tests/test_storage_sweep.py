@@ -16,7 +16,7 @@ import xarray as xr
 
 import spinmem
 from spinmem import storage
-from spinmem.sweep import SweepError
+from spinmem.sweep import StoreLocked, SweepError, read_store
 
 TESTS = str(Path(__file__).parent)
 
@@ -172,7 +172,7 @@ _KILL_SCRIPT = textwrap.dedent("""
 
 def _stored_points(path):
     try:
-        ds = spinmem.load(path)
+        ds = read_store(path)
     except (FileNotFoundError, storage.StorageError):
         return 0
     return ds.sizes.get("point", 0)
@@ -190,7 +190,7 @@ def test_resume_after_kill_9_is_identical_and_computes_nothing_twice(tmp_path, c
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    partial = spinmem.load(store)  # readable after kill -9
+    partial = read_store(store)  # readable after kill -9
     done = partial.sizes["point"]
     assert 5 <= done < 24 and partial.attrs["sweep_status"] == "partial"
     before = len(calls())
@@ -279,3 +279,143 @@ def test_seed_reduction_and_combining_files(tmp_path):
     both = spinmem.analysis.combine([tmp_path / "a.h5", tmp_path / "b.h5"])
     assert both.x.values.tolist() == [1, 2, 3]
     np.testing.assert_array_equal(both.value.sel(x=3), b.value.sel(x=3))
+
+
+# ---------------------------------------------------------------- the journal and the lock
+
+
+def test_a_torn_journal_record_is_never_read_as_finished(tmp_path, calls):
+    from spinmem import _journal
+
+    store = tmp_path / "torn.h5"
+    grid = {"x": list(range(6))}
+    fresh = spinmem.sweep(sf.slow_scalar, grid, seed=5, progress=False)
+    # a run that stopped after three points, the third one cut short
+    plan_points = {k: fresh.isel(x=k, seed=0, drop=True) for k in range(3)}
+    records = [_journal.encode(k, ds) for k, ds in plan_points.items()]
+    journal = _journal.journal_path(store)
+    # write the store header the way a sweep starts, then the journal by hand
+    from spinmem.sweep import _for_file, _Plan
+
+    plan = _Plan(sf.slow_scalar, grid, 1, {}, {})
+    plan.root = np.random.SeedSequence(5)
+    storage.write_atomic(_for_file(plan.stack({}), "partial"), store)
+    journal.write_bytes(records[0] + records[1] + records[2][:-7])
+    assert sorted(_journal.read(journal)) == [0, 1]
+    assert read_store(store).sizes["point"] == 2
+    corrupt = bytearray(records[0] + records[1] + records[2])
+    corrupt[len(records[0]) + 30] ^= 0xFF  # a flipped byte in the second record
+    journal.write_bytes(bytes(corrupt))
+    assert sorted(_journal.read(journal)) == [0]
+    journal.write_bytes(records[0] + records[1] + records[2][:-7])
+    before = len(calls())
+    resumed = spinmem.sweep(sf.slow_scalar, grid, store=store, progress=False)
+    assert len(calls()) - before == 4  # points 2..5: the torn one is computed again
+    xr.testing.assert_identical(resumed.drop_attrs(), fresh.drop_attrs())
+    assert not journal.exists()
+
+
+def test_journal_writer_drops_a_torn_tail(tmp_path):
+    from spinmem import _journal
+
+    path = tmp_path / "j.journal"
+    one = _journal.encode(0, xr.Dataset({"v": ((), 1.5)}))
+    two = _journal.encode(1, xr.Dataset({"v": ((), 2.5)}))
+    path.write_bytes(one + two[:10])
+    writer = _journal.Writer(path)
+    writer.append(two)
+    writer.close()
+    back = _journal.read(path)
+    assert sorted(back) == [0, 1] and float(back[1].v) == 2.5
+    assert path.read_bytes() == one + two
+
+
+def test_journal_round_trip_keeps_values_dtypes_and_attributes():
+    from spinmem import _journal
+
+    ds = xr.Dataset(
+        {
+            "e": (("t",), np.array([1.0, -2.5, 3e-300]), {"units": "1", "n": 3}),
+            "k": ((), np.int64(2**62)),
+            "s": (("t", "c"), np.ones((3, 2), dtype=np.int8)),
+            "label": (("c",), np.array(["+0+1", "-2"])),
+        },
+        coords={"t": ("t", [0, 5, 10], {"long_name": "time"}), "c": ["a", "b"]},
+    )
+    index, back = _journal.decode(_journal.encode(7, ds)[16:])
+    assert index == 7
+    xr.testing.assert_identical(back, ds)
+    assert back.k.dtype == np.int64 and back.s.dtype == np.int8
+
+
+def test_an_unstorable_point_is_a_point_failure(tmp_path):
+    store = tmp_path / "unstorable.h5"
+    with pytest.raises(SweepError, match=r"at x=2, seed=0: TypeError: 'value' holds"):
+        spinmem.sweep(sf.unstorable, {"x": [1, 2, 3]}, store=store, progress=False)
+    stored = spinmem.load(store)
+    assert stored.x.values.tolist() == [1, 3] and stored.value.values.tolist() == [1, 3]
+    assert "x" in stored.attrs["sweep_failures"]
+
+
+def test_a_second_sweep_on_a_store_in_use_is_refused(tmp_path):
+    from spinmem import _journal
+
+    store = tmp_path / "busy.h5"
+    holder = _journal.Lock(store)
+    try:
+        with pytest.raises(StoreLocked, match=f"pid {os.getpid()}"):
+            spinmem.sweep(sf.slow_scalar, {"x": [1]}, store=store, progress=False)
+        assert not store.exists()
+    finally:
+        holder.release()
+    done = spinmem.sweep(sf.slow_scalar, {"x": [1]}, seed=1, store=store, progress=False)
+    assert done.value.shape == (1, 1)
+    assert not _journal.lock_path(store).exists()
+
+
+_INTERRUPT_SCRIPT = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    import spinmem, sweep_functions as sf
+    if __name__ == "__main__":
+        spinmem.sweep(sf.sleepy, {{"x": list(range(18))}}, seed=1, store={store!r},
+                      workers=2, progress=False)
+""")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split()[2] == "Z")
+
+
+def test_ctrl_c_stops_a_sweep_with_workers_promptly(tmp_path, calls):
+    store = tmp_path / "interrupted.h5"
+    script = tmp_path / "run.py"
+    script.write_text(_INTERRUPT_SCRIPT.format(tests=TESTS, store=str(store)))
+    proc = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while _stored_points(store) < 3 and time.time() < deadline:
+        assert proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    start = time.time()
+    _, err = proc.communicate(timeout=60)
+    stopped = time.time() - start
+    assert stopped < 5, f"took {stopped:.1f} s to stop"
+    assert proc.returncode != 0 and b"KeyboardInterrupt" in err
+    workers = {int(line.split("('pid', ")[1].split(")")[0]) for line in calls()}
+    time.sleep(1.5)  # the workers' watchdog polls every 0.5 s
+    assert not [pid for pid in workers if _alive(pid)], "a worker outlived the sweep"
+    partial = spinmem.load(store)  # consolidated: every finished point in the file
+    done = partial.sizes["point"]
+    assert 3 <= done < 18
+    started = len(calls())
+    assert started - done <= 2  # only the two running points were lost
+    before = len(calls())
+    full = spinmem.sweep(sf.sleepy, {"x": list(range(18))}, store=store, progress=False)
+    assert len(calls()) - before == 18 - done
+    assert full.value.values.ravel().tolist() == [float(x) for x in range(18)]
