@@ -10,14 +10,25 @@ from numbers import Integral, Real
 import numpy as np
 
 
-def integer(name: str, value, *, minimum: int | None = None) -> int:
-    """An integer (not bool) no smaller than ``minimum``."""
+def integer(
+    name: str, value, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """An integer (not bool) in ``[minimum, maximum]``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum}, got {value}")
     return value
+
+
+def flag(name: str, value) -> bool:
+    """True or False (numpy booleans too); anything else is refused, not coerced."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def real(

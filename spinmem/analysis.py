@@ -1,6 +1,7 @@
 """Reductions and combinations of results: mean and standard error over seeds, merging
 files of one study."""
 
+import os
 from collections.abc import Iterable
 
 import numpy as np
@@ -52,7 +53,18 @@ def combine(sources: Iterable) -> xr.Dataset:
 
     Each source covers part of a grid (for example separate sweeps over different
     alpha); the result spans the union. Overlapping points must agree.
+
+    Parameters
+    ----------
+    sources : iterable of str, os.PathLike or xarray.Dataset
+        A list of files or Datasets (one path alone is refused: it is a string, not a
+        list of sources).
     """
+    if isinstance(sources, str | bytes | os.PathLike | xr.Dataset):
+        raise TypeError(
+            "sources must be a list of files or Datasets, got a single "
+            f"{type(sources).__name__}; pass [path] for one file"
+        )
     datasets = [load(s) if not isinstance(s, xr.Dataset) else s for s in sources]
     if not datasets:
         raise ValueError("sources must name at least one file or Dataset")

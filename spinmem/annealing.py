@@ -14,6 +14,7 @@ from .dynamics import (
     record_mask,
     resolve_replicas,
     run_blocks,
+    sweep_limit,
     trajectory_dataset,
 )
 from .model import Hopfield
@@ -78,7 +79,12 @@ def anneal(
     """
     model = check_model(model)
     temps = schedules.check(schedule)
-    sweeps_per_step = _checks.integer("sweeps_per_step", sweeps_per_step, minimum=1)
+    sweeps_per_step = _checks.integer(
+        "sweeps_per_step",
+        sweeps_per_step,
+        minimum=1,
+        maximum=max(1, sweep_limit(model) // temps.size),
+    )
     dynamics = _checks.choice("dynamics", dynamics, ("glauber", "metropolis"))
     order = _checks.choice("order", order, ORDERS)
     record_every = _checks.integer("record_every", record_every, minimum=1)

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return {"run": _run, "info": _info, "plot": _plot}[args.command](args)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, TypeError) as exc:
         print(f"spinmem {args.command}: {exc}", file=sys.stderr)
         return 1
 
@@ -62,6 +62,11 @@ def _run(args) -> int:
             raise FileNotFoundError(
                 f"no script {args.script!r} (nor studies/{args.script}.py)"
             )
+    if script.suffix != ".py":
+        raise ValueError(
+            f"{script} is not a Python script (.py); `spinmem run` runs study scripts. "
+            "For a result file use `spinmem info` or `spinmem plot`"
+        )
     sys.argv = [str(script), *args.args]
     runpy.run_path(str(script), run_name="__main__")
     return 0
@@ -69,8 +74,11 @@ def _run(args) -> int:
 
 def _info(args) -> int:
     from .storage import load
+    from .sweep import read_store
 
     ds = load(args.file, group=args.group)
+    if ds.attrs.get("sweep_status") == "partial" and args.group is None:
+        ds = read_store(args.file)  # with the points in its journal
     print(f"{args.file}" + (f" (group {args.group})" if args.group else ""))
     print("dimensions: " + ", ".join(f"{k}={v}" for k, v in ds.sizes.items()))
     print("coordinates:")
@@ -85,12 +93,9 @@ def _info(args) -> int:
         print(f"  {name} {var.dims} {var.dtype}: {label} [{units}]")
     status = ds.attrs.get("sweep_status")
     if status is not None:
-        grid = json.loads(ds.attrs["sweep_grid"])
-        total = int(ds.attrs["sweep_seeds"])
-        for values in grid.values():
-            total *= len(values)
+        total = _sweep_size(ds.attrs)
         done = ds.sizes.get("point", total) if status == "partial" else total
-        print(f"sweep: {status}, {done} of {total} points completed")
+        print(f"sweep: {status}, {_known(done)} of {_known(total)} points completed")
         failures = json.loads(ds.attrs.get("sweep_failures", "[]"))
         for failure in failures:
             last = failure["error"].strip().splitlines()[-1]
@@ -102,6 +107,21 @@ def _info(args) -> int:
     return 0
 
 
+def _known(count) -> str:
+    return "?" if count is None else str(count)
+
+
+def _sweep_size(attrs) -> int | None:
+    """Points of a sweep from its recorded grid and seeds; None when they are missing."""
+    try:
+        total = int(attrs["sweep_seeds"])
+        for values in json.loads(attrs["sweep_grid"]).values():
+            total *= len(values)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return total
+
+
 def _plot(args) -> int:
     import matplotlib
 
@@ -110,6 +130,11 @@ def _plot(args) -> int:
     from .storage import load
 
     ds = load(args.file, group=args.group)
+    if ds.attrs.get("sweep_status") == "partial":
+        raise ValueError(
+            f"{args.file} is a partial sweep store; rerun its study (or sweep) to finish "
+            "it, or read the finished points with spinmem.sweep.read_store"
+        )
     fig = plot.for_dataset(ds, variable=args.variable)
     fig.savefig(args.output, dpi=150, bbox_inches="tight")
     print(f"wrote {args.output}")

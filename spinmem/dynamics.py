@@ -69,9 +69,16 @@ def initial_states(model: Hopfield, init, replicas, rng: np.ndarray) -> np.ndarr
             kernels.random_spins(rng[r], states[r])
         return states
     states = _checks.spins("init", init, n=n)
+    if states.ndim == 2 and states.shape[0] == 0:
+        raise ValueError(f"init must hold at least one state, got shape {states.shape}")
     if states.ndim == 1 or states.shape[0] == 1:
         return np.repeat(states.reshape(1, n), rng.shape[0], axis=0)
     return states.copy()
+
+
+def sweep_limit(model: Hopfield) -> int:
+    """The most sweeps one call can count: N attempts per sweep in a 64-bit integer."""
+    return (2**62) // model.n_spins
 
 
 def resolve_replicas(init, replicas) -> int:
@@ -315,8 +322,9 @@ def simulate(
     dynamics = _checks.choice("dynamics", dynamics, DYNAMICS)
     order = _checks.choice("order", order, ORDERS)
     t = check_temperature(dynamics, temperature)
-    sweeps = _checks.integer("sweeps", sweeps, minimum=1)
+    sweeps = _checks.integer("sweeps", sweeps, minimum=1, maximum=sweep_limit(model))
     record_every = _checks.integer("record_every", record_every, minimum=1)
+    record_states = _checks.flag("record_states", record_states)
     n_rep = resolve_replicas(init, replicas)
     root = root_sequence(seed)
     rng = stream_states(root, n_rep)
@@ -468,8 +476,12 @@ def relax(
     """
     model = check_model(model)
     order = _checks.choice("order", order, ORDERS)
-    max_sweeps = _checks.integer("max_sweeps", max_sweeps, minimum=1)
+    max_sweeps = _checks.integer(
+        "max_sweeps", max_sweeps, minimum=1, maximum=sweep_limit(model)
+    )
     s = _checks.spins("states", states, n=model.n_spins)
+    if s.ndim == 2 and s.shape[0] == 0:
+        raise ValueError(f"states must hold at least one state, got shape {s.shape}")
     s = np.atleast_2d(s).copy()
     rng = stream_states(root_sequence(seed), s.shape[0])
     return relax_states(model, s, rng, order, max_sweeps)

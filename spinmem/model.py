@@ -174,11 +174,19 @@ class Hopfield:
         return self.patterns
 
 
-def _couplings(value) -> np.ndarray:
+def _real_array(name: str, value, what: str) -> np.ndarray:
+    """A float64 copy of a real array; complex, object or text input is refused."""
     try:
-        J = np.array(value, dtype=np.float64)
+        raw = np.asarray(value)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"couplings must be a real (N, N) array: {exc}") from None
+        raise TypeError(f"{name} must be {what}: {exc}") from None
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be {what}, got dtype {raw.dtype}")
+    return np.array(raw, dtype=np.float64)
+
+
+def _couplings(value) -> np.ndarray:
+    J = _real_array("couplings", value, "a real (N, N) array")
     if J.ndim != 2 or J.shape[0] != J.shape[1]:
         raise ValueError(f"couplings must be a square (N, N) array, got shape {J.shape}")
     if J.shape[0] < 2:
@@ -191,6 +199,15 @@ def _couplings(value) -> np.ndarray:
             f"couplings must have a zero diagonal (J_ii = 0), found J[{i},{i}] = "
             f"{J[i, i]}; set it with numpy.fill_diagonal(J, 0)"
         )
+    with np.errstate(over="ignore"):
+        largest_row = np.abs(J).sum(axis=1).max()
+        if not np.isfinite(largest_row * J.shape[0]):
+            raise ValueError(
+                "couplings are too large: the largest row sum of |J| is "
+                f"{largest_row:.3g}, "
+                f"so fields and energies of {J.shape[0]} spins would overflow float64; "
+                "rescale J (and the temperature with it)"
+            )
     scale = np.abs(J).max()
     asym = np.abs(J - J.T).max()
     if asym > SYMMETRY_RTOL * scale:
@@ -219,10 +236,7 @@ def _integer_form(J: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def _fields(value, n: int) -> np.ndarray:
-    try:
-        theta = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"fields must be a real array of length N: {exc}") from None
+    theta = _real_array("fields", value, "a real array of length N")
     if theta.shape != (n,):
         raise ValueError(f"fields must have shape ({n},), got {theta.shape}")
     if not np.all(np.isfinite(theta)):

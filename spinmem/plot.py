@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 _AVERAGED = ("seed", "replica", "start", "point")
+_UNLEARNING_VARIABLES = ("stable_fraction", "retrieval_overlap", "spurious_fraction")
 
 
 def label(var: xr.DataArray) -> str:
@@ -80,6 +81,25 @@ def quicklook(ds: xr.Dataset, variable: str | None = None):
     return fig
 
 
+def _require(ds, plot: str, study: str, names) -> None:
+    """A clear error when ``ds`` is not what a study plot draws."""
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(f"plot.{plot} needs an xarray.Dataset, got {type(ds).__name__}")
+    if "point" in ds.dims:
+        raise ValueError(
+            f"plot.{plot} needs a complete study result; this is a partial sweep store "
+            f"({ds.sizes['point']} finished points stacked along 'point'). Rerun the "
+            "study to finish it"
+        )
+    missing = [name for name in names if name not in ds.variables]
+    if missing:
+        raise ValueError(
+            f"plot.{plot} draws the result of studies/{study}.py and needs "
+            f"{', '.join(names)}; this Dataset lacks {', '.join(missing)} "
+            "(plot.quicklook draws any Dataset)"
+        )
+
+
 def _seed_mean(var: xr.DataArray) -> xr.DataArray:
     return var.mean("seed", keep_attrs=True) if "seed" in var.dims else var
 
@@ -110,6 +130,7 @@ def _theory_lines(ax, alpha_max):
 def phase_diagram(ds: xr.Dataset):
     """Simulated retrieval overlap m and twin overlap q over (alpha, T), with the
     replica-symmetric lines T_M, T_c and T_g of Amit, Gutfreund & Sompolinsky."""
+    _require(ds, "phase_diagram", "phase_diagram", ("alpha", "temperature", "m", "q"))
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
     alpha = ds["alpha"].values
     temperature = ds["temperature"].values
@@ -148,6 +169,7 @@ def capacity_estimate(ds: xr.Dataset) -> dict:
     """Finite-size capacity from a capacity study: ``alpha_n`` (per N, where the
     seed-averaged final overlap crosses ``threshold``) and its straight-line
     extrapolation in 1/N, ``alpha_inf``."""
+    _require(ds, "capacity_estimate", "capacity", ("alpha", "n", "m"))
     threshold = float(ds.attrs.get("threshold", 0.8))
     m = _seed_mean(ds["m"]).transpose("n", "alpha")
     alpha = ds["alpha"].values
@@ -223,7 +245,13 @@ def capacity(ds: xr.Dataset):
 
 def unlearning(ds: xr.Dataset):
     """Stable fraction, cue retrieval and spurious fraction against t = epsilon D / N."""
-    names = ("stable_fraction", "retrieval_overlap", "spurious_fraction")
+    _require(
+        ds,
+        "unlearning",
+        "unlearning",
+        ("t", "alpha", "epsilon", *_UNLEARNING_VARIABLES),
+    )
+    names = _UNLEARNING_VARIABLES
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharex=True)
     t = ds["t"].values
     for ax, name in zip(axes, names, strict=True):
@@ -251,6 +279,9 @@ def unlearning(ds: xr.Dataset):
 def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None):
     """End-state fractions by class against alpha (one panel per temperature), and
     symmetric-mixture energies against finite-p theory."""
+    _require(census, "mixtures", "mixtures", ("alpha", "temperature", "class", "fraction"))
+    if energies is not None:
+        _require(energies, "mixtures", "mixtures", ("components", "energy"))
     from . import theory
 
     temps = census["temperature"].values
@@ -292,6 +323,7 @@ def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None):
 def annealing(ds: xr.Dataset):
     """Final and best energy per spin against schedule length, averaged over instances
     (and seeds), with standard errors."""
+    _require(ds, "annealing", "annealing", ("steps", "final", "best"))
     fig, ax = plt.subplots(figsize=(6, 4))
     steps = ds["steps"].values
     over = [d for d in ("instance", "seed") if d in ds.dims]

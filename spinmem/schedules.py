@@ -12,9 +12,12 @@ from . import _checks
 __all__ = ["check", "geometric", "linear_beta", "linear_temperature"]
 
 
+_T_MIN = 1.0 / np.finfo(np.float64).max  # below it beta = 1/T is not a float
+
+
 def _ends(t_start, t_end, steps):
-    t_start = _checks.real("t_start", t_start, positive=True)
-    t_end = _checks.real("t_end", t_end, positive=True)
+    t_start = _checks.real("t_start", t_start, minimum=_T_MIN)
+    t_end = _checks.real("t_end", t_end, minimum=_T_MIN)
     steps = _checks.integer("steps", steps, minimum=1)
     if t_end > t_start:
         raise ValueError(
@@ -29,7 +32,10 @@ def geometric(t_start: float, t_end: float, steps: int) -> np.ndarray:
     t_start, t_end, steps = _ends(t_start, t_end, steps)
     if steps == 1:
         return np.array([t_end])
-    return t_start * (t_end / t_start) ** np.linspace(0.0, 1.0, steps)
+    # in logarithms, so that ratios like 1e308 / 1e-308 cannot overflow
+    temps = np.exp(np.linspace(np.log(t_start), np.log(t_end), steps))
+    temps[[0, -1]] = t_start, t_end
+    return np.minimum.accumulate(temps)
 
 
 def linear_temperature(t_start: float, t_end: float, steps: int) -> np.ndarray:
@@ -45,7 +51,9 @@ def linear_beta(t_start: float, t_end: float, steps: int) -> np.ndarray:
     t_start, t_end, steps = _ends(t_start, t_end, steps)
     if steps == 1:
         return np.array([t_end])
-    return 1.0 / np.linspace(1.0 / t_start, 1.0 / t_end, steps)
+    temps = 1.0 / np.linspace(1.0 / t_start, 1.0 / t_end, steps)
+    temps[[0, -1]] = t_start, t_end
+    return np.minimum.accumulate(temps)
 
 
 def check(schedule, name: str = "schedule") -> np.ndarray:
@@ -68,10 +76,11 @@ def check(schedule, name: str = "schedule") -> np.ndarray:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {temps.shape}")
     if not np.all(np.isfinite(temps)):
         raise ValueError(f"{name} temperatures must be finite")
-    if np.any(temps <= 0):
-        k = int(np.flatnonzero(temps <= 0)[0])
+    if np.any(temps < _T_MIN):
+        k = int(np.flatnonzero(temps < _T_MIN)[0])
         raise ValueError(
-            f"{name} temperatures must be > 0, got {temps[k]} at step {k}; "
+            f"{name} temperatures must be >= {_T_MIN:.3g} (> 0 with a finite 1/T), got "
+            f"{temps[k]} at step {k}; "
             "finish with spinmem.relax for a zero-temperature quench"
         )
     rises = np.flatnonzero(np.diff(temps) > 0)

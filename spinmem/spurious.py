@@ -23,6 +23,7 @@ unrelated random state, capped so that mixture components (>= 5/16 for the symme
 mixtures up to n = 7) stay visible at small N, and ``max_components = 7``.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -191,9 +192,11 @@ def census(
         Per start (dimension ``start``): ``energy`` (total H), ``energy_per_spin``,
         ``overlap(start, pattern)``, ``label`` and ``composition`` (strings),
         ``fixed_point`` (index of the distinct fixed point, identified up to global
-        sign), ``converged``, ``sweeps``, and the final ``state(start, spin)``. Summary:
-        ``label_fraction(class)`` over the four labels (coordinate ``class``), and the
-        attribute ``n_distinct_fixed_points``.
+        sign; -1 for a start that did not converge), ``converged``, ``sweeps``, and the
+        final ``state(start, spin)``. Summary over the converged starts:
+        ``label_fraction(class)`` over the four labels (coordinate ``class``; NaN when
+        none converged), and the attributes ``n_distinct_fixed_points`` and
+        ``n_converged``. A ``RuntimeWarning`` says how many starts did not converge.
     """
     model = check_model(model)
     xi = model._require_patterns("census")
@@ -208,9 +211,23 @@ def census(
     s = result.states
     m = model.overlaps(s)
     labels = limits.labels(m)
-    canonical = s * s[:, :1]  # identify s and -s
-    _, fixed_point = np.unique(canonical, axis=0, return_inverse=True)
-    fractions = np.array([np.mean(labels == lab) for lab in LABELS])
+    converged = np.asarray(result.converged, dtype=bool)
+    fixed_point = np.full(starts, -1, dtype=np.int64)
+    if converged.any():
+        canonical = s[converged] * s[converged, :1]  # identify s and -s
+        _, index = np.unique(canonical, axis=0, return_inverse=True)
+        fixed_point[converged] = index.ravel()
+        fractions = np.array([np.mean(labels[converged] == lab) for lab in LABELS])
+    else:
+        fractions = np.full(len(LABELS), np.nan)
+    if not converged.all():
+        warnings.warn(
+            f"census: {int((~converged).sum())} of {starts} starts reached no fixed point "
+            f"within max_sweeps={max_sweeps}; they are left out of label_fraction and "
+            "n_distinct_fixed_points (fixed_point = -1). Raise max_sweeps",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     energy = model.energy(s)
     ds = xr.Dataset(
         {
@@ -233,8 +250,11 @@ def census(
             ),
             "fixed_point": (
                 "start",
-                fixed_point.ravel(),
-                {"long_name": "index of the distinct fixed point (up to sign)"},
+                fixed_point,
+                {
+                    "long_name": "index of the distinct fixed point (up to sign), "
+                    "-1 where the start did not converge"
+                },
             ),
             "converged": (
                 "start",
@@ -250,7 +270,7 @@ def census(
             "label_fraction": (
                 "class",
                 fractions,
-                {"long_name": "fraction of starts", "units": "1"},
+                {"long_name": "fraction of converged starts", "units": "1"},
             ),
         },
         coords={
@@ -260,6 +280,7 @@ def census(
         },
         attrs={
             "n_distinct_fixed_points": int(fixed_point.max()) + 1,
+            "n_converged": int(converged.sum()),
             "starts": starts,
             "order": order,
             "max_sweeps": max_sweeps,

@@ -12,8 +12,10 @@ which is flushed to disk and then renamed over it, so a crash leaves either the 
 or the new one, never a torn one.
 """
 
+import glob
 import os
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,7 +80,7 @@ def save(
     else:
         mode = "a" if path.exists() else "w"
         if mode == "a":
-            load(path)  # refuse to append to a foreign or corrupt file
+            _read(path, None)  # refuse to append to a foreign or corrupt file
         stamped.to_netcdf(path, mode=mode, group=group, engine=ENGINE)
     return path
 
@@ -91,20 +93,43 @@ def load(path, *, group: str | None = None) -> xr.Dataset:
     FileNotFoundError
         ``path`` does not exist.
     StorageError
-        The file is truncated, corrupt, not HDF5, or lacks ``group``.
+        The file is truncated, corrupt, not HDF5, lacks ``group``, or holds only
+        groups there (the message lists them).
     """
     path = Path(path)
+    ds = _read(path, group)
+    if not ds.variables and not ds.attrs:
+        groups = _groups(path, group)
+        if groups:
+            where = f"group {group!r} of {path}" if group else str(path)
+            raise StorageError(
+                f"{where} holds no dataset of its own, only the groups "
+                f"{', '.join(groups)}; pass group=... (spinmem info --group ...)"
+            )
+    return ds
+
+
+def _read(path: Path, group: str | None) -> xr.Dataset:
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
     try:
         with xr.open_dataset(path, group=group, engine=ENGINE) as ds:
-            return ds.load()
+            ds = ds.load()
     except (OSError, ValueError, KeyError) as exc:
         what = f"group {group!r} of {path}" if group else str(path)
         raise StorageError(
             f"{what} is not a readable netCDF4/HDF5 file (truncated, corrupt or foreign): "
             f"{exc}"
         ) from None
+    return ds
+
+
+def _groups(path: Path, group: str | None) -> list[str]:
+    import h5py
+
+    with h5py.File(path, "r") as handle:
+        node = handle[group] if group else handle
+        return sorted(k for k, v in node.items() if isinstance(v, h5py.Group))
 
 
 def prepare(dataset: xr.Dataset) -> xr.Dataset:
@@ -133,10 +158,17 @@ def _storable(attrs: dict) -> dict:
 
 
 def write_atomic(dataset: xr.Dataset, path: Path) -> None:
-    """Write ``dataset`` to a temporary file beside ``path``, fsync, rename over it."""
+    """Write ``dataset`` to a temporary file beside ``path``, fsync, rename over it.
+
+    The temporary file is named ``.<name>.<pid>.<random>.tmp``; one left behind by a
+    process that was killed while writing is removed by the next write to ``path``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
     try:
@@ -158,6 +190,32 @@ def write_atomic(dataset: xr.Dataset, path: Path) -> None:
         os.close(dir_fd)
 
 
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files of earlier writes to ``path`` whose writer is gone."""
+    prefix = f".{path.name}."
+    for candidate in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        middle = candidate.name[len(prefix) : -len(".tmp")]
+        pid = middle.split(".", 1)[0]
+        if "." in middle and pid.isdigit():
+            stale = not _alive(int(pid))
+        else:  # the unnamed temporaries of spinmem 0.1: stale when an hour old
+            stale = time.time() - candidate.stat().st_mtime > 3600
+        if stale:
+            candidate.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # an earlier write of this process, interrupted
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -175,7 +233,7 @@ def _existing(path: Path, group: str | None) -> xr.Dataset | None:
                     return None
         except OSError as exc:
             raise StorageError(f"{path} is not a readable HDF5 file: {exc}") from None
-    return load(path, group=group)
+    return _read(path, group)
 
 
 def _same_run(stored: xr.Dataset, new: xr.Dataset) -> bool:
