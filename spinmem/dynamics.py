@@ -146,9 +146,11 @@ def run_blocks(
     order: int,
     record_states: bool,
 ) -> Trajectory:
-    """Run replicas through blocks of sweeps at given inverse temperatures (kernel call).
+    """Run replicas through blocks of sweeps at given inverse temperatures.
 
-    ``states`` (R, N) and ``rng`` (R, 4) are updated in place.
+    ``states`` (R, N) and ``rng`` (R, 4) are updated in place. The kernel is called on
+    chunks of about :data:`CHUNK_WORK` operations, so that Ctrl-C (and a sweep's point
+    timeout) takes effect between chunks; the numbers do not depend on the chunking.
     """
     C, scale, theta = model.kernel_couplings, model.kernel_scale, model.fields
     xi_t = _patterns_t(model)
@@ -159,33 +161,36 @@ def run_blocks(
     energy = np.empty(n_rep)
     kernels.init_replicas(C, scale, theta, xi_t, states, g, counts, energy)
     rec_energy, rec_counts, rec_states = _record_buffers(states, p, record, record_states)
-    best_s = np.empty_like(states)
-    best_e = np.empty(n_rep)
+    rec_energy[:, 0], rec_counts[:, 0] = energy, counts
+    if record_states:
+        rec_states[:, 0] = states
+    best_s, best_e = states.copy(), energy.copy()
     flips = np.zeros(n_rep, dtype=np.int64)
-    with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure-Python mode)
-        kernels.run_replicas(
-            C,
-            scale,
-            theta,
-            xi_t,
-            states,
-            g,
-            counts,
-            energy,
-            rng,
-            betas,
-            block_sweeps,
-            record,
-            rule,
-            order,
-            model.tie,
-            rec_energy,
-            rec_counts,
-            rec_states,
-            best_s,
-            best_e,
-            flips,
-        )
+    slot = 1
+    for chunk in _chunks(betas, block_sweeps, record, chunk_sweeps(model, n_rep)):
+        with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
+            kernels.run_replicas(
+                C,
+                scale,
+                theta,
+                xi_t,
+                states,
+                g,
+                counts,
+                energy,
+                rng,
+                *chunk,
+                rule,
+                order,
+                model.tie,
+                rec_energy[:, slot:],
+                rec_counts[:, slot:],
+                rec_states[:, slot:],
+                best_s,
+                best_e,
+                flips,
+            )
+        slot += int(np.count_nonzero(chunk[2]))
     return Trajectory(
         rec_energy,
         rec_counts,
@@ -194,6 +199,47 @@ def run_blocks(
         best_s,
         best_e,
         flips,
+    )
+
+
+CHUNK_WORK = 2 * 10**8
+"""Coupling operations per kernel call (about 0.1-0.5 s): the interrupt latency."""
+
+
+def chunk_sweeps(model: Hopfield, replicas: int) -> int:
+    """Sweeps per kernel call: ``CHUNK_WORK`` over the worst-case work of one sweep
+    (every attempt flips and updates N fields) for the replicas of one thread."""
+    import numba
+
+    per_thread = -(-replicas // numba.get_num_threads())
+    return max(1, CHUNK_WORK // (per_thread * model.n_spins * model.n_spins))
+
+
+def _chunks(betas, block_sweeps, record, limit: int):
+    """``(betas, block_sweeps, record)`` of consecutive kernel calls of at most
+    ``limit`` sweeps each; a longer block is split, recording only after its end."""
+    out_b, out_s, out_r, total = [], [], [], 0
+    for beta, count, rec in zip(betas, block_sweeps, record, strict=True):
+        count = int(count)
+        while count > 0:
+            take = min(count, limit - total)
+            count -= take
+            out_b.append(beta)
+            out_s.append(take)
+            out_r.append(bool(rec) and count == 0)
+            total += take
+            if total == limit:
+                yield _chunk(out_b, out_s, out_r)
+                out_b, out_s, out_r, total = [], [], [], 0
+    if out_b:
+        yield _chunk(out_b, out_s, out_r)
+
+
+def _chunk(betas, sweeps, record):
+    return (
+        np.array(betas, dtype=np.float64),
+        np.array(sweeps, dtype=np.int64),
+        np.array(record, dtype=np.bool_),
     )
 
 
@@ -500,20 +546,26 @@ def relax_states(
     kernels.init_replicas(C, scale, theta, xi_t, s, g, counts, energy)
     done = np.zeros(n_rep, dtype=np.int64)
     converged = np.zeros(n_rep, dtype=np.bool_)
-    with np.errstate(over="ignore"):
-        kernels.relax_replicas(
-            C,
-            scale,
-            theta,
-            xi_t,
-            s,
-            g,
-            counts,
-            rng,
-            max_sweeps,
-            _ORDER_CODES[order],
-            model.tie,
-            done,
-            converged,
-        )
+    chunk_done = np.zeros(n_rep, dtype=np.int64)
+    limit = chunk_sweeps(model, n_rep)
+    # in chunks, so that Ctrl-C takes effect between them; a replica that has converged
+    # stays put (is_stuck holds), so the numbers do not depend on the chunking
+    while done.max() < max_sweeps and not converged.all():
+        with np.errstate(over="ignore"):
+            kernels.relax_replicas(
+                C,
+                scale,
+                theta,
+                xi_t,
+                s,
+                g,
+                counts,
+                rng,
+                min(limit, max_sweeps - int(done.max())),
+                _ORDER_CODES[order],
+                model.tie,
+                chunk_done,
+                converged,
+            )
+        done += chunk_done
     return RelaxResult(s, done, converged)

@@ -263,12 +263,6 @@ def _run_one(
 ):
     """Drive one replica through the blocks; see ``run_replicas``."""
     slot = 0
-    rec_energy[slot] = energy[0]
-    rec_counts[slot] = counts
-    if rec_states.shape[0] > 0:
-        rec_states[slot] = s
-    best_energy[0] = energy[0]
-    best_s[:] = s
     for k in range(betas.shape[0]):
         for _ in range(block_sweeps[k]):
             de, nf = sweeps(
@@ -292,11 +286,11 @@ def _run_one(
                 best_energy[0] = energy[0]
                 best_s[:] = s
         if record[k]:
-            slot += 1
             rec_energy[slot] = energy[0]
             rec_counts[slot] = counts
             if rec_states.shape[0] > 0:
                 rec_states[slot] = s
+            slot += 1
 
 
 @njit(cache=True, parallel=True)
@@ -327,10 +321,11 @@ def run_replicas(
 
     Block k runs ``block_sweeps[k]`` sweeps at inverse temperature ``betas[k]``; after it
     the energy, overlap counts (and states, unless ``rec_states`` has a time axis of
-    length 0) are recorded when ``record[k]``. Slot 0 of the records is the initial state.
-    The lowest energy seen at the end of any sweep and its state are kept in
-    ``best_energy``/``best_s``; ``flips`` counts accepted flips. All arrays have the
-    replica as their first axis and are updated in place.
+    length 0) are recorded in the next slot of the records when ``record[k]``, starting
+    at slot 0. The lowest energy seen at the end of any sweep and its state are kept in
+    ``best_energy``/``best_s`` (which the caller initialises); ``flips`` counts accepted
+    flips. All arrays have the replica as their first axis and are updated in place, so
+    a run may be split into consecutive calls with the same numbers.
     """
     for r in prange(s.shape[0]):
         _run_one(

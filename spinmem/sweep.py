@@ -26,8 +26,9 @@ a different function, grid, number of seeds or root seed is refused: sweeps are 
 extended in place (write a new store and combine the files with
 :func:`spinmem.analysis.combine`).
 
-Failures. An exception inside one point is recorded with the point's coordinates; the
-other points still run and are stored, and at the end :class:`SweepError` reports every
+Failures. An exception inside one point, an output that cannot be stored, or a point
+that runs past ``timeout`` is recorded with the point's coordinates; the other points
+still run and are stored, and at the end :class:`SweepError` reports every
 failure (its ``partial`` attribute holds the finished points). Rerunning the sweep
 retries only the failed points.
 """
@@ -57,7 +58,7 @@ from .seeding import SeedLike, child, provenance, root_sequence
 
 StoreLocked = _journal.StoreLocked
 
-__all__ = ["StoreLocked", "SweepError", "read_store", "sweep"]
+__all__ = ["PointTimeout", "StoreLocked", "SweepError", "read_store", "sweep"]
 
 POINT = "point"
 SEED_DIM = "seed"
@@ -100,6 +101,7 @@ def sweep(
     attrs: Mapping[str, object] | None = None,
     grid_attrs: Mapping[str, Mapping[str, str]] | None = None,
     allow_changed_function: bool = False,
+    timeout: float | None = None,
 ) -> xr.Dataset:
     """Run ``function(**point, seed=...)`` over a grid times ``seeds`` repetitions.
 
@@ -140,6 +142,12 @@ def sweep(
         closure variable differ from those that computed the stored points (see
         ``sweep_code``); the previous identity is kept in ``sweep_code_previous``.
         Without it such a store is refused.
+    timeout : float, optional
+        Seconds a point may run; one that runs longer is stopped and recorded as a
+        failed point (:class:`PointTimeout`), and a rerun retries it. It is checked by
+        an alarm signal in the process running the point, so it takes effect whenever
+        Python code runs (spinmem's kernels return to Python at least every second),
+        in-process (main thread only) or with ``workers``; not with ``client``.
 
     Returns
     -------
@@ -169,12 +177,14 @@ def sweep(
         workers = _checks.integer("workers", workers, minimum=1)
     if workers is not None and client is not None:
         raise ValueError("pass either workers or client, not both")
+    timeout = _check_timeout(timeout, workers, client)
     if isinstance(seed, np.random.Generator):
         raise TypeError(
             "seed must be None, an int or a SeedSequence for a sweep, so that "
             "it can be recorded and resumed"
         )
     plan = _Plan(function, grid, seeds, dict(attrs or {}), dict(grid_attrs or {}))
+    plan.timeout = timeout
     if store is None:
         plan.root = root_sequence(seed)
         return _run(plan, {}, workers, client, progress, None)
@@ -306,6 +316,7 @@ class _Plan:
 
     def __init__(self, function, grid, seeds, extra_attrs, grid_attrs):
         self.function = function
+        self.timeout = None  # seconds per point, or None
         self.extra_attrs = extra_attrs
         unknown = set(grid_attrs) - set(grid)
         if unknown:
@@ -609,12 +620,55 @@ def _strip(ds: xr.Dataset) -> xr.Dataset:
 # ------------------------------------------------------------------------- execution
 
 
-def run_point(function, kwargs):
-    """Call ``function(**kwargs)``; return ``("ok", result)`` or ``("error", text)``."""
+class PointTimeout(TimeoutError):
+    """A sweep point ran longer than the sweep's ``timeout``."""
+
+
+def run_point(function, kwargs, timeout=None):
+    """Call ``function(**kwargs)``; return ``("ok", result)`` or ``("error", text)``.
+
+    With ``timeout`` (seconds) an alarm raises :class:`PointTimeout` inside the call
+    when it runs longer (main thread of the process only).
+    """
     try:
-        return ("ok", function(**kwargs))
+        with _alarm(timeout):
+            return ("ok", function(**kwargs))
     except Exception:
         return ("error", traceback.format_exc())
+
+
+@contextlib.contextmanager
+def _alarm(timeout):
+    if timeout is None:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PointTimeout(f"the point ran longer than timeout={timeout} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _check_timeout(timeout, workers, client) -> float | None:
+    if timeout is None:
+        return None
+    timeout = _checks.real("timeout", timeout, positive=True)
+    if client is not None:
+        raise ValueError("timeout is not available with a Dask client; use workers=...")
+    if not hasattr(signal, "setitimer"):
+        raise ValueError("timeout needs alarm signals, which this platform lacks")
+    in_main = threading.current_thread() is threading.main_thread()
+    if workers is None and not in_main:
+        raise ValueError(
+            "timeout in-process needs the main thread (alarm signals); use workers=..."
+        )
+    return timeout
 
 
 def _execute(plan: _Plan, todo: list[int], workers, client):
@@ -627,7 +681,7 @@ def _execute(plan: _Plan, todo: list[int], workers, client):
         yield from _execute_dask(plan, todo, client)
     elif workers is None:
         for k in todo:
-            yield k, run_point(plan.function, plan.kwargs(k))
+            yield k, run_point(plan.function, plan.kwargs(k), plan.timeout)
     else:
         yield from _execute_processes(plan, todo, workers)
 
@@ -658,7 +712,10 @@ def _execute_processes(plan, todo, workers):
         initargs=(threads, os.getpid()),
     )
     try:
-        futures = {pool.submit(run_point, plan.function, plan.kwargs(k)): k for k in todo}
+        futures = {
+            pool.submit(run_point, plan.function, plan.kwargs(k), plan.timeout): k
+            for k in todo
+        }
         for future in as_completed(futures):
             yield futures[future], future.result()
     except BrokenProcessPool as exc:

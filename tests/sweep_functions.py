@@ -67,3 +67,17 @@ def jittery(x, seed):
             handle.write(f"start {x}\n")
     time.sleep(0.005 + 0.035 * rng.random())
     return {"value": x + rng.random(), "trace": rng.normal(size=8)}
+
+
+def hangs_at_one(x, seed):
+    """Returns x at once, except x = 1, which sleeps for a minute."""
+    if x == 1:
+        time.sleep(60.0)
+    return {"value": float(x)}
+
+
+def long_simulation(x, seed):
+    """A kernel run of minutes for x = 1 (Glauber at N = 1000); quick otherwise."""
+    net = spinmem.Hopfield.hebbian(spinmem.random_patterns(20, 1000, seed=0))
+    ds = spinmem.simulate(net, temperature=0.5, sweeps=10**6 if x == 1 else 2, seed=seed)
+    return {"value": float(ds.energy.values[0, -1])}

@@ -2,8 +2,10 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -313,3 +315,60 @@ def test_compiled_kernels_agree_with_pure_python_bit_for_bit():
     assert pure["state"] == here.state.values.tolist()
     assert pure["energy"] == here.energy.values.tolist()
     assert pure["overlap"] == here.overlap.values.tolist()
+
+
+# ---------------------------------------------------------------- kernel chunks
+
+
+def test_numbers_do_not_depend_on_kernel_chunks(monkeypatch):
+    """Long runs are cut into kernel calls (for Ctrl-C); one sweep per call gives the
+    same trajectories, records, best states and flips as the default chunks."""
+    net = spinmem.Hopfield.hebbian(spinmem.random_patterns(5, 60, seed=1))
+    schedule = spinmem.schedules.geometric(2.0, 0.2, 7)
+
+    def runs():
+        sim = spinmem.simulate(
+            net,
+            temperature=0.4,
+            sweeps=23,
+            replicas=3,
+            seed=2,
+            record_every=5,
+            record_states=True,
+        )
+        ann = spinmem.anneal(net, schedule=schedule, sweeps_per_step=3, replicas=2, seed=3)
+        rel = spinmem.relax(net, spinmem.random_patterns(6, 60, seed=4), seed=5)
+        return sim, ann, rel
+
+    default = runs()
+    assert spinmem.dynamics.chunk_sweeps(net, 3) > 23  # one call by default
+    monkeypatch.setattr(spinmem.dynamics, "CHUNK_WORK", 1)
+    assert spinmem.dynamics.chunk_sweeps(net, 3) == 1
+    chunked = runs()
+    xr.testing.assert_identical(default[0], chunked[0])
+    xr.testing.assert_identical(default[1], chunked[1])
+    for name in ("states", "sweeps", "converged"):
+        np.testing.assert_array_equal(getattr(default[2], name), getattr(chunked[2], name))
+    assert default[2].sweeps.max() > 1
+
+
+def test_ctrl_c_stops_a_long_run_within_a_second():
+    """SIGINT during a run of many kernel-seconds raises KeyboardInterrupt at the next
+    chunk boundary, not when the whole run is over."""
+    child = (
+        "import sys, time, spinmem\n"
+        "net = spinmem.Hopfield.hebbian(spinmem.random_patterns(20, 1000, seed=0))\n"
+        "spinmem.simulate(net, temperature=0.5, sweeps=2, seed=0)  # compile\n"
+        "print('running', flush=True)\n"
+        "spinmem.simulate(net, temperature=0.5, sweeps=10**6, seed=0)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", child], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout.readline() == b"running\n"
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    start = time.time()
+    _, err = proc.communicate(timeout=120)
+    assert b"KeyboardInterrupt" in err
+    assert time.time() - start < 2.0

@@ -58,8 +58,8 @@ def test_record_states_must_be_a_bool(value):
 
 def test_census_counts_only_converged_starts():
     """A start still moving after max_sweeps is not a fixed point. max_sweeps = 1 used
-    to report 200 distinct fixed points with none converged (one sweep without a flip
-    is what proves a fixed point, so none can converge in one sweep)."""
+    to report 200 distinct fixed points with none converged (here no random start
+    reaches a fixed point within two sweeps; six do within three)."""
     net = spinmem.Hopfield.hebbian(spinmem.random_patterns(10, 100, seed=1))
     with pytest.warns(RuntimeWarning, match=r"200 of 200 starts reached no fixed point"):
         none = spinmem.census(net, starts=200, seed=2, max_sweeps=1)

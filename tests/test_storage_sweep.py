@@ -419,3 +419,42 @@ def test_ctrl_c_stops_a_sweep_with_workers_promptly(tmp_path, calls):
     full = spinmem.sweep(sf.sleepy, {"x": list(range(18))}, store=store, progress=False)
     assert len(calls()) - before == 18 - done
     assert full.value.values.ravel().tolist() == [float(x) for x in range(18)]
+
+
+@pytest.mark.parametrize("workers", [None, 2])
+def test_a_point_past_its_timeout_is_a_failed_point(tmp_path, workers):
+    """A hanging point is stopped after `timeout` s and reported with its coordinates;
+    the other points are stored, and the rerun retries only that point."""
+    store = tmp_path / "t.h5"
+    start = time.time()
+    with pytest.raises(SweepError) as info:
+        spinmem.sweep(
+            sf.hangs_at_one,
+            {"x": [0, 1, 2]},
+            store=store,
+            progress=False,
+            workers=workers,
+            timeout=1.0,
+        )
+    assert time.time() - start < 20  # the hanging point sleeps 60 s
+    (failure,) = info.value.failures
+    assert failure["coords"] == {"x": 1, "seed": 0}
+    assert "PointTimeout: the point ran longer than timeout=1.0 s" in failure["error"]
+    assert sorted(read_store(store).x.values.tolist()) == [0, 2]
+
+
+def test_timeout_stops_a_long_kernel_run(tmp_path):
+    """Kernels return to Python between chunks, so the alarm stops a long simulate."""
+    sf.long_simulation(0, seed=0)  # compile outside the clock
+    start = time.time()
+    with pytest.raises(SweepError, match="PointTimeout"):
+        spinmem.sweep(sf.long_simulation, {"x": [1]}, progress=False, timeout=1.0)
+    assert time.time() - start < 4
+
+
+def test_timeout_is_validated():
+    for bad in (0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="timeout must be"):
+            spinmem.sweep(sf.slow_scalar, {"x": [1]}, progress=False, timeout=bad)
+    with pytest.raises(ValueError, match="timeout is not available with a Dask client"):
+        spinmem.sweep(sf.slow_scalar, {"x": [1]}, client=object(), timeout=1.0)
