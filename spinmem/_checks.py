@@ -4,6 +4,7 @@ Every check raises ``TypeError`` for a wrong type and ``ValueError`` for a wrong
 with a message that names the argument, repeats the value and says what is allowed.
 """
 
+import os
 from collections.abc import Sequence
 from numbers import Integral, Real
 
@@ -85,3 +86,41 @@ def spins(name: str, value, *, n: int | None = None, ndim: tuple[int, ...] = (1,
         bad = arr[(arr != 1) & (arr != -1)].ravel()[0]
         raise ValueError(f"{name} must contain only -1 and +1, found {bad!r}")
     return np.ascontiguousarray(arr, dtype=np.int8)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux ``MemAvailable``, else the
+    free physical pages); None when the platform does not say."""
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def memory(what: str, nbytes: int, detail: str) -> None:
+    """Refuse, before allocating, a computation that needs more memory than is free.
+
+    ``detail`` says where the bytes go (sizes and shapes), for the error message.
+    """
+    free = available_memory()
+    if free is not None and nbytes > free:
+        raise MemoryError(
+            f"{what} needs about {_size(nbytes)} ({detail}), but only {_size(free)} of "
+            "memory is available; reduce the sizes named"
+        )
+
+
+def _size(nbytes: float) -> str:
+    units = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
+    k = 0
+    while nbytes >= 1024 and k < len(units) - 1:
+        nbytes /= 1024
+        k += 1
+    return f"{nbytes:.3g} {units[k]}"

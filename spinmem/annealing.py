@@ -8,6 +8,7 @@ from .dynamics import (
     _ORDER_CODES,
     _RULES,
     ORDERS,
+    check_memory,
     check_model,
     initial_states,
     package_version,
@@ -89,6 +90,7 @@ def anneal(
     order = _checks.choice("order", order, ORDERS)
     record_every = _checks.integer("record_every", record_every, minimum=1)
     n_rep = resolve_replicas(init, replicas)
+    check_memory("anneal", model, n_rep, 1 + -(-temps.size // record_every), False)
     root = root_sequence(seed)
     rng = stream_states(root, n_rep)
     states = initial_states(model, init, n_rep, rng)

@@ -76,6 +76,29 @@ def initial_states(model: Hopfield, init, replicas, rng: np.ndarray) -> np.ndarr
     return states.copy()
 
 
+def check_memory(
+    what: str, model: Hopfield, replicas: int, slots: int, record_states: bool
+) -> None:
+    """Refuse a run whose states, work arrays and records (``slots`` recorded times,
+    the initial one included) do not fit in free memory, before anything is allocated.
+
+    Per replica: states, initial, best and output copies (4 N bytes), fields g (8 N)
+    and the random state; per recorded time: energy (8 + 8 in the Dataset), overlap
+    counts (4 p) and overlaps (8 p), and with ``record_states`` the state (N, twice);
+    per block: its inverse temperature, length, end and record flag (25).
+    """
+    n, p = model.n_spins, model.n_patterns
+    per_slot = 16 + 12 * p + (2 * n if record_states else 0)
+    nbytes = replicas * (12 * n + 32 + 4 * p + slots * per_slot) + 25 * slots
+    detail = (
+        f"{replicas} replicas of N = {n} spins, {slots} recorded times of "
+        f"{per_slot} bytes each (p = {p}"
+        + (", record_states=True" if record_states else "")
+        + ")"
+    )
+    _checks.memory(what, nbytes, detail)
+
+
 def sweep_limit(model: Hopfield) -> int:
     """The most sweeps one call can count: N attempts per sweep in a 64-bit integer."""
     return (2**62) // model.n_spins
@@ -372,6 +395,8 @@ def simulate(
     record_every = _checks.integer("record_every", record_every, minimum=1)
     record_states = _checks.flag("record_states", record_states)
     n_rep = resolve_replicas(init, replicas)
+    slots = 1 + -(-sweeps // record_every)
+    check_memory("simulate", model, n_rep, slots, record_states)
     root = root_sequence(seed)
     rng = stream_states(root, n_rep)
     states = initial_states(model, init, n_rep, rng)

@@ -77,13 +77,16 @@ class Hopfield:
         n = J.shape[0]
         theta = np.zeros(n) if self.fields is None else _fields(self.fields, n)
         xi = None if self.patterns is None else _patterns(self.patterns, n)
+        self._set(J, theta, xi, *_integer_form(J))
+
+    def _set(self, J, theta, xi, C, c_scale) -> None:
+        """Store validated arrays (``J == c_scale * C`` exactly) and the tie threshold."""
         object.__setattr__(self, "couplings", _frozen(J))
         object.__setattr__(self, "fields", _frozen(theta))
         object.__setattr__(self, "patterns", None if xi is None else _frozen(xi))
         # |h| below this counts as an exact tie for zero-temperature rules
-        scale = np.abs(J).sum(axis=1).max() + np.abs(theta).max()
+        scale = _largest_row_sum(J) + np.abs(theta).max()
         object.__setattr__(self, "tie", 1e-10 * float(scale))
-        C, c_scale = _integer_form(J)
         object.__setattr__(self, "kernel_couplings", _frozen(C))
         object.__setattr__(self, "kernel_scale", c_scale)
 
@@ -99,11 +102,31 @@ class Hopfield:
             External fields ``theta``.
         """
         xi = _patterns(patterns)
-        n = xi.shape[1]
-        x = xi.astype(np.float64)
-        C = x.T @ x  # exact: integers below 2**53
+        p, n = xi.shape
+        theta = np.zeros(n) if fields is None else _fields(fields, n)
+        _checks.memory(
+            "Hopfield.hebbian",
+            14 * n * n,
+            f"N x N = {n} x {n} couplings at 14 bytes each while building",
+        )
+        exact = np.float32 if p < 2**24 else np.float64
+        x = xi.astype(exact)
+        C = x.T @ x  # exact integers
         np.fill_diagonal(C, 0.0)
-        return cls(C * (1.0 / n), fields, xi)
+        J = np.multiply(C, 1.0 / n, dtype=np.float64)  # = (float64 C) * (1/N), no copy
+        largest = max(np.abs(block).max() for block in _row_blocks(C))
+        model = object.__new__(cls)
+        if largest > np.iinfo(np.int16).max:
+            model._set(J, theta, xi, J, 1.0)  # as _integer_form: float64 couplings
+            return model
+        scale = 1.0 / n
+        # integer J (all C_ij multiples of N, impossible for 0 < |C_ij| <= p < N, or
+        # no coupling at all) takes scale 1, as in _integer_form
+        if largest == 0 or (p >= n and not np.any(np.fmod(C, n))):
+            C, largest, scale = C / n, largest / n, 1.0
+        dtype = np.int8 if largest <= np.iinfo(np.int8).max else np.int16
+        model._set(J, theta, xi, C.astype(dtype), scale)
+        return model
 
     def __repr__(self) -> str:
         return f"Hopfield(n_spins={self.n_spins}, n_patterns={self.n_patterns})"
@@ -216,6 +239,18 @@ def _couplings(value) -> np.ndarray:
             f"exceeds {SYMMETRY_RTOL:g} * max |J|"
         )
     return 0.5 * (J + J.T)
+
+
+def _row_blocks(A: np.ndarray, elements: int = 2**17):
+    """Consecutive blocks of rows of ``A`` of about ``elements`` entries each."""
+    rows = max(1, elements // max(1, A.shape[1]))
+    for k in range(0, A.shape[0], rows):
+        yield A[k : k + rows]
+
+
+def _largest_row_sum(J: np.ndarray) -> float:
+    """``max_i sum_j |J_ij|``, a block of rows at a time (no N x N temporary)."""
+    return max(float(np.abs(block).sum(axis=1).max()) for block in _row_blocks(J))
 
 
 def _integer_form(J: np.ndarray) -> tuple[np.ndarray, float]:

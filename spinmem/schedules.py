@@ -16,8 +16,8 @@ _T_MIN = 1.0 / np.finfo(np.float64).max  # below it beta = 1/T is not a float
 
 
 def _ends(t_start, t_end, steps):
-    t_start = _checks.real("t_start", t_start, minimum=_T_MIN)
-    t_end = _checks.real("t_end", t_end, minimum=_T_MIN)
+    t_start = _checks.real("t_start", t_start, positive=True, minimum=_T_MIN)
+    t_end = _checks.real("t_end", t_end, positive=True, minimum=_T_MIN)
     steps = _checks.integer("steps", steps, minimum=1)
     if t_end > t_start:
         raise ValueError(
@@ -79,8 +79,8 @@ def check(schedule, name: str = "schedule") -> np.ndarray:
     if np.any(temps < _T_MIN):
         k = int(np.flatnonzero(temps < _T_MIN)[0])
         raise ValueError(
-            f"{name} temperatures must be >= {_T_MIN:.3g} (> 0 with a finite 1/T), got "
-            f"{temps[k]} at step {k}; "
+            f"{name} temperatures must be > 0, got {temps[k]} at step {k} (the "
+            f"smallest is {_T_MIN:.3g}, where 1/T is still finite); "
             "finish with spinmem.relax for a zero-temperature quench"
         )
     rises = np.flatnonzero(np.diff(temps) > 0)

@@ -30,7 +30,14 @@ import numpy as np
 import xarray as xr
 
 from . import _checks
-from .dynamics import ORDERS, check_model, package_version, relax_states
+from .dynamics import (
+    ORDERS,
+    check_memory,
+    check_model,
+    package_version,
+    relax_states,
+    sweep_limit,
+)
 from .model import Hopfield, _patterns
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
@@ -202,7 +209,10 @@ def census(
     xi = model._require_patterns("census")
     starts = _checks.integer("starts", starts, minimum=1)
     order = _checks.choice("order", order, ORDERS)
-    max_sweeps = _checks.integer("max_sweeps", max_sweeps, minimum=1)
+    max_sweeps = _checks.integer(
+        "max_sweeps", max_sweeps, minimum=1, maximum=sweep_limit(model)
+    )
+    check_memory("census", model, starts, 2, False)
     limits = Thresholds.make(
         model.n_spins, retrieval_threshold, significance, max_components
     )

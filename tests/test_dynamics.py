@@ -372,3 +372,22 @@ def test_ctrl_c_stops_a_long_run_within_a_second():
     _, err = proc.communicate(timeout=120)
     assert b"KeyboardInterrupt" in err
     assert time.time() - start < 2.0
+
+
+def test_oversized_recording_is_refused_before_the_kernel_runs(monkeypatch):
+    """The records (energy, overlaps) of 10**6 recorded times of 4 replicas need about
+    0.5 GB; with 100 MB free the run is refused with the sizes, and no kernel runs."""
+    net = spinmem.Hopfield.hebbian(spinmem.random_patterns(10, 100, seed=0))
+
+    def kernel_called(*args):
+        raise AssertionError("the kernel ran")
+
+    monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**8)
+    monkeypatch.setattr(kernels, "run_replicas", kernel_called)
+    msg = r"simulate needs about .*\(4 replicas of N = 100"
+    with pytest.raises(MemoryError, match=msg):
+        spinmem.simulate(net, temperature=0.5, sweeps=10**6, replicas=4, seed=0)
+    with pytest.raises(MemoryError, match=r"anneal needs about"):
+        spinmem.anneal(net, schedule=np.linspace(2, 0.1, 10**6), replicas=4)
+    with pytest.raises(MemoryError, match=r"census needs about .*\(10000000 replicas"):
+        spinmem.census(net, starts=10**7)

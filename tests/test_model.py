@@ -1,5 +1,7 @@
 """The model: Hebbian couplings, energies, overlaps, fixed points, pattern helpers."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from conftest import sk_couplings
@@ -117,3 +119,44 @@ def test_replica_overlaps():
 def test_model_is_immutable(hebbian_small):
     with pytest.raises(ValueError):
         hebbian_small.couplings[0, 1] = 3.0
+
+
+@pytest.mark.parametrize(
+    ("p", "n"),
+    [(1, 2), (2, 2), (4, 2), (3, 50), (127, 200), (128, 200), (300, 150), (40000, 20)],
+)
+def test_hebbian_is_the_general_constructor_on_the_hebbian_matrix(p, n):
+    """The direct Hebbian path (no N x N float64 temporaries) stores exactly what
+    Hopfield(J) does: couplings, their integer kernel form and scale, tie threshold."""
+    xi = spinmem.random_patterns(p, n, seed=p + n)
+    theta = np.linspace(-0.1, 0.1, n)
+    x = xi.astype(np.float64)
+    C = x.T @ x
+    np.fill_diagonal(C, 0.0)
+    general = spinmem.Hopfield(C * (1.0 / n), theta, xi)
+    direct = spinmem.Hopfield.hebbian(xi, fields=theta)
+    for name in ("couplings", "kernel_couplings", "fields", "patterns"):
+        a, b = getattr(direct, name), getattr(general, name)
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    assert (direct.kernel_scale, direct.tie) == (general.kernel_scale, general.tie)
+
+
+def test_hebbian_memory_peak():
+    """About 14 bytes per coupling at the peak (float64 J, float32 product, int8 form),
+    not the ~48 of six float64 N x N temporaries."""
+    n = 1500
+    xi = spinmem.random_patterns(10, n, seed=0)
+    tracemalloc.start()
+    try:
+        spinmem.Hopfield.hebbian(xi)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak / n**2 < 15
+
+
+def test_hebbian_beyond_free_memory_is_refused_before_allocating(monkeypatch):
+    monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**6)
+    with pytest.raises(MemoryError, match=r"Hopfield.hebbian needs about .* 1000 x 1000"):
+        spinmem.Hopfield.hebbian(spinmem.random_patterns(3, 1000, seed=0))
