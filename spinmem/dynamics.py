@@ -206,9 +206,10 @@ def run_blocks(
                 rule,
                 order,
                 model.tie,
-                rec_energy[:, slot:],
-                rec_counts[:, slot:],
-                rec_states[:, slot:],
+                rec_energy,
+                rec_counts,
+                rec_states,
+                slot,
                 best_s,
                 best_e,
                 flips,
@@ -293,7 +294,7 @@ def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
 def _patterns_t(model: Hopfield) -> np.ndarray:
     if model.patterns is None:
         return np.zeros((model.n_spins, 0), dtype=np.int8)
-    return np.ascontiguousarray(model.patterns.T)
+    return np.array(model.patterns.T, order="C")  # a writable copy even for p = 1
 
 
 def _synchronous(model, states, steps, record, record_states):

@@ -257,12 +257,13 @@ def _run_one(
     rec_energy,
     rec_counts,
     rec_states,
+    first_slot,
     best_s,
     best_energy,
     flips,
 ):
     """Drive one replica through the blocks; see ``run_replicas``."""
-    slot = 0
+    slot = first_slot
     for k in range(betas.shape[0]):
         for _ in range(block_sweeps[k]):
             de, nf = sweeps(
@@ -313,6 +314,7 @@ def run_replicas(
     rec_energy,
     rec_counts,
     rec_states,
+    first_slot,
     best_s,
     best_energy,
     flips,
@@ -322,7 +324,8 @@ def run_replicas(
     Block k runs ``block_sweeps[k]`` sweeps at inverse temperature ``betas[k]``; after it
     the energy, overlap counts (and states, unless ``rec_states`` has a time axis of
     length 0) are recorded in the next slot of the records when ``record[k]``, starting
-    at slot 0. The lowest energy seen at the end of any sweep and its state are kept in
+    at slot ``first_slot`` (whole record buffers are passed, never slices, so that
+    every call has the same array layouts and compiles once). The lowest energy seen at the end of any sweep and its state are kept in
     ``best_energy``/``best_s`` (which the caller initialises); ``flips`` counts accepted
     flips. All arrays have the replica as their first axis and are updated in place, so
     a run may be split into consecutive calls with the same numbers.
@@ -347,6 +350,7 @@ def run_replicas(
             rec_energy[r],
             rec_counts[r],
             rec_states[r],
+            first_slot,
             best_s[r],
             best_energy[r : r + 1],
             flips[r : r + 1],
@@ -510,7 +514,17 @@ def synchronous_replicas(
 
 @njit(cache=True)
 def dream_block(
-    couplings, fields, rng, n_dreams, epsilon, beta, dream_sweeps, order, tie, max_sweeps
+    couplings,
+    reader,
+    fields,
+    rng,
+    n_dreams,
+    epsilon,
+    beta,
+    dream_sweeps,
+    order,
+    tie,
+    max_sweeps,
 ):
     """Hopfield-Feinstein-Palmer unlearning: ``n_dreams`` dreams on float64 couplings.
 
@@ -520,6 +534,10 @@ def dream_block(
     every off-diagonal coupling, in place. Dreams are sequential: each one sees the
     couplings left by the previous one. Returns the number of zero-temperature dreams
     that did not reach a fixed point within ``max_sweeps``.
+
+    ``reader`` is a read-only view of ``couplings``: the dynamics read through it, so
+    that they run the same compiled code as on a model's (read-only) couplings instead
+    of compiling a second version for writable ones.
     """
     n = couplings.shape[0]
     s = np.empty(n, np.int8)
@@ -530,10 +548,10 @@ def dream_block(
     stuck = 0
     for _ in range(n_dreams):
         random_spins(rng, s)
-        init_state(couplings, 1.0, fields, no_patterns, s, g, counts)
+        init_state(reader, 1.0, fields, no_patterns, s, g, counts)
         if beta == 0.0:
             _, ok = relax_one(
-                couplings,
+                reader,
                 1.0,
                 fields,
                 no_patterns,
@@ -548,7 +566,7 @@ def dream_block(
             stuck += not ok
         else:
             sweeps(
-                couplings,
+                reader,
                 1.0,
                 fields,
                 no_patterns,

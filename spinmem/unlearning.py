@@ -103,6 +103,8 @@ def unlearn(
     root = root_sequence(seed)
     dream_rng = stream_states(root, 1, 0)[0]
     J = np.array(model.couplings)
+    reader = J.view()
+    reader.flags.writeable = False
     beta = 0.0 if dream_temperature == 0 else 1.0 / dream_temperature
     blocks = [record_every] * (dreams // record_every)
     if dreams % record_every:
@@ -118,6 +120,7 @@ def unlearn(
                 stuck[-1]
                 + kernels.dream_block(
                     J,
+                    reader,
                     model.fields,
                     dream_rng,
                     block,
