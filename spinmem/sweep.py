@@ -262,10 +262,14 @@ def _run(plan, stored, workers, client, progress, store) -> xr.Dataset:
             _progress_bar(plan.size, len(stored), progress) as bar,
             contextlib.closing(_execute(plan, todo, workers, client)) as outcomes,
         ):
+            if results:
+                _check_memory(plan, next(iter(results.values())))
             for k, outcome in outcomes:
                 error = _accept(plan, k, outcome, results, writer)
                 if error is not None:
                     failures.append({"index": k, "coords": plan.coords(k), "error": error})
+                elif len(results) == 1:
+                    _check_memory(plan, results[k])
                 bar.update(1)
     except BaseException:
         if writer is not None:
@@ -300,6 +304,17 @@ def _accept(plan, k, outcome, results, writer) -> str | None:
         writer.append(record)
     results[k] = ds
     return None
+
+
+def _check_memory(plan, ds: xr.Dataset) -> None:
+    """Refuse, after its first point, a sweep whose results cannot be held in memory:
+    the points themselves, their stack and the gridded Dataset (three copies)."""
+    _checks.memory(
+        "sweep",
+        3 * ds.nbytes * plan.size,
+        f"{plan.size} points of {_checks._size(ds.nbytes)} each, held three times while "
+        "assembling; the points finished so far are stored",
+    )
 
 
 def _consolidate(store: Path, plan, results, failures) -> None:

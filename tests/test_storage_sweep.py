@@ -458,3 +458,25 @@ def test_timeout_is_validated():
             spinmem.sweep(sf.slow_scalar, {"x": [1]}, progress=False, timeout=bad)
     with pytest.raises(ValueError, match="timeout is not available with a Dask client"):
         spinmem.sweep(sf.slow_scalar, {"x": [1]}, client=object(), timeout=1.0)
+
+
+def _trace(x, seed):
+    return {"trace": np.full(1000, float(x))}
+
+
+def test_results_too_large_for_memory_are_refused_after_the_first_point(
+    tmp_path, monkeypatch
+):
+    """10 points of 8 kB each, held three times: 240 kB needed, 100 kB available."""
+    monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 100_000)
+    store = tmp_path / "big.h5"
+    with pytest.raises(MemoryError, match=r"sweep needs about 23\d KiB \(10 points"):
+        spinmem.sweep(_trace, {"x": list(range(10))}, store=store, progress=False)
+    kept = read_store(store)  # the finished point is stored, not lost
+    assert kept.x.values.tolist() == [0] and kept.attrs["sweep_status"] == "partial"
+    with pytest.raises(MemoryError):  # refused again on resume, before any computing
+        spinmem.sweep(_trace, {"x": list(range(10))}, store=store, progress=False)
+    assert read_store(store).x.values.tolist() == [0]
+    monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**9)
+    done = spinmem.sweep(_trace, {"x": list(range(10))}, store=store, progress=False)
+    assert done.trace.sum().item() == 1000 * sum(range(10))
