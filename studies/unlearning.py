@@ -44,7 +44,7 @@ def main(argv=None):
     args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
     if args.quick:
         n, seeds, probes = 200, 2, 20
-        alphas, epsilons = [0.15, 0.3], [0.005, 0.01]
+        alphas, epsilons = [0.15, 0.3], [0.01, 0.02]
     else:
         n, seeds, probes = 500, 6, 50
         alphas, epsilons = [0.1, 0.2, 0.3, 0.4], [0.001, 0.005, 0.01, 0.02]
