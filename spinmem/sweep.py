@@ -398,8 +398,12 @@ class _Plan:
     def stack_points(self, results: dict[int, xr.Dataset]) -> xr.Dataset:
         """:meth:`stack` without the sweep's attributes."""
         keys = sorted(results)
-        if not keys:
-            return xr.Dataset(coords={POINT: np.array([], dtype=np.int64)})
+        if not keys:  # no point yet: still the grid's coordinates, of length 0
+            coords = {POINT: np.array([], dtype=np.int64)}
+            for name in self.names:
+                coords[name] = (POINT, np.asarray(self.grid[name])[:0])
+            coords[SEED_DIM] = (POINT, np.array([], dtype=np.int64))
+            return xr.Dataset(coords=coords)
         ds = xr.concat(
             [results[k] for k in keys],
             dim=POINT,

@@ -480,3 +480,19 @@ def test_results_too_large_for_memory_are_refused_after_the_first_point(
     monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**9)
     done = spinmem.sweep(_trace, {"x": list(range(10))}, store=store, progress=False)
     assert done.trace.sum().item() == 1000 * sum(range(10))
+
+
+def _fails(x, name, seed):
+    raise RuntimeError("no result")
+
+
+def test_a_store_without_finished_points_has_empty_grid_coordinates(tmp_path):
+    """A store holding no finished point still has its grid coordinates, of length 0."""
+    store = tmp_path / "empty.h5"
+    grid = {"x": [1.5, 2.5], "name": ["a", "b"]}
+    with pytest.raises(SweepError):
+        spinmem.sweep(_fails, grid, seeds=2, store=store, progress=False)
+    ds = read_store(store)
+    assert ds.sizes["point"] == 0 and ds.attrs["sweep_status"] == "partial"
+    assert ds.x.dtype == np.float64 and ds.name.values.tolist() == []
+    assert ds.seed.values.tolist() == []
