@@ -1,4 +1,4 @@
-"""Simulated annealing along a temperature schedule (``physics.md`` section 3)."""
+"""Simulated annealing along a temperature schedule (``docs/physics.md`` section 3)."""
 
 import numpy as np
 import xarray as xr

@@ -1,6 +1,6 @@
 """Monte Carlo and zero-temperature dynamics: :func:`simulate` and :func:`relax`.
 
-Update rules (``physics.md`` section 2), chosen by the ``dynamics`` string:
+Update rules (``docs/physics.md`` section 2), chosen by the ``dynamics`` string:
 
 ``"glauber"``
     heat bath: set ``s_i = +1`` with probability ``1 / (1 + exp(-2 beta h_i))``.

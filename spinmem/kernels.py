@@ -4,7 +4,7 @@ Everything here is a ``numba.njit`` function on contiguous arrays with no Python
 inside. The public API (``spinmem.dynamics``, ``spinmem.annealing``, ...) validates its
 input, allocates, calls one of these kernels and wraps the result.
 
-Conventions (see ``physics.md``): spins are int8 in {-1, +1}; the couplings are
+Conventions (see ``docs/physics.md``): spins are int8 in {-1, +1}; the couplings are
 ``J = scale * C`` with ``C`` a symmetric (N, N) array with zero diagonal, either float64
 (``scale = 1``) or a small integer type (Hebbian couplings: ``C = xi^T xi``,
 ``scale = 1/N``, eight times less memory traffic and exact integer fields); ``theta``
@@ -325,10 +325,11 @@ def run_replicas(
     the energy, overlap counts (and states, unless ``rec_states`` has a time axis of
     length 0) are recorded in the next slot of the records when ``record[k]``, starting
     at slot ``first_slot`` (whole record buffers are passed, never slices, so that
-    every call has the same array layouts and compiles once). The lowest energy seen at the end of any sweep and its state are kept in
-    ``best_energy``/``best_s`` (which the caller initialises); ``flips`` counts accepted
-    flips. All arrays have the replica as their first axis and are updated in place, so
-    a run may be split into consecutive calls with the same numbers.
+    every call has the same array layouts and compiles once). The lowest energy seen at
+    the end of any sweep and its state are kept in ``best_energy``/``best_s`` (which the
+    caller initialises); ``flips`` counts accepted flips. All arrays have the replica as
+    their first axis and are updated in place, so a run may be split into consecutive
+    calls with the same numbers.
     """
     for r in prange(s.shape[0]):
         _run_one(

@@ -1,6 +1,6 @@
 """The Hopfield network as an Ising spin system, and pattern helpers.
 
-Conventions (``physics.md`` section 1): spins ``s_i in {-1, +1}``; symmetric couplings
+Conventions (``docs/physics.md`` section 1): spins ``s_i in {-1, +1}``; symmetric couplings
 with ``J_ii = 0``; fields ``theta_i``; local field ``h_i = sum_j J_ij s_j + theta_i``;
 energy ``H(s) = -1/2 sum_{i != j} J_ij s_i s_j - sum_i theta_i s_i`` in the units of the
 couplings (total, not per spin); overlap ``m^mu = (1/N) sum_i xi_i^mu s_i``.

@@ -1,7 +1,7 @@
 """Spurious-state statistics: classify states by their overlaps, census of fixed points.
 
-``physics.md`` section 5. A state's overlap vector ``m^mu = (1/N) xi^mu . s`` decides its
-label:
+``docs/physics.md`` section 5. A state's overlap vector ``m^mu = (1/N) xi^mu . s``
+decides its label:
 
 ``"retrieval"``
     the largest ``|m^mu|`` is at least ``retrieval_threshold`` and that ``m^mu > 0``;

@@ -1,4 +1,4 @@
-"""Replica-symmetric theory of the Hopfield model (``physics.md`` section 6).
+"""Replica-symmetric theory of the Hopfield model (``docs/physics.md`` sections 6-7).
 
 Amit, Gutfreund & Sompolinsky, Phys. Rev. Lett. 55, 1530 (1985) and Ann. Phys. 173, 30
 (1987): unbiased random patterns, Hebbian couplings, N -> infinity, load

@@ -1,4 +1,4 @@
-"""Hopfield-Feinstein-Palmer unlearning ("dreaming"), ``physics.md`` section 4.
+"""Hopfield-Feinstein-Palmer unlearning ("dreaming"), ``docs/physics.md`` section 4.
 
 Hopfield, Feinstein & Palmer, "'Unlearning' has a stabilizing effect in collective
 memories", Nature 304, 158 (1983). Repeat D times: draw a uniformly random state, relax

@@ -87,7 +87,7 @@ def _batch_means(series, n_batches=20):
 
 @pytest.mark.parametrize(("temperature", "published"), [(0.5, 0.957504), (0.8, 0.710412)])
 def test_curie_weiss_magnetisation(temperature, published):
-    """p = 1, N = 2000: <|m|> matches m = tanh(m/T) (physics.md 6).
+    """p = 1, N = 2000: <|m|> matches m = tanh(m/T) (docs/physics.md section 6).
 
     Allowed deviation: 5 standard errors (batch means over 4 replicas x 3000 sweeps) plus
     a finite-size allowance of 4/N = 0.002 for the O(1/N) shift of <|m|> at finite N.

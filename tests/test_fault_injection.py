@@ -109,5 +109,5 @@ def test_random_kills_never_lose_or_repeat_a_stored_point(tmp_path, monkeypatch)
     print(
         f"fault injection: {kills} kill -9 in {trials} trials (half with 2 workers): "
         f"every final store identical to an uninterrupted run, no stored point computed "
-        f"again, {lost_in_flight} points in flight at a kill computed again"
+        f"again, {lost_in_flight} point(s) in flight at a kill computed again"
     )

@@ -23,7 +23,7 @@ def test_hebbian_couplings_follow_the_definition():
 
 
 def test_energy_identity_for_hebbian_couplings():
-    """H/N = -1/2 sum_mu (m^mu)^2 + alpha/2, exact because J_ii = 0 (physics.md 1)."""
+    """H/N = -1/2 sum_mu (m^mu)^2 + alpha/2, exact as J_ii = 0 (docs/physics.md 1)."""
     p, n = 12, 300
     xi = spinmem.random_patterns(p, n, seed=5)
     net = spinmem.Hopfield.hebbian(xi)

@@ -1,4 +1,4 @@
-"""Replica-symmetric theory against published values (physics.md section 6)."""
+"""Replica-symmetric theory against published values (docs/physics.md section 6)."""
 
 import numpy as np
 import pytest

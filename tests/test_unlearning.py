@@ -20,7 +20,7 @@ def dreaming():
 
 def test_unlearning_rises_then_falls(dreaming):
     """Observed with these seeds: no pattern stable at t = 0, all stable from t ~ 0.13
-    to t ~ 0.33, none again at t = 0.45 (physics.md section 4: stable around 0.1-0.15,
+    to t ~ 0.33, none again at t = 0.45 (docs/physics.md section 4: stable around 0.1-0.15,
     lost again near t ~ alpha = 0.3)."""
     _, _, trace = dreaming
     stable = trace.stable_fraction.values
