@@ -303,21 +303,32 @@ def _synchronous(model, states, steps, record, record_states):
         states, xi_t.shape[1], record, record_states
     )
     cycle = np.zeros(states.shape[0], dtype=np.int8)
-    kernels.synchronous_replicas(
-        model.kernel_couplings,
-        model.kernel_scale,
-        model.fields,
-        xi_t,
-        states,
-        steps,
-        record,
-        model.tie,
-        _coupling_fields(model, 1)[0, :1],
-        rec_energy,
-        rec_counts,
-        rec_states,
-        cycle,
-    )
+    prev = states.copy()
+    # a step costs N^2 per replica, like a sweep where every attempt flips
+    limit = chunk_sweeps(model, states.shape[0])
+    done, slot = 0, 1
+    while done < steps:
+        take = min(limit, steps - done)
+        kernels.synchronous_replicas(
+            model.kernel_couplings,
+            model.kernel_scale,
+            model.fields,
+            xi_t,
+            states,
+            prev,
+            done,
+            take,
+            record[done : done + take],
+            slot,
+            model.tie,
+            _coupling_fields(model, 1)[0, :1],
+            rec_energy,
+            rec_counts,
+            rec_states,
+            cycle,
+        )
+        slot += int(np.count_nonzero(record[done : done + take]))
+        done += take
     return rec_energy, rec_counts, (rec_states if record_states else None), cycle
 
 

@@ -460,8 +460,11 @@ def synchronous_replicas(
     fields,
     patterns_t,
     s,
+    prev,
+    first_step,
     steps,
     record,
+    first_slot,
     tie,
     g_dtype_sample,
     rec_energy,
@@ -469,38 +472,42 @@ def synchronous_replicas(
     rec_states,
     cycle,
 ):
-    """Synchronous zero-temperature dynamics for every replica.
+    """Synchronous zero-temperature dynamics for every replica, ``steps`` steps.
 
     ``cycle[r]`` is set to 1 when replica r reached a fixed point, 2 when it entered a
-    2-cycle (the state two steps back recurs), and 0 otherwise. Records as
-    ``run_replicas`` (slot 0 = initial state, then after each step with ``record``).
+    2-cycle (the state two steps back recurs), and 0 otherwise. ``prev[r]`` holds the
+    state one step before ``s[r]``. A run may be split into consecutive calls:
+    ``first_step`` counts the steps already taken (the first call, with 0, records the
+    initial state in slot 0 and resets ``cycle``), and records after each step with
+    ``record[t]`` go to the next slot after ``first_slot - 1``, as in ``run_replicas``.
     ``g_dtype_sample`` is a length-1 array of the coupling-field dtype.
     """
     n_rep, n = s.shape
     p = patterns_t.shape[1]
     keep_states = rec_states.shape[1] > 0
     for r in prange(n_rep):
-        cur = s[r].copy()
-        prev = cur.copy()
+        cur = s[r]
         nxt = np.empty(n, np.int8)
         g = np.empty(n, g_dtype_sample.dtype)
         counts = np.empty(p, np.int32)
-        cycle[r] = 0
-        slot = 0
-        rec_energy[r, slot] = init_state(
-            couplings, scale, fields, patterns_t, cur, g, counts
-        )
-        rec_counts[r, slot] = counts
-        if keep_states:
-            rec_states[r, slot] = cur
+        slot = first_slot - 1
+        if first_step == 0:
+            cycle[r] = 0
+            slot = 0
+            rec_energy[r, 0] = init_state(
+                couplings, scale, fields, patterns_t, cur, g, counts
+            )
+            rec_counts[r, 0] = counts
+            if keep_states:
+                rec_states[r, 0] = cur
         for t in range(steps):
             synchronous_step(couplings, scale, fields, cur, nxt, tie)
             if cycle[r] == 0:
                 if np.all(nxt == cur):
                     cycle[r] = 1
-                elif t > 0 and np.all(nxt == prev):
+                elif first_step + t > 0 and np.all(nxt == prev[r]):
                     cycle[r] = 2
-            prev[:] = cur
+            prev[r] = cur
             cur[:] = nxt
             if record[t]:
                 slot += 1
@@ -510,7 +517,6 @@ def synchronous_replicas(
                 rec_counts[r, slot] = counts
                 if keep_states:
                     rec_states[r, slot] = cur
-        s[r] = cur
 
 
 @njit(cache=True)
