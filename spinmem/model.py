@@ -197,55 +197,84 @@ class Hopfield:
         return self.patterns
 
 
-def _real_array(name: str, value, what: str) -> np.ndarray:
-    """A float64 copy of a real array; complex, object or text input is refused."""
+def _real_input(name: str, value, what: str) -> np.ndarray:
+    """``value`` as an array (no copy) of a real dtype; complex, object or text input
+    is refused."""
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be {what}: {exc}") from None
     if raw.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be {what}, got dtype {raw.dtype}")
-    return np.array(raw, dtype=np.float64)
+    return raw
+
+
+def _real_array(name: str, value, what: str) -> np.ndarray:
+    """A float64 copy of a real array; complex, object or text input is refused."""
+    return np.array(_real_input(name, value, what), dtype=np.float64)
 
 
 def _couplings(value) -> np.ndarray:
-    J = _real_array("couplings", value, "a real (N, N) array")
-    if J.ndim != 2 or J.shape[0] != J.shape[1]:
-        raise ValueError(f"couplings must be a square (N, N) array, got shape {J.shape}")
-    if J.shape[0] < 2:
-        raise ValueError(f"couplings must describe N >= 2 spins, got N = {J.shape[0]}")
-    if not np.all(np.isfinite(J)):
+    """Validated, exactly symmetrised float64 couplings, built a block of rows at a time
+    (one N x N float64 array beyond the input, no full-size temporaries)."""
+    raw = _real_input("couplings", value, "a real (N, N) array")
+    if raw.ndim != 2 or raw.shape[0] != raw.shape[1]:
+        raise ValueError(f"couplings must be a square (N, N) array, got shape {raw.shape}")
+    n = raw.shape[0]
+    if n < 2:
+        raise ValueError(f"couplings must describe N >= 2 spins, got N = {n}")
+    _checks.memory(
+        "Hopfield",
+        10 * n * n,
+        f"N x N = {n} x {n} couplings at 10 bytes each (float64 and integer copies)",
+    )
+
+    def rows(k):  # float64 rows k
+        return raw[k].astype(np.float64)
+
+    if not all(np.isfinite(rows(k)).all() for k in _row_slices(raw)):
         raise ValueError("couplings must be finite; found NaN or infinity")
-    if np.any(np.diag(J) != 0):
-        i = int(np.flatnonzero(np.diag(J))[0])
+    if np.any(np.diag(raw) != 0):
+        i = int(np.flatnonzero(np.diag(raw))[0])
         raise ValueError(
             f"couplings must have a zero diagonal (J_ii = 0), found J[{i},{i}] = "
-            f"{J[i, i]}; set it with numpy.fill_diagonal(J, 0)"
+            f"{float(raw[i, i])}; set it with numpy.fill_diagonal(J, 0)"
         )
     with np.errstate(over="ignore"):
-        largest_row = np.abs(J).sum(axis=1).max()
-        if not np.isfinite(largest_row * J.shape[0]):
+        largest_row = max(np.abs(rows(k)).sum(axis=1).max() for k in _row_slices(raw))
+        if not np.isfinite(largest_row * n):
             raise ValueError(
                 "couplings are too large: the largest row sum of |J| is "
                 f"{largest_row:.3g}, "
-                f"so fields and energies of {J.shape[0]} spins would overflow float64; "
+                f"so fields and energies of {n} spins would overflow float64; "
                 "rescale J (and the temperature with it)"
             )
-    scale = np.abs(J).max()
-    asym = np.abs(J - J.T).max()
+    scale = max(np.abs(rows(k)).max() for k in _row_slices(raw))
+    J = np.empty((n, n))
+    asym = 0.0
+    for k in _row_slices(raw):
+        block, mirror = rows(k), raw[:, k].T.astype(np.float64)
+        asym = max(asym, float(np.abs(block - mirror).max()))
+        J[k] = 0.5 * (block + mirror)
     if asym > SYMMETRY_RTOL * scale:
         raise ValueError(
             f"couplings must be symmetric; max |J - J.T| = {asym:.3g} "
             f"exceeds {SYMMETRY_RTOL:g} * max |J|"
         )
-    return 0.5 * (J + J.T)
+    return J
+
+
+def _row_slices(A: np.ndarray, elements: int = 2**17):
+    """Slices of consecutive rows of ``A``, about ``elements`` entries each."""
+    rows = max(1, elements // max(1, A.shape[1]))
+    for k in range(0, A.shape[0], rows):
+        yield slice(k, k + rows)
 
 
 def _row_blocks(A: np.ndarray, elements: int = 2**17):
     """Consecutive blocks of rows of ``A`` of about ``elements`` entries each."""
-    rows = max(1, elements // max(1, A.shape[1]))
-    for k in range(0, A.shape[0], rows):
-        yield A[k : k + rows]
+    for k in _row_slices(A, elements):
+        yield A[k]
 
 
 def _largest_row_sum(J: np.ndarray) -> float:
@@ -259,14 +288,24 @@ def _integer_form(J: np.ndarray) -> tuple[np.ndarray, float]:
     Integer-valued couplings (scale 1) and multiples of 1/N such as Hebbian ones
     (scale 1/N) are stored as int8 or int16, which the kernels stream eight or four
     times faster than float64 and sum exactly. Anything else stays float64, scale 1.
+    Works a block of rows at a time.
     """
     n = J.shape[0]
     for scale in (1.0, 1.0 / n):
-        C = np.rint(J / scale)
-        if np.abs(C).max() > np.iinfo(np.int16).max or not np.array_equal(C * scale, J):
+        largest = 0.0
+        for block in _row_blocks(J):
+            C = np.rint(block / scale)
+            if not np.array_equal(C * scale, block):
+                largest = np.inf
+                break
+            largest = max(largest, float(np.abs(C).max()))
+        if largest > np.iinfo(np.int16).max:
             continue
-        dtype = np.int8 if np.abs(C).max() <= np.iinfo(np.int8).max else np.int16
-        return C.astype(dtype), scale
+        dtype = np.int8 if largest <= np.iinfo(np.int8).max else np.int16
+        C = np.empty(J.shape, dtype)
+        for k in _row_slices(J):
+            C[k] = np.rint(J[k] / scale)
+        return C, scale
     return J, 1.0
 
 

@@ -147,16 +147,79 @@ def test_hebbian_memory_peak():
     not the ~48 of six float64 N x N temporaries."""
     n = 1500
     xi = spinmem.random_patterns(10, n, seed=0)
+    assert _peak_bytes(spinmem.Hopfield.hebbian, xi) / n**2 < 15
+
+
+def _peak_bytes(fn, *args) -> int:
+    """The most bytes numpy and Python held at once during ``fn(*args)``."""
     tracemalloc.start()
     try:
-        spinmem.Hopfield.hebbian(xi)
-        _, peak = tracemalloc.get_traced_memory()
+        fn(*args)
+        return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak / n**2 < 15
 
 
 def test_hebbian_beyond_free_memory_is_refused_before_allocating(monkeypatch):
     monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**6)
     with pytest.raises(MemoryError, match=r"Hopfield.hebbian needs about .* 1000 x 1000"):
         spinmem.Hopfield.hebbian(spinmem.random_patterns(3, 1000, seed=0))
+
+
+def _naive_general(J):
+    """The whole-array construction: symmetrise, then the smallest exact integer form."""
+    J = np.asarray(J, dtype=np.float64)
+    sym = 0.5 * (J + J.T)
+    n = J.shape[0]
+    for scale in (1.0, 1.0 / n):
+        C = np.rint(sym / scale)
+        if np.array_equal(C * scale, sym) and np.abs(C).max() <= 32767:
+            return sym, C, scale
+    return sym, sym, 1.0
+
+
+@pytest.mark.parametrize("kind", ["float", "int", "multiples of 1/N", "int16", "bool"])
+def test_general_constructor_matches_whole_array_construction(kind):
+    """Built a block of rows at a time (N = 700 spans several blocks), the couplings,
+    their integer form and scale equal the whole-array construction exactly."""
+    n = 700
+    rng = np.random.default_rng(4)
+    if kind == "float":
+        J = rng.normal(size=(n, n))
+        J = J + J.T + 1e-14 * rng.normal(size=(n, n))  # asymmetric within tolerance
+    elif kind == "int":
+        J = rng.integers(-5, 6, size=(n, n))
+        J = J + J.T
+    elif kind == "multiples of 1/N":
+        J = rng.integers(-3, 4, size=(n, n))
+        J = (J + J.T) / n
+    elif kind == "int16":
+        J = rng.integers(-300, 301, size=(n, n))
+        J = J + J.T
+    else:
+        J = np.triu(rng.random((n, n)) < 0.3, 1)
+        J = J | J.T
+    np.fill_diagonal(J, 0)
+    net = spinmem.Hopfield(J)
+    sym, C, scale = _naive_general(J)
+    np.testing.assert_array_equal(net.couplings, sym)
+    assert net.kernel_scale == scale
+    np.testing.assert_array_equal(net.kernel_couplings, C)
+    if kind != "float":
+        assert net.kernel_couplings.dtype == (np.int16 if kind == "int16" else np.int8)
+
+
+def test_general_constructor_peak_memory_is_one_float64_copy():
+    """Hopfield(J) of float64 couplings allocates about 10 bytes per coupling (the
+    float64 couplings, the int8 form, row blocks), not the ~40 of whole-array steps."""
+    n = 1500
+    J = np.rint(np.random.default_rng(0).normal(size=(n, n)) * 3)
+    J = J + J.T
+    np.fill_diagonal(J, 0)
+    assert _peak_bytes(spinmem.Hopfield, J) / n**2 < 11
+
+
+def test_general_constructor_beyond_free_memory_is_refused(monkeypatch):
+    monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**6)
+    with pytest.raises(MemoryError, match=r"Hopfield needs about .* 1000 x 1000"):
+        spinmem.Hopfield(np.zeros((1000, 1000)))
