@@ -306,9 +306,11 @@ def _synchronous(model, states, steps, record, record_states):
     prev = states.copy()
     # a step costs N^2 per replica, like a sweep where every attempt flips
     limit = chunk_sweeps(model, states.shape[0])
+    g_sample = _coupling_fields(model, 1)[0, :1]
     done, slot = 0, 1
     while done < steps:
         take = min(limit, steps - done)
+        chunk_record = record[done : done + take]
         kernels.synchronous_replicas(
             model.kernel_couplings,
             model.kernel_scale,
@@ -318,16 +320,16 @@ def _synchronous(model, states, steps, record, record_states):
             prev,
             done,
             take,
-            record[done : done + take],
+            chunk_record,
             slot,
             model.tie,
-            _coupling_fields(model, 1)[0, :1],
+            g_sample,
             rec_energy,
             rec_counts,
             rec_states,
             cycle,
         )
-        slot += int(np.count_nonzero(record[done : done + take]))
+        slot += int(np.count_nonzero(chunk_record))
         done += take
     return rec_energy, rec_counts, (rec_states if record_states else None), cycle
 

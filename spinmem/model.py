@@ -114,18 +114,9 @@ class Hopfield:
         C = x.T @ x  # exact integers
         np.fill_diagonal(C, 0.0)
         J = np.multiply(C, 1.0 / n, dtype=np.float64)  # = (float64 C) * (1/N), no copy
-        largest = max(np.abs(block).max() for block in _row_blocks(C))
+        del C
         model = object.__new__(cls)
-        if largest > np.iinfo(np.int16).max:
-            model._set(J, theta, xi, J, 1.0)  # as _integer_form: float64 couplings
-            return model
-        scale = 1.0 / n
-        # integer J (all C_ij multiples of N, impossible for 0 < |C_ij| <= p < N, or
-        # no coupling at all) takes scale 1, as in _integer_form
-        if largest == 0 or (p >= n and not np.any(np.fmod(C, n))):
-            C, largest, scale = C / n, largest / n, 1.0
-        dtype = np.int8 if largest <= np.iinfo(np.int8).max else np.int16
-        model._set(J, theta, xi, C.astype(dtype), scale)
+        model._set(J, theta, xi, *_integer_form(J))
         return model
 
     def __repr__(self) -> str:
@@ -229,10 +220,17 @@ def _couplings(value) -> np.ndarray:
         f"N x N = {n} x {n} couplings at 10 bytes each (float64 and integer copies)",
     )
 
-    def rows(k):  # float64 rows k
-        return raw[k].astype(np.float64)
-
-    if not all(np.isfinite(rows(k)).all() for k in _row_slices(raw)):
+    J = np.empty((n, n))
+    finite, largest_row, scale, asym = True, 0.0, 0.0, 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in _row_slices(raw):
+            block, mirror = raw[k].astype(np.float64), raw[:, k].T.astype(np.float64)
+            finite = finite and bool(np.isfinite(block).all())
+            largest_row = max(largest_row, np.abs(block).sum(axis=1).max())
+            scale = max(scale, np.abs(block).max())
+            asym = max(asym, float(np.abs(block - mirror).max()))
+            J[k] = 0.5 * (block + mirror)
+    if not finite:
         raise ValueError("couplings must be finite; found NaN or infinity")
     if np.any(np.diag(raw) != 0):
         i = int(np.flatnonzero(np.diag(raw))[0])
@@ -240,22 +238,13 @@ def _couplings(value) -> np.ndarray:
             f"couplings must have a zero diagonal (J_ii = 0), found J[{i},{i}] = "
             f"{float(raw[i, i])}; set it with numpy.fill_diagonal(J, 0)"
         )
-    with np.errstate(over="ignore"):
-        largest_row = max(np.abs(rows(k)).sum(axis=1).max() for k in _row_slices(raw))
-        if not np.isfinite(largest_row * n):
-            raise ValueError(
-                "couplings are too large: the largest row sum of |J| is "
-                f"{largest_row:.3g}, "
-                f"so fields and energies of {n} spins would overflow float64; "
-                "rescale J (and the temperature with it)"
-            )
-    scale = max(np.abs(rows(k)).max() for k in _row_slices(raw))
-    J = np.empty((n, n))
-    asym = 0.0
-    for k in _row_slices(raw):
-        block, mirror = rows(k), raw[:, k].T.astype(np.float64)
-        asym = max(asym, float(np.abs(block - mirror).max()))
-        J[k] = 0.5 * (block + mirror)
+    if not largest_row <= np.finfo(np.float64).max / n:  # largest_row * n overflows
+        raise ValueError(
+            "couplings are too large: the largest row sum of |J| is "
+            f"{largest_row:.3g}, "
+            f"so fields and energies of {n} spins would overflow float64; "
+            "rescale J (and the temperature with it)"
+        )
     if asym > SYMMETRY_RTOL * scale:
         raise ValueError(
             f"couplings must be symmetric; max |J - J.T| = {asym:.3g} "
