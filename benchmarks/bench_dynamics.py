@@ -136,18 +136,17 @@ def floor_costs(net, sweeps):
     """Seconds per attempt with no flip, and per N-long field update (one flip)."""
     # zero-temperature sweeps on a stored pattern: every attempt draws a site and
     # compares, nothing flips
-    xi_t = np.ascontiguousarray(net.patterns.T)
+    xi_t = net._xi_t
     s = net.patterns[0].copy()
     g = np.empty(N, np.int32)
     counts = np.empty(P, np.int32)
-    C, scale = net.kernel_couplings, net.kernel_scale
-    kernels.init_state(C, scale, net.fields, xi_t, s, g, counts)
+    cp = net._store.kernel
+    kernels.init_state(cp, net.fields, xi_t, s, g, counts)
     rng = spinmem.seeding.stream_states(np.random.SeedSequence(0), 1)[0]
 
     def attempts():
         kernels.sweeps(
-            C,
-            scale,
+            cp,
             net.fields,
             xi_t,
             s,
@@ -164,15 +163,15 @@ def floor_costs(net, sweeps):
     attempts()
     per_attempt = timed(attempts)[0] / (sweeps * N)
     sites = np.random.default_rng(0).integers(0, N, 200_000)
-    _row_updates(C, g, s, xi_t, counts, sites[:10])
-    per_flip = timed(_row_updates, C, g, s, xi_t, counts, sites)[0] / sites.size
+    _row_updates(cp, g, s, xi_t, counts, sites[:10])
+    per_flip = timed(_row_updates, cp, g, s, xi_t, counts, sites)[0] / sites.size
     return per_attempt, per_flip
 
 
 @numba.njit(cache=True)
-def _row_updates(C, g, s, xi_t, counts, sites):
+def _row_updates(cp, g, s, xi_t, counts, sites):
     for i in sites:
-        kernels._flip(C, xi_t, s, g, counts, i)
+        kernels._flip(cp, xi_t, s, g, counts, i)
 
 
 def main() -> None:

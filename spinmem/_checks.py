@@ -82,9 +82,12 @@ def spins(name: str, value, *, n: int | None = None, ndim: tuple[int, ...] = (1,
         raise ValueError(
             f"{name} must have length {n} along its last axis, got shape {arr.shape}"
         )
-    if arr.size and not np.all((arr == 1) | (arr == -1)):
-        bad = arr[(arr != 1) & (arr != -1)].ravel()[0]
-        raise ValueError(f"{name} must contain only -1 and +1, found {bad!r}")
+    flat = arr.reshape(-1)
+    for k in range(0, flat.size, 2**22):  # no full-size temporaries
+        part = flat[k : k + 2**22]
+        if not np.all((part == 1) | (part == -1)):
+            bad = part[(part != 1) & (part != -1)][0]
+            raise ValueError(f"{name} must contain only -1 and +1, found {bad!r}")
     return np.ascontiguousarray(arr, dtype=np.int8)
 
 
@@ -112,12 +115,19 @@ def memory(what: str, nbytes: int, detail: str) -> None:
     free = available_memory()
     if free is not None and nbytes > free:
         raise MemoryError(
-            f"{what} needs about {_size(nbytes)} ({detail}), but only {_size(free)} of "
+            f"{what} needs about {size(nbytes)} ({detail}), but only {size(free)} of "
             "memory is available; reduce the sizes named"
         )
 
 
-def _size(nbytes: float) -> str:
+def fits(nbytes: int) -> bool:
+    """Whether ``nbytes`` more would fit in free memory (True when unknown)."""
+    free = available_memory()
+    return free is None or nbytes <= free
+
+
+def size(nbytes: float) -> str:
+    """A byte count in words, e.g. ``"1.3 GiB"``."""
     units = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
     k = 0
     while nbytes >= 1024 and k < len(units) - 1:

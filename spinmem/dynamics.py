@@ -175,14 +175,13 @@ def run_blocks(
     chunks of about :data:`CHUNK_WORK` operations, so that Ctrl-C (and a sweep's point
     timeout) takes effect between chunks; the numbers do not depend on the chunking.
     """
-    C, scale, theta = model.kernel_couplings, model.kernel_scale, model.fields
-    xi_t = _patterns_t(model)
+    cp, theta, xi_t = model._store.kernel, model.fields, model._xi_t
     n_rep = states.shape[0]
     p = xi_t.shape[1]
     g = _coupling_fields(model, n_rep)
     counts = np.empty((n_rep, p), dtype=np.int32)
     energy = np.empty(n_rep)
-    kernels.init_replicas(C, scale, theta, xi_t, states, g, counts, energy)
+    kernels.init_replicas(cp, theta, xi_t, states, g, counts, energy)
     rec_energy, rec_counts, rec_states = _record_buffers(states, p, record, record_states)
     rec_energy[:, 0], rec_counts[:, 0] = energy, counts
     if record_states:
@@ -193,8 +192,7 @@ def run_blocks(
     for chunk in _chunks(betas, block_sweeps, record, chunk_sweeps(model, n_rep)):
         with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
             kernels.run_replicas(
-                C,
-                scale,
+                cp,
                 theta,
                 xi_t,
                 states,
@@ -232,11 +230,24 @@ CHUNK_WORK = 2 * 10**8
 
 def chunk_sweeps(model: Hopfield, replicas: int) -> int:
     """Sweeps per kernel call: ``CHUNK_WORK`` over the worst-case work of one sweep
-    (every attempt flips and updates N fields) for the replicas of one thread."""
+    (every attempt flips) for the replicas of one thread."""
     import numba
 
     per_thread = -(-replicas // numba.get_num_threads())
-    return max(1, CHUNK_WORK // (per_thread * model.n_spins * model.n_spins))
+    return max(1, CHUNK_WORK // (per_thread * sweep_work(model)))
+
+
+def sweep_work(model: Hopfield) -> int:
+    """Coupling operations of one sweep in which every attempt flips: N times the cost
+    of a field (1, or p pattern backed) plus that of a flip (N dense, the mean degree
+    sparse, and p for the overlaps)."""
+    n, p = model.n_spins, model.n_patterns
+    store = model._store
+    if store.kind == "dense":
+        return n * (1 + n + p)
+    if store.kind == "sparse":
+        return n * (1 + p) + store.indices.shape[0]
+    return n * (1 + 2 * p)
 
 
 def _chunks(betas, block_sweeps, record, limit: int):
@@ -280,25 +291,14 @@ def _record_buffers(states, p, record, record_states):
 
 
 def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
-    """Work array for ``g = C s``: exact integers for integer couplings, else float64."""
-    C = model.kernel_couplings
-    if not np.issubdtype(C.dtype, np.integer):
-        dtype = np.float64
-    elif model.n_spins * np.iinfo(C.dtype).max < np.iinfo(np.int32).max:
-        dtype = np.int32
-    else:
-        dtype = np.int64
-    return np.empty((n_rep, model.n_spins), dtype=dtype)
-
-
-def _patterns_t(model: Hopfield) -> np.ndarray:
-    if model.patterns is None:
-        return np.zeros((model.n_spins, 0), dtype=np.int8)
-    return np.array(model.patterns.T, order="C")  # a writable copy even for p = 1
+    """Work array for ``g = C s`` (exact integers for integer couplings, else float64;
+    no columns for pattern-backed couplings, whose fields come from the overlaps)."""
+    store = model._store
+    return np.empty((n_rep, store.g_width), dtype=store.g_dtype)
 
 
 def _synchronous(model, states, steps, record, record_states):
-    xi_t = _patterns_t(model)
+    xi_t = model._xi_t
     rec_energy, rec_counts, rec_states = _record_buffers(
         states, xi_t.shape[1], record, record_states
     )
@@ -306,14 +306,13 @@ def _synchronous(model, states, steps, record, record_states):
     prev = states.copy()
     # a step costs N^2 per replica, like a sweep where every attempt flips
     limit = chunk_sweeps(model, states.shape[0])
-    g_sample = _coupling_fields(model, 1)[0, :1]
+    g_template = _coupling_fields(model, 1)[0]
     done, slot = 0, 1
     while done < steps:
         take = min(limit, steps - done)
         chunk_record = record[done : done + take]
         kernels.synchronous_replicas(
-            model.kernel_couplings,
-            model.kernel_scale,
+            model._store.kernel,
             model.fields,
             xi_t,
             states,
@@ -323,7 +322,7 @@ def _synchronous(model, states, steps, record, record_states):
             chunk_record,
             slot,
             model.tie,
-            g_sample,
+            g_template,
             rec_energy,
             rec_counts,
             rec_states,
@@ -576,13 +575,12 @@ def relax_states(
     model: Hopfield, s: np.ndarray, rng: np.ndarray, order: str, max_sweeps: int
 ) -> RelaxResult:
     """:func:`relax` on validated arrays: ``s`` (R, N) and ``rng`` (R, 4), in place."""
-    C, scale, theta = model.kernel_couplings, model.kernel_scale, model.fields
-    xi_t = _patterns_t(model)
+    cp, theta, xi_t = model._store.kernel, model.fields, model._xi_t
     n_rep = s.shape[0]
     g = _coupling_fields(model, n_rep)
     counts = np.empty((n_rep, xi_t.shape[1]), dtype=np.int32)
     energy = np.empty(n_rep)
-    kernels.init_replicas(C, scale, theta, xi_t, s, g, counts, energy)
+    kernels.init_replicas(cp, theta, xi_t, s, g, counts, energy)
     done = np.zeros(n_rep, dtype=np.int64)
     converged = np.zeros(n_rep, dtype=np.bool_)
     chunk_done = np.zeros(n_rep, dtype=np.int64)
@@ -592,8 +590,7 @@ def relax_states(
     while done.max() < max_sweeps and not converged.all():
         with np.errstate(over="ignore"):
             kernels.relax_replicas(
-                C,
-                scale,
+                cp,
                 theta,
                 xi_t,
                 s,

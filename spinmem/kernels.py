@@ -5,18 +5,29 @@ inside. The public API (``spinmem.dynamics``, ``spinmem.annealing``, ...) valida
 input, allocates, calls one of these kernels and wraps the result.
 
 Conventions (see ``docs/physics.md``): spins are int8 in {-1, +1}; the couplings are
-``J = scale * C`` with ``C`` a symmetric (N, N) array with zero diagonal, either float64
-(``scale = 1``) or a small integer type (Hebbian couplings: ``C = xi^T xi``,
-``scale = 1/N``, eight times less memory traffic and exact integer fields); ``theta``
-holds the fields. The kernels keep ``g = C s`` (int64 or float64), so the local field is
-``h_i = scale * g_i + theta_i``; the energy is
-``H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i``; flipping spin i changes it by
-``dE_i = 2 s_i h_i``. A sweep is N single-spin update attempts.
+``J = scale * C`` with ``C`` symmetric with zero diagonal, passed as a coupling tuple
+``cp = (kind, C, indptr, indices, data, scale)``:
+
+``DENSE``
+    ``C`` is an (N, N) array, float64 (``scale = 1``) or a small integer type (Hebbian
+    couplings: ``C = xi^T xi``, ``scale = 1/N``, eight times less memory traffic and
+    exact integer fields);
+``SPARSE``
+    ``C`` in CSR form ``(indptr, indices, data)``, float64 or integer ``data``;
+``PATTERNS``
+    ``C = xi^T xi`` with zero diagonal, never formed: the coupling sum of site i is
+    ``sum_mu xi_i^mu M_mu - p s_i`` from the pattern overlap counts ``M`` (section 8).
+
+The unused entries are empty arrays of the same dtype, so that the three kinds share
+compiled code. ``theta`` holds the fields. The kernels keep ``g = C s`` (dense and sparse;
+int32, int64 or float64), so the local field is ``h_i = scale * g_i + theta_i``; the
+energy is ``H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i``; flipping spin i changes it
+by ``dE_i = 2 s_i h_i``. A sweep is N single-spin update attempts.
 
 Per-replica state (``s``, ``g``, ``counts``, ``energy``, ``rng``) is updated in place:
 coupling fields, pattern overlap counts ``counts[mu] = sum_i xi_i^mu s_i`` (exact
-integers) and the energy are kept incrementally, so an attempt costs O(1) and a flip
-O(N + p).
+integers) and the energy are kept incrementally, so an attempt costs O(1) (O(p) pattern
+backed) and a flip O(N + p) dense, O(degree + p) sparse, O(p) pattern backed.
 
 Random numbers come from xoshiro256** (Blackman & Vigna 2018), one independent stream per
 replica whose 4-word state lives in a uint64 array. A replica's numbers therefore never
@@ -35,6 +46,10 @@ ZERO = 2
 # Site-order codes.
 RANDOM_ORDER = 0
 SEQUENTIAL_ORDER = 1
+# Coupling storage codes: the first entry of a coupling tuple.
+DENSE = 0
+SPARSE = 1
+PATTERNS = 2
 
 _U7 = np.uint64(7)
 _U9 = np.uint64(9)
@@ -103,47 +118,113 @@ def random_spins(rng, out):
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
 
 
-@njit(cache=True)
-def init_state(couplings, scale, fields, patterns_t, s, g, counts):
-    """Compute coupling fields ``g = C s``, overlap counts and the energy of ``s``.
+@njit(inline="always")
+def _coupling_field(kind, patterns_t, s, g, counts, i):
+    """``sum_j C_ij s_j`` of site i: kept in ``g`` (dense, sparse) or, for pattern-backed
+    couplings ``C = xi^T xi`` with zero diagonal, ``sum_mu xi_i^mu M_mu - p s_i`` from
+    the overlap counts (O(p), exact integers). ``kind`` is the storage code: a
+    constant where the caller passes one, so that the other branch compiles away."""
+    if kind == PATTERNS:
+        row = patterns_t[i]
+        acc = np.int64(0)
+        for mu in range(row.shape[0]):
+            acc += np.int64(row[mu]) * counts[mu]
+        return acc - np.int64(row.shape[0]) * s[i]
+    return g[i]
 
-    Returns the energy ``H(s)``.
-    """
+
+@njit(inline="always")
+def _field_of(kind, cp, fields, patterns_t, s, g, counts, i):
+    """Local field ``h_i = scale * sum_j C_ij s_j + theta_i``."""
+    return cp[5] * _coupling_field(kind, patterns_t, s, g, counts, i) + fields[i]
+
+
+@njit(inline="always")
+def _field(cp, fields, patterns_t, s, g, counts, i):
+    return _field_of(cp[0], cp, fields, patterns_t, s, g, counts, i)
+
+
+@njit(cache=True, parallel=True)
+def transpose(src, dst):
+    """``dst[:] = src.T`` for 2-D arrays, in 64 x 64 tiles (cache friendly; numpy's
+    strided copy of a large (p, N) pattern array is several times slower)."""
+    p, n = src.shape
+    tile = 64
+    for jb in prange((n + tile - 1) // tile):
+        j0 = jb * tile
+        j1 = min(n, j0 + tile)
+        for i0 in range(0, p, tile):
+            i1 = min(p, i0 + tile)
+            for j in range(j0, j1):
+                for i in range(i0, i1):
+                    dst[j, i] = src[i, j]
+
+
+@njit(cache=True)
+def init_state(cp, fields, patterns_t, s, g, counts):
+    """Compute overlap counts, coupling fields ``g = C s`` (dense and sparse couplings)
+    and the energy of ``s``; returns the energy ``H(s)``."""
     n = s.shape[0]
     p = patterns_t.shape[1]
-    energy = 0.0
-    for i in range(n):
-        row = couplings[i]
-        g[i] = 0
-        for j in range(n):
-            g[i] += row[j] * np.int32(s[j])
-        energy -= s[i] * (0.5 * scale * g[i] + fields[i])
     for mu in range(p):
         counts[mu] = 0
     for i in range(n):
         for mu in range(p):
             counts[mu] += patterns_t[i, mu] * s[i]
+    kind, scale = cp[0], cp[5]
+    energy = 0.0
+    for i in range(n):
+        if kind == DENSE:
+            row = cp[1][i]
+            g[i] = 0
+            for j in range(n):
+                g[i] += row[j] * np.int32(s[j])
+        elif kind == SPARSE:
+            indptr, indices, data = cp[2], cp[3], cp[4]
+            g[i] = 0
+            for k in range(indptr[i], indptr[i + 1]):
+                g[i] += data[k] * np.int32(s[indices[k]])
+        gi = _coupling_field(kind, patterns_t, s, g, counts, i)
+        energy -= s[i] * (0.5 * scale * gi + fields[i])
     return energy
 
 
 @njit(inline="always")
-def _flip(couplings, patterns_t, s, g, counts, i):
-    """Flip spin i and update the coupling fields and overlap counts (O(N + p))."""
+def _flip(cp, patterns_t, s, g, counts, i):
+    _flip_of(cp[0], cp, patterns_t, s, g, counts, i)
+
+
+@njit(inline="always")
+def _flip_of(kind, cp, patterns_t, s, g, counts, i):
+    """Flip spin i and update the coupling fields (O(N) dense, O(degree) sparse) and
+    the overlap counts (O(p))."""
     new = -s[i]
     s[i] = new
-    row = couplings[i]
     # constant factors, so that the integer loops vectorise; int32 so that int8
     # couplings cannot overflow when the kernel runs as plain Python (NUMBA_DISABLE_JIT)
+    if kind == DENSE:
+        row = cp[1][i]
+        if new > 0:
+            for k in range(g.shape[0]):
+                g[k] += np.int32(2) * row[k]
+        else:
+            for k in range(g.shape[0]):
+                g[k] -= np.int32(2) * row[k]
+    elif kind == SPARSE:
+        indptr, indices, data = cp[2], cp[3], cp[4]
+        if new > 0:
+            for k in range(indptr[i], indptr[i + 1]):
+                g[indices[k]] += np.int32(2) * data[k]
+        else:
+            for k in range(indptr[i], indptr[i + 1]):
+                g[indices[k]] -= np.int32(2) * data[k]
+    row_xi = patterns_t[i]
     if new > 0:
-        for k in range(g.shape[0]):
-            g[k] += np.int32(2) * row[k]
         for mu in range(counts.shape[0]):
-            counts[mu] += 2 * patterns_t[i, mu]
+            counts[mu] += 2 * row_xi[mu]
     else:
-        for k in range(g.shape[0]):
-            g[k] -= np.int32(2) * row[k]
         for mu in range(counts.shape[0]):
-            counts[mu] -= 2 * patterns_t[i, mu]
+            counts[mu] -= 2 * row_xi[mu]
 
 
 @njit(inline="always")
@@ -171,21 +252,7 @@ def _accept(rule, x, u):
 
 
 @njit(cache=True)
-def sweeps(
-    couplings,
-    scale,
-    fields,
-    patterns_t,
-    s,
-    g,
-    counts,
-    rng,
-    beta,
-    n_sweeps,
-    rule,
-    order,
-    tie,
-):
+def sweeps(cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, order, tie):
     """Run ``n_sweeps`` sweeps of one replica in place.
 
     Parameters
@@ -204,6 +271,48 @@ def sweeps(
     (dE, flips)
         Energy change and number of accepted flips.
     """
+    # one loop per storage kind, so that each compiles without the others' branches
+    if cp[0] == PATTERNS:
+        return _sweeps(
+            cp,
+            fields,
+            patterns_t,
+            s,
+            g,
+            counts,
+            rng,
+            beta,
+            n_sweeps,
+            rule,
+            order,
+            tie,
+            PATTERNS,
+        )
+    if cp[0] == SPARSE:
+        return _sweeps(
+            cp,
+            fields,
+            patterns_t,
+            s,
+            g,
+            counts,
+            rng,
+            beta,
+            n_sweeps,
+            rule,
+            order,
+            tie,
+            SPARSE,
+        )
+    return _sweeps(
+        cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, order, tie, DENSE
+    )
+
+
+@njit(inline="always")
+def _sweeps(
+    cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, order, tie, kind
+):
     n = s.shape[0]
     s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
     d_energy = 0.0
@@ -214,14 +323,14 @@ def sweeps(
                 s0, s1, s2, s3, i = _index(s0, s1, s2, s3, n)
             else:
                 i = a
-            de = 2.0 * s[i] * (scale * g[i] + fields[i])
+            de = 2.0 * s[i] * _field_of(kind, cp, fields, patterns_t, s, g, counts, i)
             if rule == ZERO:
                 flip = de < -2.0 * tie
             else:
                 s0, s1, s2, s3, u = _uniform(s0, s1, s2, s3)
                 flip = _accept(rule, beta * de, u)
             if flip:
-                _flip(couplings, patterns_t, s, g, counts, i)
+                _flip_of(kind, cp, patterns_t, s, g, counts, i)
                 d_energy += de
                 flips += 1
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
@@ -229,18 +338,17 @@ def sweeps(
 
 
 @njit(cache=True)
-def is_stuck(scale, fields, s, g, tie):
+def is_stuck(cp, fields, patterns_t, s, g, counts, tie):
     """True when no spin can lower the energy by flipping: ``s_i h_i >= -tie`` for all i."""
     for i in range(s.shape[0]):
-        if s[i] * (scale * g[i] + fields[i]) < -tie:
+        if s[i] * _field(cp, fields, patterns_t, s, g, counts, i) < -tie:
             return False
     return True
 
 
 @njit(cache=True)
 def _run_one(
-    couplings,
-    scale,
+    cp,
     fields,
     patterns_t,
     s,
@@ -267,19 +375,7 @@ def _run_one(
     for k in range(betas.shape[0]):
         for _ in range(block_sweeps[k]):
             de, nf = sweeps(
-                couplings,
-                scale,
-                fields,
-                patterns_t,
-                s,
-                g,
-                counts,
-                rng,
-                betas[k],
-                1,
-                rule,
-                order,
-                tie,
+                cp, fields, patterns_t, s, g, counts, rng, betas[k], 1, rule, order, tie
             )
             energy[0] += de
             flips[0] += nf
@@ -296,8 +392,7 @@ def _run_one(
 
 @njit(cache=True, parallel=True)
 def run_replicas(
-    couplings,
-    scale,
+    cp,
     fields,
     patterns_t,
     s,
@@ -333,8 +428,7 @@ def run_replicas(
     """
     for r in prange(s.shape[0]):
         _run_one(
-            couplings,
-            scale,
+            cp,
             fields,
             patterns_t,
             s[r],
@@ -359,16 +453,25 @@ def run_replicas(
 
 
 @njit(cache=True, parallel=True)
-def init_replicas(couplings, scale, fields, patterns_t, s, g, counts, energy):
+def init_replicas(cp, fields, patterns_t, s, g, counts, energy):
     """``init_state`` for every replica (first axis), in parallel threads."""
     for r in prange(s.shape[0]):
-        energy[r] = init_state(couplings, scale, fields, patterns_t, s[r], g[r], counts[r])
+        energy[r] = init_state(cp, fields, patterns_t, s[r], g[r], counts[r])
+
+
+@njit(cache=True, parallel=True)
+def local_fields(cp, fields, patterns_t, s, g, counts, h, energy):
+    """Local fields ``h[r]`` and energies of states ``s[r]``, with the same arithmetic
+    as the dynamics (exact integer coupling sums for integer couplings)."""
+    for r in prange(s.shape[0]):
+        energy[r] = init_state(cp, fields, patterns_t, s[r], g[r], counts[r])
+        for i in range(s.shape[1]):
+            h[r, i] = _field(cp, fields, patterns_t, s[r], g[r], counts[r], i)
 
 
 @njit(cache=True, parallel=True)
 def relax_replicas(
-    couplings,
-    scale,
+    cp,
     fields,
     patterns_t,
     s,
@@ -389,74 +492,29 @@ def relax_replicas(
     """
     for r in prange(s.shape[0]):
         sweeps_done[r], converged[r] = relax_one(
-            couplings,
-            scale,
-            fields,
-            patterns_t,
-            s[r],
-            g[r],
-            counts[r],
-            rng[r],
-            max_sweeps,
-            order,
-            tie,
+            cp, fields, patterns_t, s[r], g[r], counts[r], rng[r], max_sweeps, order, tie
         )
 
 
 @njit(cache=True)
-def relax_one(
-    couplings, scale, fields, patterns_t, s, g, counts, rng, max_sweeps, order, tie
-):
+def relax_one(cp, fields, patterns_t, s, g, counts, rng, max_sweeps, order, tie):
     """Zero-temperature sweeps of one state until no spin can lower the energy.
 
     Returns the sweeps taken and whether a fixed point was reached within
     ``max_sweeps``.
     """
     done = 0
-    ok = is_stuck(scale, fields, s, g, tie)
+    ok = is_stuck(cp, fields, patterns_t, s, g, counts, tie)
     while not ok and done < max_sweeps:
-        sweeps(
-            couplings,
-            scale,
-            fields,
-            patterns_t,
-            s,
-            g,
-            counts,
-            rng,
-            0.0,
-            1,
-            ZERO,
-            order,
-            tie,
-        )
+        sweeps(cp, fields, patterns_t, s, g, counts, rng, 0.0, 1, ZERO, order, tie)
         done += 1
-        ok = is_stuck(scale, fields, s, g, tie)
+        ok = is_stuck(cp, fields, patterns_t, s, g, counts, tie)
     return done, ok
-
-
-@njit(cache=True)
-def synchronous_step(couplings, scale, fields, s, out, tie):
-    """One synchronous (Little) update ``out <- sign(J s + theta)``, kept on ties."""
-    n = s.shape[0]
-    for i in range(n):
-        row = couplings[i]
-        acc = 0.0
-        for j in range(n):
-            acc += row[j] * s[j]
-        h = scale * acc + fields[i]
-        if h > tie:
-            out[i] = 1
-        elif h < -tie:
-            out[i] = -1
-        else:
-            out[i] = s[i]
 
 
 @njit(cache=True, parallel=True)
 def synchronous_replicas(
-    couplings,
-    scale,
+    cp,
     fields,
     patterns_t,
     s,
@@ -466,13 +524,14 @@ def synchronous_replicas(
     record,
     first_slot,
     tie,
-    g_dtype_sample,
+    g_template,
     rec_energy,
     rec_counts,
     rec_states,
     cycle,
 ):
-    """Synchronous zero-temperature dynamics for every replica, ``steps`` steps.
+    """Synchronous zero-temperature dynamics ``s <- sign(h)`` (kept when ``|h_i| <=
+    tie``) for every replica, ``steps`` steps.
 
     ``cycle[r]`` is set to 1 when replica r reached a fixed point, 2 when it entered a
     2-cycle (the state two steps back recurs), and 0 otherwise. ``prev[r]`` holds the
@@ -480,7 +539,7 @@ def synchronous_replicas(
     ``first_step`` counts the steps already taken (the first call, with 0, records the
     initial state in slot 0 and resets ``cycle``), and records after each step with
     ``record[t]`` go to the next slot after ``first_slot - 1``, as in ``run_replicas``.
-    ``g_dtype_sample`` is a length-1 array of the coupling-field dtype.
+    ``g_template`` is a work array of the coupling fields' dtype and length.
     """
     n_rep, n = s.shape
     p = patterns_t.shape[1]
@@ -488,20 +547,26 @@ def synchronous_replicas(
     for r in prange(n_rep):
         cur = s[r]
         nxt = np.empty(n, np.int8)
-        g = np.empty(n, g_dtype_sample.dtype)
+        g = np.empty_like(g_template)
         counts = np.empty(p, np.int32)
         slot = first_slot - 1
+        energy = init_state(cp, fields, patterns_t, cur, g, counts)
         if first_step == 0:
             cycle[r] = 0
             slot = 0
-            rec_energy[r, 0] = init_state(
-                couplings, scale, fields, patterns_t, cur, g, counts
-            )
+            rec_energy[r, 0] = energy
             rec_counts[r, 0] = counts
             if keep_states:
                 rec_states[r, 0] = cur
         for t in range(steps):
-            synchronous_step(couplings, scale, fields, cur, nxt, tie)
+            for i in range(n):
+                h = _field(cp, fields, patterns_t, cur, g, counts, i)
+                if h > tie:
+                    nxt[i] = 1
+                elif h < -tie:
+                    nxt[i] = -1
+                else:
+                    nxt[i] = cur[i]
             if cycle[r] == 0:
                 if np.all(nxt == cur):
                     cycle[r] = 1
@@ -509,11 +574,10 @@ def synchronous_replicas(
                     cycle[r] = 2
             prev[r] = cur
             cur[:] = nxt
+            energy = init_state(cp, fields, patterns_t, cur, g, counts)
             if record[t]:
                 slot += 1
-                rec_energy[r, slot] = init_state(
-                    couplings, scale, fields, patterns_t, cur, g, counts
-                )
+                rec_energy[r, slot] = energy
                 rec_counts[r, slot] = counts
                 if keep_states:
                     rec_states[r, slot] = cur
@@ -522,8 +586,9 @@ def synchronous_replicas(
 @njit(cache=True)
 def dream_block(
     couplings,
-    reader,
+    cp,
     fields,
+    no_patterns,
     rng,
     n_dreams,
     epsilon,
@@ -542,39 +607,28 @@ def dream_block(
     couplings left by the previous one. Returns the number of zero-temperature dreams
     that did not reach a fixed point within ``max_sweeps``.
 
-    ``reader`` is a read-only view of ``couplings``: the dynamics read through it, so
-    that they run the same compiled code as on a model's (read-only) couplings instead
-    of compiling a second version for writable ones.
+    ``cp`` describes the same couplings as dense (scale 1) through a read-only view and
+    ``no_patterns`` is a read-only (N, 0) array: the dynamics read through them, so that
+    they run the same compiled code as on a model's (read-only) arrays instead of
+    compiling a second version for writable ones.
     """
     n = couplings.shape[0]
     s = np.empty(n, np.int8)
     g = np.empty(n)
-    no_patterns = np.zeros((n, 0), np.int8)
     counts = np.zeros(0, np.int32)
     step = epsilon / n
     stuck = 0
     for _ in range(n_dreams):
         random_spins(rng, s)
-        init_state(reader, 1.0, fields, no_patterns, s, g, counts)
+        init_state(cp, fields, no_patterns, s, g, counts)
         if beta == 0.0:
             _, ok = relax_one(
-                reader,
-                1.0,
-                fields,
-                no_patterns,
-                s,
-                g,
-                counts,
-                rng,
-                max_sweeps,
-                order,
-                tie,
+                cp, fields, no_patterns, s, g, counts, rng, max_sweeps, order, tie
             )
             stuck += not ok
         else:
             sweeps(
-                reader,
-                1.0,
+                cp,
                 fields,
                 no_patterns,
                 s,

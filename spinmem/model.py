@@ -6,11 +6,12 @@ energy ``H(s) = -1/2 sum_{i != j} J_ij s_i s_j - sum_i theta_i s_i`` in the unit
 couplings (total, not per spin); overlap ``m^mu = (1/N) sum_i xi_i^mu s_i``.
 """
 
-from dataclasses import dataclass, field
-
 import numpy as np
+import scipy.sparse
+from numpy.typing import ArrayLike
 
-from . import _checks
+from . import _checks, _couplings, kernels
+from ._couplings import SYMMETRY_RTOL, row_blocks, row_slices
 from .seeding import SeedLike, generator, root_sequence
 
 __all__ = [
@@ -22,39 +23,43 @@ __all__ = [
     "to_binary",
 ]
 
-SYMMETRY_RTOL = 1e-10
 _ANY = tuple(range(1, 33))  # states may carry any leading batch dimensions
-"""Couplings count as symmetric when ``max|J - J^T| <= SYMMETRY_RTOL * max|J|``."""
+DENSE_MAX_SPINS = 10_000
+"""``Hopfield.hebbian(storage="auto")`` keeps Hebbian couplings dense up to this N (when
+they fit in memory) and as patterns beyond it. Up to here dense storage is as fast or
+faster for most runs (zero-temperature relaxation at alpha = 0.14 about 4x, Glauber at
+T = 0.5 about 1.2x), at up to 1 GB; ``benchmarks/bench_large.py`` measures it."""
 
 
-def _frozen(arr: np.ndarray) -> np.ndarray:
-    arr = np.ascontiguousarray(arr)
-    arr.flags.writeable = False
-    return arr
-
-
-@dataclass(frozen=True, eq=False)
 class Hopfield:
     """A network of N +-1 spins with symmetric couplings, fields and stored patterns.
 
     Parameters
     ----------
-    couplings : array_like, shape (N, N)
+    couplings : array_like or scipy.sparse matrix, shape (N, N)
         Symmetric, finite couplings ``J``. The diagonal must be zero: a non-zero
         diagonal is rejected (not silently dropped), because ``J_ii`` would only add a
         constant to the energy and change nothing else, which usually means the matrix
         was built with a different convention. Asymmetry up to ``SYMMETRY_RTOL`` times
-        ``max|J|`` (rounding) is removed by symmetrising; more is rejected.
+        ``max|J|`` (rounding) is removed by symmetrising; more is rejected. A
+        ``scipy.sparse`` matrix is kept sparse (CSR): a flip then updates only the
+        fields of the flipped spin's neighbours.
     fields : array_like, shape (N,), optional
         External fields (thresholds) ``theta``; zero by default.
     patterns : array_like, shape (p, N), optional
         Stored patterns in +-1, kept for overlaps and stability measurements.
+    storage : {"auto", "dense", "sparse"}
+        How the couplings are kept: ``"auto"`` keeps the form they come in (an array
+        dense, a scipy.sparse matrix sparse); ``"dense"`` and ``"sparse"`` convert.
+        Hebbian couplings can also be kept as their patterns only:
+        :meth:`Hopfield.hebbian` with ``storage="patterns"``.
 
     Notes
     -----
     Instances are immutable: their arrays are read-only, and operations that change the
-    couplings (unlearning) return a new model. Build Hebbian networks with
-    :meth:`Hopfield.hebbian`.
+    couplings (unlearning) return a new model. Every storage runs the same dynamics with
+    the same random numbers; integer-valued couplings (Hebbian ones among them) give
+    identical trajectories in every storage (``docs/physics.md`` section 8).
 
     Examples
     --------
@@ -65,33 +70,67 @@ class Hopfield:
     True
     """
 
-    couplings: np.ndarray
-    fields: np.ndarray | None = None
-    patterns: np.ndarray | None = None
-    tie: float = field(init=False, repr=False)
-    kernel_couplings: np.ndarray = field(init=False, repr=False)
-    kernel_scale: float = field(init=False, repr=False)
+    __slots__ = ("_hebbian", "_store", "_xi_t", "fields", "tie")
 
-    def __post_init__(self):
-        J = _couplings(self.couplings)
-        n = J.shape[0]
-        theta = np.zeros(n) if self.fields is None else _fields(self.fields, n)
-        xi = None if self.patterns is None else _patterns(self.patterns, n)
-        self._set(J, theta, xi, *_integer_form(J))
+    def __init__(
+        self,
+        couplings: ArrayLike,
+        fields: ArrayLike | None = None,
+        patterns: ArrayLike | None = None,
+        *,
+        storage: str = "auto",
+    ):
+        storage = _checks.choice(
+            "storage", storage, ("auto", "dense", "sparse", "patterns")
+        )
+        if storage == "patterns":
+            raise ValueError(
+                "storage='patterns' keeps Hebbian couplings as their patterns; build "
+                "such a model with Hopfield.hebbian(patterns, storage='patterns')"
+            )
+        if scipy.sparse.issparse(couplings):
+            store = _couplings.Sparse(_couplings.sparse_couplings(couplings))
+            if storage == "dense":
+                store = _dense_store(store.dense())
+        else:
+            store = _dense_store(_dense_couplings(couplings))
+            if storage == "sparse":
+                store = _couplings.Sparse(
+                    _couplings.sparse_couplings(scipy.sparse.csr_array(store.J))
+                )
+        n = store.g_width
+        theta = np.zeros(n) if fields is None else _fields(fields, n)
+        xi_t = None if patterns is None else _transposed(_patterns(patterns, n))
+        self._init(store, theta, xi_t, hebbian=False)
 
-    def _set(self, J, theta, xi, C, c_scale) -> None:
-        """Store validated arrays (``J == c_scale * C`` exactly) and the tie threshold."""
-        object.__setattr__(self, "couplings", _frozen(J))
-        object.__setattr__(self, "fields", _frozen(theta))
-        object.__setattr__(self, "patterns", None if xi is None else _frozen(xi))
-        # |h| below this counts as an exact tie for zero-temperature rules
-        scale = _largest_row_sum(J) + np.abs(theta).max()
-        object.__setattr__(self, "tie", 1e-10 * float(scale))
-        object.__setattr__(self, "kernel_couplings", _frozen(C))
-        object.__setattr__(self, "kernel_scale", c_scale)
+    def _init(self, store, theta, xi_t, *, hebbian: bool) -> None:
+        n = theta.shape[0]
+        if xi_t is None:
+            xi_t = np.zeros((n, 0), dtype=np.int8)
+        object.__setattr__(self, "_store", store)
+        object.__setattr__(self, "fields", _couplings.frozen(theta))
+        object.__setattr__(self, "_xi_t", _couplings.frozen(xi_t))
+        object.__setattr__(self, "_hebbian", hebbian)
+        # |h| at or below this counts as an exact tie for zero-temperature rules: the
+        # rounding of one product and sum for exact integer couplings, else 1e-10 of
+        # the largest possible field
+        top = float(np.abs(theta).max(initial=0.0))
+        if store.integer:
+            tie = 1e-10 * (store.scale + top)
+        else:
+            tie = 1e-10 * (store.largest_row_sum() + top)
+        object.__setattr__(self, "tie", tie)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"Hopfield models are immutable; cannot set {name!r}")
+
+    def __reduce__(self):
+        return (_rebuild, (self._store, self.fields, self._xi_t, self._hebbian))
 
     @classmethod
-    def hebbian(cls, patterns, fields=None) -> "Hopfield":
+    def hebbian(
+        cls, patterns: ArrayLike, fields: ArrayLike | None = None, *, storage: str = "auto"
+    ) -> "Hopfield":
         """Hebbian couplings ``J_ij = (1/N) sum_mu xi_i^mu xi_j^mu``, ``J_ii = 0``.
 
         Parameters
@@ -100,67 +139,155 @@ class Hopfield:
             +-1 patterns, p >= 1 and N >= 2.
         fields : array_like, shape (N,), optional
             External fields ``theta``.
+        storage : {"auto", "dense", "patterns"}
+            ``"dense"`` forms the N x N couplings (about 9 bytes per pair: float64 and
+            an int8 copy); ``"patterns"`` keeps only the patterns (N p bytes) and
+            computes each field from the p pattern overlaps (O(p) per attempt and per
+            flip, ``docs/physics.md`` section 8). Both give identical trajectories.
+            ``"auto"`` picks dense for N <= ``DENSE_MAX_SPINS`` when it fits in free
+            memory, patterns otherwise.
         """
+        storage = _checks.choice("storage", storage, ("auto", "dense", "patterns"))
         xi = _patterns(patterns)
         p, n = xi.shape
         theta = np.zeros(n) if fields is None else _fields(fields, n)
-        _checks.memory(
-            "Hopfield.hebbian",
-            14 * n * n,
-            f"N x N = {n} x {n} couplings at 14 bytes each while building",
-        )
-        exact = np.float32 if p < 2**24 else np.float64
-        x = xi.astype(exact)
-        C = x.T @ x  # exact integers
-        np.fill_diagonal(C, 0.0)
-        J = np.multiply(C, 1.0 / n, dtype=np.float64)  # = (float64 C) * (1/N), no copy
-        del C
+        if storage == "auto":
+            dense_fits = _checks.fits(_HEBBIAN_BUILD_BYTES * n * n + 2 * n * p)
+            storage = "dense" if n <= DENSE_MAX_SPINS and dense_fits else "patterns"
+        xi_t = _transposed(xi)
+        if storage == "patterns":
+            store = _couplings.Patterns(_couplings.frozen(xi_t))
+        else:
+            store = _dense_store(hebbian_matrix(xi))
         model = object.__new__(cls)
-        model._set(J, theta, xi, *_integer_form(J))
+        model._init(store, theta, xi_t, hebbian=True)
+        return model
+
+    def with_storage(self, storage: str) -> "Hopfield":
+        """The same model with its couplings kept another way.
+
+        Parameters
+        ----------
+        storage : {"dense", "sparse", "patterns"}
+            ``"patterns"`` only for models built by :meth:`hebbian`. Converting a
+            pattern-backed model to dense or sparse forms the N x N matrix (refused
+            when it does not fit in memory).
+        """
+        storage = _checks.choice("storage", storage, _couplings.STORAGES)
+        if storage == self.storage:
+            return self
+        if storage == "patterns":
+            if not self._hebbian:
+                raise ValueError(
+                    "storage='patterns' needs Hebbian couplings of the stored patterns; "
+                    "this model was not built by Hopfield.hebbian"
+                )
+            store = _couplings.Patterns(self._xi_t)
+        elif storage == "dense":
+            store = _dense_store(self._store.dense())
+        else:
+            J = self._store.dense()
+            store = _couplings.Sparse(
+                _couplings.sparse_couplings(scipy.sparse.csr_array(J))
+            )
+        model = object.__new__(type(self))
+        model._init(store, np.array(self.fields), self._xi_t, hebbian=self._hebbian)
         return model
 
     def __repr__(self) -> str:
-        return f"Hopfield(n_spins={self.n_spins}, n_patterns={self.n_patterns})"
+        return (
+            f"Hopfield(n_spins={self.n_spins}, n_patterns={self.n_patterns}, "
+            f"storage={self.storage!r})"
+        )
+
+    @property
+    def storage(self) -> str:
+        """How the couplings are kept: ``"dense"``, ``"sparse"`` or ``"patterns"``."""
+        return self._store.kind
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the model's arrays (couplings in their storage, fields,
+        patterns)."""
+        return self._store.nbytes + self.fields.nbytes + self._xi_t.nbytes
+
+    @property
+    def couplings(self):
+        """The couplings ``J``: a read-only (N, N) float64 array for dense storage, a
+        ``scipy.sparse.csr_array`` for sparse storage, and for pattern-backed models a
+        dense array formed on each access (refused when it does not fit in memory)."""
+        if self.storage == "sparse":
+            return self._store.A
+        return self._store.dense()
+
+    @property
+    def patterns(self) -> np.ndarray | None:
+        """The stored patterns (p, N) int8, read-only; None when the model has none."""
+        return None if self.n_patterns == 0 else self._xi_t.T
 
     @property
     def n_spins(self) -> int:
         """Number of spins N."""
-        return self.couplings.shape[0]
+        return self.fields.shape[0]
 
     @property
     def n_patterns(self) -> int:
         """Number of stored patterns p (0 when the model knows none)."""
-        return 0 if self.patterns is None else self.patterns.shape[0]
+        return self._xi_t.shape[1]
 
     @property
     def alpha(self) -> float:
         """Load ``p / N``."""
         return self.n_patterns / self.n_spins
 
-    def local_fields(self, states) -> np.ndarray:
-        """Local fields ``h = J s + theta`` of one state (N,) or a batch (R, N)."""
-        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
-        return s.astype(np.float64) @ self.couplings + self.fields
+    def local_fields(self, states: ArrayLike) -> np.ndarray:
+        """Local fields ``h = J s + theta`` of one state (N,) or a batch (R, N).
 
-    def energy(self, states) -> np.ndarray | float:
+        Integer-valued couplings (Hebbian ones among them) give exact coupling sums,
+        the numbers the dynamics use."""
+        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
+        if self.storage == "dense" and not self._store.integer:
+            return s.astype(np.float64) @ self._store.J + self.fields
+        return self._kernel_fields(s)[0]
+
+    def energy(self, states: ArrayLike) -> np.ndarray | float:
         """Energy ``H(s)`` (total, in coupling units) of one state or a batch (R,)."""
-        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY).astype(np.float64)
-        return -0.5 * np.sum((s @ self.couplings) * s, axis=-1) - s @ self.fields
-
-    def overlaps(self, states) -> np.ndarray:
-        """Overlaps ``m^mu = (1/N) xi^mu . s``: shape (p,) or (R, p)."""
-        xi = self._require_patterns("overlaps")
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
-        return (s.astype(np.float64) @ xi.T.astype(np.float64)) / self.n_spins
+        if self.storage == "dense" and not self._store.integer:
+            s = s.astype(np.float64)
+            return -0.5 * np.sum((s @ self._store.J) * s, axis=-1) - s @ self.fields
+        energy = self._kernel_fields(s)[1]
+        return energy if energy.ndim else float(energy)
 
-    def is_fixed_point(self, states, *, strict: bool = False) -> np.ndarray | bool:
+    def _kernel_fields(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        batch = s.reshape(-1, self.n_spins)
+        r = batch.shape[0]
+        g = np.empty((r, self._store.g_width), dtype=self._store.g_dtype)
+        counts = np.empty((r, self.n_patterns), dtype=np.int32)
+        h, energy = np.empty(batch.shape), np.empty(r)
+        kernels.local_fields(
+            self._store.kernel, self.fields, self._xi_t, batch, g, counts, h, energy
+        )
+        return h.reshape(s.shape), energy.reshape(s.shape[:-1])
+
+    def overlaps(self, states: ArrayLike) -> np.ndarray:
+        """Overlaps ``m^mu = (1/N) xi^mu . s``: shape (p,) or (R, p)."""
+        self._require_patterns("overlaps")
+        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
+        return overlap_counts(s, self._xi_t) / self.n_spins
+
+    def is_fixed_point(
+        self, states: ArrayLike, *, strict: bool = False
+    ) -> np.ndarray | bool:
         """Whether each state is a fixed point of zero-temperature asynchronous dynamics.
 
         A state is a fixed point when no spin wants to flip: ``s_i h_i >= 0`` for all i
         (spins with ``h_i = 0`` are kept). With ``strict=True`` every spin must be
         aligned with a non-zero field, ``s_i h_i > 0`` (the usual definition of a stable
-        stored pattern). Exact zero means ``|h_i| <= tie`` (``tie`` = 1e-10 times the
-        largest row sum of ``|J|``), so rounding cannot decide stability.
+        stored pattern). Exact zero means ``|h_i| <= tie``: for integer-valued couplings
+        (exact fields) ``tie`` is 1e-10 times ``scale + max|theta|``, otherwise 1e-10
+        times the largest row sum of ``|J|`` plus ``max|theta|``, so rounding cannot
+        decide stability.
         """
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
         aligned = s * self.local_fields(s)
@@ -168,7 +295,7 @@ class Hopfield:
             return np.all(aligned > self.tie, axis=-1)
         return np.all(aligned >= -self.tie, axis=-1)
 
-    def stability(self, states=None) -> np.ndarray:
+    def stability(self, states: ArrayLike | None = None) -> np.ndarray:
         """Stability parameters ``Delta_i = s_i h_i / ||J_i||`` (``||J_i||`` row norm).
 
         Defaults to the stored patterns: shape (p, N). Positive everywhere means a
@@ -176,7 +303,7 @@ class Hopfield:
         """
         s = self._require_patterns("stability") if states is None else states
         s = _checks.spins("states", s, n=self.n_spins, ndim=_ANY)
-        norms = np.linalg.norm(self.couplings, axis=1)
+        norms = self._store.row_norms()
         norms[norms == 0] = 1.0
         return s * self.local_fields(s) / norms
 
@@ -186,6 +313,58 @@ class Hopfield:
                 f"{what} needs stored patterns; this model was built without any"
             )
         return self.patterns
+
+
+def _rebuild(store, theta, xi_t, hebbian):
+    model = object.__new__(Hopfield)
+    model._init(store, theta, xi_t, hebbian=hebbian)
+    return model
+
+
+_HEBBIAN_BUILD_BYTES = 14
+"""Peak bytes per coupling while ``hebbian_matrix`` builds dense couplings."""
+
+
+def hebbian_matrix(xi: np.ndarray) -> np.ndarray:
+    """Dense Hebbian couplings ``(1/N) xi^T xi`` with zero diagonal, float64, from
+    (p, N) patterns, with exact integer sums (float32 product)."""
+    p, n = xi.shape
+    _checks.memory(
+        "Hopfield.hebbian",
+        _HEBBIAN_BUILD_BYTES * n * n,
+        f"N x N = {n} x {n} couplings at {_HEBBIAN_BUILD_BYTES} bytes each while "
+        f"building; storage='patterns' keeps only the p x N = {p} x {n} patterns "
+        f"({_checks.size(p * n)})",
+    )
+    exact = np.float32 if p < 2**24 else np.float64
+    x = xi.astype(exact)
+    C = x.T @ x  # exact integers
+    np.fill_diagonal(C, 0.0)
+    return np.multiply(C, 1.0 / n, dtype=np.float64)  # = (float64 C) * (1/N), no copy
+
+
+def overlap_counts(s: np.ndarray, xi_t: np.ndarray) -> np.ndarray:
+    """Exact integer overlaps ``xi^mu . s`` as float64, shape ``s.shape[:-1] + (p,)``,
+    a block of sites at a time (float32 products are exact while N < 2**24)."""
+    n, p = xi_t.shape
+    batch = s.reshape(-1, n)
+    exact = np.float32 if n < 2**24 else np.float64
+    out = np.zeros((batch.shape[0], p))
+    step = max(1, 2**22 // max(1, p + batch.shape[0]))
+    for k in range(0, n, step):
+        out += batch[:, k : k + step].astype(exact) @ xi_t[k : k + step].astype(exact)
+    return out.reshape((*s.shape[:-1], p))
+
+
+def _transposed(xi: np.ndarray) -> np.ndarray:
+    """(N, p) C-contiguous copy of (p, N) patterns (the kernels' layout)."""
+    out = np.empty(xi.shape[::-1], dtype=np.int8)
+    kernels.transpose(np.ascontiguousarray(xi, dtype=np.int8), out)
+    return out
+
+
+def _dense_store(J: np.ndarray) -> "_couplings.Dense":
+    return _couplings.Dense(J, *_integer_form(J))
 
 
 def _real_input(name: str, value, what: str) -> np.ndarray:
@@ -205,7 +384,7 @@ def _real_array(name: str, value, what: str) -> np.ndarray:
     return np.array(_real_input(name, value, what), dtype=np.float64)
 
 
-def _couplings(value) -> np.ndarray:
+def _dense_couplings(value) -> np.ndarray:
     """Validated, exactly symmetrised float64 couplings, built a block of rows at a time
     (one N x N float64 array beyond the input, no full-size temporaries)."""
     raw = _real_input("couplings", value, "a real (N, N) array")
@@ -217,13 +396,15 @@ def _couplings(value) -> np.ndarray:
     _checks.memory(
         "Hopfield",
         10 * n * n,
-        f"N x N = {n} x {n} couplings at 10 bytes each (float64 and integer copies)",
+        f"N x N = {n} x {n} couplings at 10 bytes each (float64 and integer copies); "
+        "a scipy.sparse matrix keeps diluted couplings in O(nonzeros), and "
+        "Hopfield.hebbian(patterns, storage='patterns') Hebbian ones in O(N p)",
     )
 
     J = np.empty((n, n))
     finite, largest_row, scale, asym = True, 0.0, 0.0, 0.0
     with np.errstate(over="ignore", invalid="ignore"):
-        for k in _row_slices(raw):
+        for k in row_slices(raw):
             block, mirror = raw[k].astype(np.float64), raw[:, k].T.astype(np.float64)
             finite = finite and bool(np.isfinite(block).all())
             largest_row = max(largest_row, np.abs(block).sum(axis=1).max())
@@ -253,24 +434,6 @@ def _couplings(value) -> np.ndarray:
     return J
 
 
-def _row_slices(A: np.ndarray, elements: int = 2**17):
-    """Slices of consecutive rows of ``A``, about ``elements`` entries each."""
-    rows = max(1, elements // max(1, A.shape[1]))
-    for k in range(0, A.shape[0], rows):
-        yield slice(k, k + rows)
-
-
-def _row_blocks(A: np.ndarray, elements: int = 2**17):
-    """Consecutive blocks of rows of ``A`` of about ``elements`` entries each."""
-    for k in _row_slices(A, elements):
-        yield A[k]
-
-
-def _largest_row_sum(J: np.ndarray) -> float:
-    """``max_i sum_j |J_ij|``, a block of rows at a time (no N x N temporary)."""
-    return max(float(np.abs(block).sum(axis=1).max()) for block in _row_blocks(J))
-
-
 def _integer_form(J: np.ndarray) -> tuple[np.ndarray, float]:
     """``(C, scale)`` with ``J == scale * C`` exactly, C as small integers when possible.
 
@@ -282,7 +445,7 @@ def _integer_form(J: np.ndarray) -> tuple[np.ndarray, float]:
     n = J.shape[0]
     for scale in (1.0, 1.0 / n):
         largest = 0.0
-        for block in _row_blocks(J):
+        for block in row_blocks(J):
             C = np.rint(block / scale)
             if not np.array_equal(C * scale, block):
                 largest = np.inf
@@ -292,7 +455,7 @@ def _integer_form(J: np.ndarray) -> tuple[np.ndarray, float]:
             continue
         dtype = np.int8 if largest <= np.iinfo(np.int8).max else np.int16
         C = np.empty(J.shape, dtype)
-        for k in _row_slices(J):
+        for k in row_slices(J):
             C[k] = np.rint(J[k] / scale)
         return C, scale
     return J, 1.0
@@ -341,9 +504,16 @@ def random_patterns(
     p = _checks.integer("p", p, minimum=1)
     n = _checks.integer("n", n, minimum=2)
     bias = _checks.real("bias", bias, minimum=-1.0, maximum=1.0)
+    _checks.memory("random_patterns", p * n, f"p x N = {p} x {n} int8 patterns")
     rng = generator(root_sequence(seed))
-    up = rng.random((p, n)) < 0.5 * (1.0 + bias)
-    return np.where(up, 1, -1).astype(np.int8)
+    out = np.empty((p, n), dtype=np.int8)
+    threshold = 0.5 * (1.0 + bias)
+    rows = max(1, 2**20 // n)
+    for k in range(0, p, rows):  # the same stream as one (p, n) draw, without temporaries
+        block = out[k : k + rows]
+        up = rng.random(block.shape) < threshold
+        np.copyto(block, np.where(up, np.int8(1), np.int8(-1)))
+    return out
 
 
 def make_cues(patterns, flip_fraction: float, *, seed: SeedLike = None) -> np.ndarray:

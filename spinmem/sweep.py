@@ -312,7 +312,7 @@ def _check_memory(plan, ds: xr.Dataset) -> None:
     _checks.memory(
         "sweep",
         3 * ds.nbytes * plan.size,
-        f"{plan.size} points of {_checks._size(ds.nbytes)} each, held three times while "
+        f"{plan.size} points of {_checks.size(ds.nbytes)} each, held three times while "
         "assembling; the points finished so far are stored",
     )
 

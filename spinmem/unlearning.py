@@ -10,7 +10,7 @@ it with zero-temperature asynchronous dynamics to a fixed point ``s*``, and set
 import numpy as np
 import xarray as xr
 
-from . import _checks, kernels
+from . import _checks, _couplings, kernels
 from .dynamics import _ORDER_CODES, ORDERS, check_model, package_version, relax_states
 from .model import Hopfield, make_cues
 from .seeding import SeedLike, generator, provenance, root_sequence, stream_states
@@ -100,11 +100,16 @@ def unlearn(
     max_sweeps = _checks.integer("max_sweeps", max_sweeps, minimum=1)
     limits = Thresholds.make(model.n_spins, retrieval_threshold, significance)
 
+    model = _dense(model)
     root = root_sequence(seed)
     dream_rng = stream_states(root, 1, 0)[0]
     J = np.array(model.couplings)
     reader = J.view()
     reader.flags.writeable = False
+    cp = (kernels.DENSE, reader, *_NO_SPARSE, 1.0)
+    no_patterns = _no_patterns(model.n_spins)
+    # dreams make the couplings non-integer: the float tie rule of Hopfield, fixed
+    tie = 1e-10 * (model._store.largest_row_sum() + float(np.abs(model.fields).max()))
     beta = 0.0 if dream_temperature == 0 else 1.0 / dream_temperature
     blocks = [record_every] * (dreams // record_every)
     if dreams % record_every:
@@ -120,15 +125,16 @@ def unlearn(
                 stuck[-1]
                 + kernels.dream_block(
                     J,
-                    reader,
+                    cp,
                     model.fields,
+                    no_patterns,
                     dream_rng,
                     block,
                     epsilon,
                     beta,
                     dream_sweeps,
                     _ORDER_CODES[order],
-                    model.tie,
+                    tie,
                     max_sweeps,
                 )
             )
@@ -177,6 +183,34 @@ def unlearn(
         {"long_name": "dreams that hit max_sweeps", "units": "dreams"},
     )
     return current, trace
+
+
+_NO_SPARSE = (
+    _couplings.frozen(np.zeros(0, np.int64)),
+    _couplings.frozen(np.zeros(0, np.int32)),
+    _couplings.frozen(np.zeros(0, np.float64)),
+)
+
+
+def _no_patterns(n: int) -> np.ndarray:
+    return _couplings.frozen(np.zeros((n, 0), np.int8))
+
+
+def _dense(model: Hopfield) -> Hopfield:
+    """Unlearning changes every coupling by ``-epsilon/N s_i s_j``: the result is dense
+    and no longer Hebbian, so sparse and pattern-backed models are converted to dense
+    first, when N x N float64 couplings fit in memory."""
+    if model.storage == "dense":
+        return model
+    n = model.n_spins
+    _checks.memory(
+        "unlearn",
+        26 * n * n,
+        f"unlearning makes every coupling non-zero and non-Hebbian, so this "
+        f"{model.storage!r} model needs dense N x N = {n} x {n} couplings (float64 model "
+        "and work copies)",
+    )
+    return model.with_storage("dense")
 
 
 _TRACE_VARIABLES = {

@@ -21,13 +21,20 @@ def state_index(states: np.ndarray) -> np.ndarray:
     return bits @ (1 << np.arange(bits.shape[-1]))
 
 
-def boltzmann_chi_square(net, temperature: float, states) -> tuple[float, float, int]:
+def boltzmann_chi_square(
+    net, temperature: float, states, couplings=None
+) -> tuple[float, float, int]:
     """Pearson chi-square of sampled states against all 2**N Boltzmann weights.
 
-    States with expected count >= 5 are bins of their own, the rest are pooled into one.
-    Returns (chi2, p-value, degrees of freedom).
+    The energies come from ``couplings`` (dense, with the model's fields) when given,
+    else from ``net.energy``. States with expected count >= 5 are bins of their own,
+    the rest are pooled into one. Returns (chi2, p-value, degrees of freedom).
     """
-    e = net.energy(all_states(net.n_spins))
+    s = all_states(net.n_spins).astype(np.float64)
+    if couplings is None:
+        e = net.energy(s.astype(np.int8))
+    else:
+        e = -0.5 * np.einsum("ri,ij,rj->r", s, couplings, s) - s @ net.fields
     weights = np.exp(-(e - e.min()) / temperature)
     expected = len(states) * weights / weights.sum()
     observed = np.bincount(state_index(states), minlength=2**net.n_spins)

@@ -18,8 +18,8 @@ def test_hebbian_couplings_follow_the_definition():
     assert np.all(net.couplings == net.couplings.T)
     assert net.alpha == 7 / 64
     # stored as exact small integers for the kernels
-    assert net.kernel_couplings.dtype == np.int8 and net.kernel_scale == 1 / 64
-    np.testing.assert_array_equal(net.kernel_couplings * net.kernel_scale, net.couplings)
+    assert net._store.C.dtype == np.int8 and net._store.scale == 1 / 64
+    np.testing.assert_array_equal(net._store.C * net._store.scale, net.couplings)
 
 
 def test_energy_identity_for_hebbian_couplings():
@@ -134,12 +134,16 @@ def test_hebbian_is_the_general_constructor_on_the_hebbian_matrix(p, n):
     C = x.T @ x
     np.fill_diagonal(C, 0.0)
     general = spinmem.Hopfield(C * (1.0 / n), theta, xi)
-    direct = spinmem.Hopfield.hebbian(xi, fields=theta)
-    for name in ("couplings", "kernel_couplings", "fields", "patterns"):
-        a, b = getattr(direct, name), getattr(general, name)
+    direct = spinmem.Hopfield.hebbian(xi, fields=theta, storage="dense")
+    for a, b in [
+        (direct.couplings, general.couplings),
+        (direct._store.C, general._store.C),
+        (direct.fields, general.fields),
+        (direct.patterns, general.patterns),
+    ]:
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
-    assert (direct.kernel_scale, direct.tie) == (general.kernel_scale, general.tie)
+    assert (direct._store.scale, direct.tie) == (general._store.scale, general.tie)
 
 
 def test_hebbian_memory_peak():
@@ -162,8 +166,15 @@ def _peak_bytes(fn, *args) -> int:
 
 def test_hebbian_beyond_free_memory_is_refused_before_allocating(monkeypatch):
     monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**6)
-    with pytest.raises(MemoryError, match=r"Hopfield.hebbian needs about .* 1000 x 1000"):
-        spinmem.Hopfield.hebbian(spinmem.random_patterns(3, 1000, seed=0))
+    xi = spinmem.random_patterns(3, 1000, seed=0)
+    with pytest.raises(
+        MemoryError,
+        match=r"Hopfield.hebbian needs about .* 1000 x 1000 .*storage='patterns' keeps "
+        r"only the p x N = 3 x 1000 patterns \(2.93 KiB\)",
+    ):
+        spinmem.Hopfield.hebbian(xi, storage="dense")
+    # "auto" chooses the storage that fits instead
+    assert spinmem.Hopfield.hebbian(xi).storage == "patterns"
 
 
 def _naive_general(J):
@@ -203,10 +214,10 @@ def test_general_constructor_matches_whole_array_construction(kind):
     net = spinmem.Hopfield(J)
     sym, C, scale = _naive_general(J)
     np.testing.assert_array_equal(net.couplings, sym)
-    assert net.kernel_scale == scale
-    np.testing.assert_array_equal(net.kernel_couplings, C)
+    assert net._store.scale == scale
+    np.testing.assert_array_equal(net._store.C, C)
     if kind != "float":
-        assert net.kernel_couplings.dtype == (np.int16 if kind == "int16" else np.int8)
+        assert net._store.C.dtype == (np.int16 if kind == "int16" else np.int8)
 
 
 def test_general_constructor_peak_memory_is_one_float64_copy():

@@ -1,0 +1,242 @@
+"""How a model keeps its couplings: dense, sparse (CSR) or pattern backed.
+
+Each storage gives the kernels a coupling tuple ``(kind, C, indptr, indices, data,
+scale)`` with ``J = scale * C`` (see :mod:`spinmem.kernels`), says how many bytes it
+holds, and answers the few whole-matrix questions the model asks (largest row sum, row
+norms, the dense matrix) without forming an N x N array where it can avoid it.
+"""
+
+import numpy as np
+import scipy.sparse
+
+from . import _checks, kernels
+
+STORAGES = ("dense", "sparse", "patterns")
+SYMMETRY_RTOL = 1e-10
+"""Couplings count as symmetric when ``max|J - J^T| <= SYMMETRY_RTOL * max|J|``."""
+
+
+def frozen(arr: np.ndarray) -> np.ndarray:
+    arr = np.ascontiguousarray(arr)
+    arr.flags.writeable = False
+    return arr
+
+
+def _empty(dtype, ndim: int = 1) -> np.ndarray:
+    return frozen(np.zeros((0,) * ndim, dtype=dtype))
+
+
+def _field_dtype(C: np.ndarray, largest_row: float):
+    """Work dtype of ``g = C s``: exact integers for integer couplings, else float64."""
+    if not np.issubdtype(C.dtype, np.integer):
+        return np.float64
+    return np.int32 if largest_row < np.iinfo(np.int32).max else np.int64
+
+
+class Dense:
+    """Float64 couplings ``J`` and their kernel form ``C`` (``J == scale * C``)."""
+
+    kind = "dense"
+
+    def __init__(self, J: np.ndarray, C: np.ndarray, scale: float):
+        self.J, self.C, self.scale = frozen(J), frozen(C), scale
+        n = J.shape[0]
+        self.kernel = (
+            kernels.DENSE,
+            self.C,
+            _empty(np.int64),
+            _empty(np.int32),
+            _empty(C.dtype),
+            scale,
+        )
+        largest = n * float(np.abs(C).max(initial=0)) if self.integer else 0.0
+        self.g_dtype, self.g_width = _field_dtype(C, largest), n
+
+    @property
+    def integer(self) -> bool:
+        return np.issubdtype(self.C.dtype, np.integer)
+
+    @property
+    def nbytes(self) -> int:
+        return self.J.nbytes + (self.C.nbytes if self.C is not self.J else 0)
+
+    def dense(self) -> np.ndarray:
+        return self.J
+
+    def largest_row_sum(self) -> float:
+        return max(float(np.abs(b).sum(axis=1).max()) for b in row_blocks(self.J))
+
+    def row_norms(self) -> np.ndarray:
+        return np.concatenate([np.linalg.norm(b, axis=1) for b in row_blocks(self.J)])
+
+
+class Sparse:
+    """Symmetric CSR couplings; ``data == scale * C.data`` with integer ``C.data`` when
+    the values allow it (exact fields), float64 otherwise."""
+
+    kind = "sparse"
+
+    def __init__(self, A: scipy.sparse.csr_array):
+        self.A = A
+        for arr in (A.data, A.indices, A.indptr):
+            arr.flags.writeable = False
+        data, scale = integer_form_1d(A.data, A.shape[0])
+        self.scale = scale
+        self.data = frozen(data)
+        self.indptr = frozen(A.indptr.astype(np.int64))
+        self.indices = frozen(A.indices.astype(np.int32))
+        self.kernel = (
+            kernels.SPARSE,
+            _empty(data.dtype, 2),
+            self.indptr,
+            self.indices,
+            self.data,
+            scale,
+        )
+        row_abs = np.add.reduceat(np.abs(data.astype(np.float64)), self.indptr[:-1])
+        row_abs[np.diff(self.indptr) == 0] = 0.0
+        largest = float(row_abs.max(initial=0.0))
+        self.g_dtype, self.g_width = _field_dtype(data, largest), A.shape[0]
+
+    @property
+    def integer(self) -> bool:
+        return np.issubdtype(self.data.dtype, np.integer)
+
+    @property
+    def nbytes(self) -> int:
+        own = self.data.nbytes + self.indptr.nbytes + self.indices.nbytes
+        return own + self.A.data.nbytes + self.A.indices.nbytes + self.A.indptr.nbytes
+
+    def dense(self) -> np.ndarray:
+        n = self.A.shape[0]
+        _checks.memory("dense couplings", 8 * n * n, f"N x N = {n} x {n} float64")
+        return frozen(self.A.toarray())
+
+    def largest_row_sum(self) -> float:
+        return float(abs(self.A).sum(axis=1).max(initial=0.0))
+
+    def row_norms(self) -> np.ndarray:
+        return np.sqrt(np.asarray(self.A.multiply(self.A).sum(axis=1)).ravel())
+
+
+class Patterns:
+    """Hebbian couplings ``J = (1/N) xi^T xi`` with zero diagonal, kept as the
+    (N, p) int8 array ``xi^T`` only."""
+
+    kind = "patterns"
+    integer = True
+
+    def __init__(self, xi_t: np.ndarray):
+        self.xi_t = xi_t
+        n, self.p = xi_t.shape
+        self.scale = 1.0 / n
+        self.kernel = (
+            kernels.PATTERNS,
+            _empty(np.int8, 2),
+            _empty(np.int64),
+            _empty(np.int32),
+            _empty(np.int8),
+            self.scale,
+        )
+        self.g_dtype, self.g_width = np.int32, 0
+
+    @property
+    def nbytes(self) -> int:
+        return 0  # the patterns themselves are counted by the model
+
+    def dense(self) -> np.ndarray:
+        from .model import hebbian_matrix
+
+        return frozen(hebbian_matrix(self.xi_t.T))
+
+    def row_norms(self) -> np.ndarray:
+        """``||J_i|| = (1/N) sqrt(xi_i^T G xi_i - p^2)`` with the Gram matrix
+        ``G = xi xi^T`` (O(N p^2), exact in float64)."""
+        n, p = self.xi_t.shape
+        _checks.memory("row norms", 8 * p * p + 16 * p * 4096, f"p x p = {p} x {p} Gram")
+        G = np.zeros((p, p))
+        for k in range(0, n, 4096):
+            x = self.xi_t[k : k + 4096].astype(np.float64)
+            G += x.T @ x
+        out = np.empty(n)
+        for k in range(0, n, 4096):
+            x = self.xi_t[k : k + 4096].astype(np.float64)
+            out[k : k + 4096] = np.einsum("ij,ij->i", x @ G, x) - p * p
+        return np.sqrt(out) / n
+
+
+def sparse_couplings(value) -> scipy.sparse.csr_array:
+    """A validated, canonical, exactly symmetric CSR copy of a scipy.sparse matrix."""
+    if value.ndim != 2 or value.shape[0] != value.shape[1]:
+        raise ValueError(
+            f"couplings must be a square (N, N) matrix, got shape {value.shape}"
+        )
+    n = value.shape[0]
+    if n < 2:
+        raise ValueError(f"couplings must describe N >= 2 spins, got N = {n}")
+    if value.dtype.kind not in "biuf":
+        raise TypeError(f"couplings must be real, got dtype {value.dtype}")
+    _checks.memory(
+        "Hopfield",
+        40 * value.nnz + 16 * n,
+        f"{value.nnz} stored couplings of N = {n} spins, about 40 bytes each",
+    )
+    A = scipy.sparse.csr_array(value, dtype=np.float64, copy=True)
+    A.sum_duplicates()
+    A.eliminate_zeros()
+    if not np.all(np.isfinite(A.data)):
+        raise ValueError("couplings must be finite; found NaN or infinity")
+    diag = A.diagonal()
+    if np.any(diag != 0):
+        i = int(np.flatnonzero(diag)[0])
+        raise ValueError(
+            f"couplings must have a zero diagonal (J_ii = 0), found J[{i},{i}] = "
+            f"{float(diag[i])}; remove it with J.setdiag(0) and J.eliminate_zeros()"
+        )
+    scale = float(np.abs(A.data).max(initial=0.0))
+    asym = (A - A.T).tocsr()
+    worst = float(np.abs(asym.data).max(initial=0.0))
+    if worst > SYMMETRY_RTOL * scale:
+        raise ValueError(
+            f"couplings must be symmetric; max |J - J.T| = {worst:.3g} "
+            f"exceeds {SYMMETRY_RTOL:g} * max |J|"
+        )
+    if worst > 0:
+        A = ((A + A.T) * 0.5).tocsr()
+        A.eliminate_zeros()
+    A.sort_indices()
+    largest = float(abs(A).sum(axis=1).max(initial=0.0))
+    if not largest <= np.finfo(np.float64).max / n:
+        raise ValueError(
+            f"couplings are too large: the largest row sum of |J| is {largest:.3g}, so "
+            f"fields and energies of {n} spins would overflow float64; rescale J"
+        )
+    return A
+
+
+def integer_form_1d(values: np.ndarray, n: int) -> tuple[np.ndarray, float]:
+    """``(C, scale)`` with ``values == scale * C`` exactly, C int8/int16 when the values
+    are integers (scale 1) or multiples of 1/N (scale 1/N), else float64 (scale 1)."""
+    for scale in (1.0, 1.0 / n):
+        C = np.rint(values / scale)
+        if not np.array_equal(C * scale, values):
+            continue
+        largest = float(np.abs(C).max(initial=0.0))
+        if largest > np.iinfo(np.int16).max:
+            continue
+        dtype = np.int8 if largest <= np.iinfo(np.int8).max else np.int16
+        return C.astype(dtype), scale
+    return np.asarray(values, dtype=np.float64), 1.0
+
+
+def row_slices(A: np.ndarray, elements: int = 2**17):
+    """Slices of consecutive rows of ``A``, about ``elements`` entries each."""
+    rows = max(1, elements // max(1, A.shape[1]))
+    for k in range(0, A.shape[0], rows):
+        yield slice(k, k + rows)
+
+
+def row_blocks(A: np.ndarray, elements: int = 2**17):
+    """Consecutive blocks of rows of ``A`` of about ``elements`` entries each."""
+    for k in row_slices(A, elements):
+        yield A[k]
