@@ -9,7 +9,15 @@ import xarray as xr
 
 from .storage import load
 
-__all__ = ["combine", "seed_mean"]
+__all__ = [
+    "RSB_CAPACITY",
+    "RS_CAPACITY",
+    "capacity_estimate",
+    "combine",
+    "crossings",
+    "finite_size_fit",
+    "seed_mean",
+]
 
 
 def seed_mean(dataset: xr.Dataset, dim: str = "seed") -> xr.Dataset:
@@ -76,3 +84,127 @@ def combine(sources: Iterable) -> xr.Dataset:
         compat="no_conflicts",
         join="outer",
     )
+
+
+RS_CAPACITY = 0.1379
+"""Replica-symmetric alpha_c of the Hopfield model (Amit, Gutfreund, Sompolinsky 1987)."""
+RSB_CAPACITY = 0.1382
+"""One-step replica-symmetry-breaking alpha_c (Crisanti, Amit, Gutfreund 1986)."""
+
+
+def crossings(m: xr.DataArray, threshold: float, dim: str = "alpha") -> xr.DataArray:
+    """Where each curve ``m(dim)`` first falls below ``threshold``, by linear
+    interpolation between the last point above and the first below; NaN for a curve
+    that starts below or never falls below it on the grid."""
+    m = m.transpose(..., dim)
+    x = m[dim].values.astype(float)
+    out = np.full(m.shape[:-1], np.nan)
+    for index in np.ndindex(*out.shape):
+        row = m.values[index]
+        below = np.flatnonzero(row < threshold)
+        if below.size == 0 or below[0] == 0:
+            continue
+        k = below[0]
+        a0, a1, m0, m1 = x[k - 1], x[k], row[k - 1], row[k]
+        out[index] = a0 + (m0 - threshold) * (a1 - a0) / (m0 - m1)
+    dims = m.dims[:-1]
+    return xr.DataArray(out, dims=dims, coords={d: m[d] for d in dims if d in m.coords})
+
+
+def finite_size_fit(n, value, stderr, nu: float | None = None) -> dict:
+    """Weighted least-squares fit ``value(N) = limit + a N^(-nu)``.
+
+    With ``nu`` given, a straight line in ``N^(-nu)``; with ``nu=None`` the exponent is
+    fitted too (needs at least four sizes). Uncertainties are one standard error from
+    the covariance with the given standard errors taken as absolute; ``chi2`` and
+    ``dof`` say whether the form describes the data (chi2/dof near 1).
+
+    Returns
+    -------
+    dict with ``limit``, ``limit_err``, ``a``, ``nu``, ``nu_err`` (0 when fixed),
+    ``chi2`` and ``dof``; NaN entries when there are too few sizes.
+    """
+    from scipy.optimize import curve_fit
+
+    n = np.asarray(n, dtype=float)
+    value, stderr = np.asarray(value, dtype=float), np.asarray(stderr, dtype=float)
+    ok = np.isfinite(value) & np.isfinite(stderr) & (stderr > 0)
+    n, value, stderr = n[ok], value[ok], stderr[ok]
+    params = 2 if nu is not None else 3
+    nan = {
+        "limit": np.nan,
+        "limit_err": np.nan,
+        "a": np.nan,
+        "nu": np.nan,
+        "nu_err": np.nan,
+        "chi2": np.nan,
+        "dof": n.size - params,
+    }
+    if n.size <= params - (nu is not None):
+        return nan if nu is None else {**nan, "nu": nu, "nu_err": 0.0}
+    if nu is not None:
+        form = lambda size, limit, a: limit + a * size ** (-nu)  # noqa: E731
+        p0 = (value[np.argmax(n)], 1.0)
+    else:
+        form = lambda size, limit, a, e: limit + a * size ** (-e)  # noqa: E731
+        p0 = (value[np.argmax(n)], 1.0, 0.5)
+    try:
+        popt, cov = curve_fit(
+            form, n, value, p0=p0, sigma=stderr, absolute_sigma=True, maxfev=20000
+        )
+    except RuntimeError:
+        return nan if nu is None else {**nan, "nu": nu, "nu_err": 0.0}
+    err = np.sqrt(np.diag(cov))
+    chi2 = float(np.sum(((form(n, *popt) - value) / stderr) ** 2))
+    return {
+        "limit": float(popt[0]),
+        "limit_err": float(err[0]),
+        "a": float(popt[1]),
+        "nu": float(popt[2]) if nu is None else float(nu),
+        "nu_err": float(err[2]) if nu is None else 0.0,
+        "chi2": chi2,
+        "dof": int(n.size - params),
+    }
+
+
+def capacity_estimate(ds: xr.Dataset) -> dict:
+    """Finite-size capacity from a capacity study.
+
+    For each seed and size N, ``alpha_c(N)`` is where the final overlap ``m(alpha)``
+    falls below the study's ``threshold`` (:func:`crossings`); ``alpha_n`` and
+    ``alpha_n_err`` are its mean and standard error over seeds (the seed-to-seed
+    scatter). ``fits`` holds :func:`finite_size_fit` of ``alpha_c(N) = alpha_c +
+    a N^(-nu)`` with nu fitted (``"free"``) and fixed at 1 and 1/2; ``alpha_inf`` and
+    ``slope`` are the nu = 1 fit's limit and amplitude.
+    """
+    for name in ("alpha", "n", "m"):
+        if name not in ds.variables:
+            raise ValueError(
+                f"capacity_estimate needs a capacity study; {name!r} is missing"
+            )
+    threshold = float(ds.attrs.get("threshold", 0.8))
+    m = ds["m"]
+    if "seed" not in m.dims:
+        m = m.expand_dims("seed")
+    per_seed = crossings(m.transpose("n", "seed", "alpha"), threshold)
+    counts = per_seed.count("seed").values
+    alpha_n = per_seed.mean("seed").values
+    spread = per_seed.std("seed", ddof=1).values if per_seed.sizes["seed"] > 1 else np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha_err = spread / np.sqrt(counts)
+    sizes = ds["n"].values.astype(float)
+    fits = {
+        "free": finite_size_fit(sizes, alpha_n, alpha_err),
+        "nu=1": finite_size_fit(sizes, alpha_n, alpha_err, nu=1.0),
+        "nu=1/2": finite_size_fit(sizes, alpha_n, alpha_err, nu=0.5),
+    }
+    return {
+        "n": sizes,
+        "alpha_n": alpha_n,
+        "alpha_n_err": alpha_err,
+        "seeds": counts,
+        "fits": fits,
+        "alpha_inf": fits["nu=1"]["limit"],
+        "slope": fits["nu=1"]["a"],
+        "threshold": threshold,
+    }

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
+from . import analysis
 from .analysis import seed_mean
 
 __all__ = [
@@ -166,43 +167,21 @@ def phase_diagram(ds: xr.Dataset):
 
 
 def capacity_estimate(ds: xr.Dataset) -> dict:
-    """Finite-size capacity from a capacity study: ``alpha_n`` (per N, where the
-    seed-averaged final overlap crosses ``threshold``) and its straight-line
-    extrapolation in 1/N, ``alpha_inf``."""
+    """:func:`spinmem.analysis.capacity_estimate`, after checking the study kind."""
     _require(ds, "capacity_estimate", "capacity", ("alpha", "n", "m"))
-    threshold = float(ds.attrs.get("threshold", 0.8))
-    m = _seed_mean(ds["m"]).transpose("n", "alpha")
-    alpha = ds["alpha"].values
-    alpha_n = []
-    for row in m.values:
-        below = np.flatnonzero(row < threshold)
-        k = below[0] if below.size else len(row) - 1
-        if k == 0:
-            alpha_n.append(alpha[0])
-            continue
-        # linear interpolation between the last point above and the first below
-        a0, a1, m0, m1 = alpha[k - 1], alpha[k], row[k - 1], row[k]
-        alpha_n.append(a0 + (m0 - threshold) * (a1 - a0) / (m0 - m1))
-    sizes = ds["n"].values.astype(float)
-    alpha_n = np.array(alpha_n)
-    slope, intercept = np.polyfit(1.0 / sizes, alpha_n, 1)
-    return {
-        "n": sizes,
-        "alpha_n": alpha_n,
-        "alpha_inf": float(intercept),
-        "slope": float(slope),
-        "threshold": threshold,
-    }
+    return analysis.capacity_estimate(ds)
 
 
 def capacity(ds: xr.Dataset):
-    """Final overlap against alpha for several N, and the 1/N extrapolation of alpha_c."""
+    """Final overlap against alpha for several N, and the finite-size extrapolation of
+    alpha_c(N) with nu fitted and fixed at 1 and 1/2."""
     est = capacity_estimate(ds)
     fig, (ax, inset) = plt.subplots(
-        1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [1.6, 1]}
+        1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.5, 1]}
     )
     reduced = seed_mean(ds)
-    for n in ds["n"].values:
+    colours = plt.cm.viridis(np.linspace(0, 0.9, ds.sizes["n"]))
+    for n, colour in zip(ds["n"].values, colours, strict=True):
         ax.errorbar(
             ds["alpha"].values,
             reduced["m"].sel(n=n).values,
@@ -210,35 +189,51 @@ def capacity(ds: xr.Dataset):
             marker="o",
             ms=3,
             capsize=2,
+            color=colour,
             label=f"N = {n}",
         )
-    ax.axvline(0.1379, color="k", ls="--", lw=1, label=r"RS $\alpha_c = 0.138$")
+    ax.axvline(
+        analysis.RS_CAPACITY, color="k", ls="--", lw=1, label=r"RS $\alpha_c$ = 0.138"
+    )
     ax.axhline(est["threshold"], color="0.6", ls=":", lw=1)
     ax.set_xlabel(label(ds["alpha"]))
     ax.set_ylabel(label(ds["m"]))
     ax.set_title("zero-temperature dynamics started in a stored pattern", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
     x = 1.0 / est["n"]
-    inset.plot(
+    inset.errorbar(
         x,
         est["alpha_n"],
-        "o",
-        label=r"$\alpha_c(N)$: m crosses "
-        f"{est['threshold']}",
+        yerr=est["alpha_n_err"],
+        fmt="o",
+        color="k",
+        capsize=2,
+        label=rf"$\alpha_c(N)$: m crosses {est['threshold']}",
     )
-    xs = np.linspace(0, x.max() * 1.1, 50)
-    inset.plot(
-        xs,
-        est["alpha_inf"] + est["slope"] * xs,
-        "-",
-        label=rf"fit: $\alpha_c(\infty)$ = {est['alpha_inf']:.3f}",
+    sizes = np.geomspace(est["n"].min() / 1.2, 1e9, 200)
+    for key, style in (("free", "-"), ("nu=1", "--"), ("nu=1/2", ":")):
+        fit = est["fits"][key]
+        if not np.isfinite(fit["limit"]):
+            continue
+        nu = rf"$\nu$ = {fit['nu']:.2f}" if key == "free" else key.replace("nu", r"$\nu$")
+        inset.plot(
+            1.0 / sizes,
+            fit["limit"] + fit["a"] * sizes ** (-fit["nu"]),
+            style,
+            lw=1.2,
+            label=rf"{nu}: $\alpha_c$ = {fit['limit']:.4f} $\pm$ {fit['limit_err']:.4f}",
+        )
+    inset.axhline(analysis.RS_CAPACITY, color="tab:red", lw=0.8, label="RS 0.1379")
+    inset.axhline(
+        analysis.RSB_CAPACITY, color="tab:purple", lw=0.8, ls="-.", label="1RSB 0.1382"
     )
-    inset.axhline(0.1379, color="k", ls="--", lw=1, label="RS theory 0.138")
     inset.set_xlabel("1/N")
     inset.set_ylabel(r"$\alpha_c(N)$")
-    inset.set_xlim(0, None)
-    inset.legend(fontsize=8)
-    inset.set_title("finite-size extrapolation", fontsize=10)
+    inset.set_xlim(0, x.max() * 1.1)
+    inset.xaxis.set_major_locator(plt.MaxNLocator(4))
+    inset.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
+    inset.legend(fontsize=7)
+    inset.set_title(r"finite-size fits $\alpha_c + a N^{-\nu}$", fontsize=10)
     fig.tight_layout()
     return fig
 
