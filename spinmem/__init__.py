@@ -21,6 +21,7 @@ from .model import (
 from .spurious import LABELS, census, classify, composition
 from .storage import load, save
 from .sweep import SweepError, sweep
+from .tempering import temper
 from .unlearning import unlearn
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "schedules",
     "simulate",
     "sweep",
+    "temper",
     "theory",
     "to_binary",
     "unlearn",

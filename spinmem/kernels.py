@@ -470,6 +470,56 @@ def local_fields(cp, fields, patterns_t, s, g, counts, h, energy):
 
 
 @njit(cache=True, parallel=True)
+def sweep_replicas(
+    cp, fields, patterns_t, s, g, counts, energy, rng, betas, n_sweeps, rule, order, tie
+):
+    """``n_sweeps`` sweeps of every replica r at its own inverse temperature
+    ``betas[r]``, in parallel threads; ``energy[r]`` follows the changes."""
+    for r in prange(s.shape[0]):
+        de, _ = sweeps(
+            cp,
+            fields,
+            patterns_t,
+            s[r],
+            g[r],
+            counts[r],
+            rng[r],
+            betas[r],
+            n_sweeps,
+            rule,
+            order,
+            tie,
+        )
+        energy[r] += de
+
+
+@njit(cache=True)
+def swap_round(betas, energy, at, rng, accepted, attempted):
+    """One pass of replica-exchange attempts between neighbouring temperatures.
+
+    ``betas`` (K,) are increasing in temperature order (``betas[0]`` coldest);
+    ``at[c, k]`` is the replica at temperature k in chain c and ``rng[c]`` the chain's
+    own stream. For k = 0..K-2 in turn, the replicas at k and k + 1 exchange
+    temperatures with probability ``min(1, exp((beta_k - beta_{k+1}) (E_k -
+    E_{k+1})))`` (``docs/physics.md`` section 9), which keeps
+    ``prod_k exp(-beta_k E_k)`` stationary. ``accepted[k]`` and ``attempted[k]``
+    count the attempts of pair (k, k + 1).
+    """
+    n_chains, n_temps = at.shape
+    for c in range(n_chains):
+        s0, s1, s2, s3 = rng[c, 0], rng[c, 1], rng[c, 2], rng[c, 3]
+        for k in range(n_temps - 1):
+            a, b = at[c, k], at[c, k + 1]
+            x = (betas[k] - betas[k + 1]) * (energy[a] - energy[b])
+            s0, s1, s2, s3, u = _uniform(s0, s1, s2, s3)
+            attempted[k] += 1
+            if x >= 0.0 or u < np.exp(x):
+                at[c, k], at[c, k + 1] = b, a
+                accepted[k] += 1
+        rng[c, 0], rng[c, 1], rng[c, 2], rng[c, 3] = s0, s1, s2, s3
+
+
+@njit(cache=True, parallel=True)
 def relax_replicas(
     cp,
     fields,

@@ -39,8 +39,10 @@ def boltzmann_chi_square(
     expected = len(states) * weights / weights.sum()
     observed = np.bincount(state_index(states), minlength=2**net.n_spins)
     big = expected >= 5
-    obs = np.append(observed[big], observed[~big].sum())
-    exp = np.append(expected[big], expected[~big].sum())
+    obs, exp = observed[big], expected[big]
+    if not big.all():  # the pooled bin, when there is one
+        obs = np.append(obs, observed[~big].sum())
+        exp = np.append(exp, expected[~big].sum())
     chi2, p = stats.chisquare(obs, exp)
     return float(chi2), float(p), len(obs) - 1
 

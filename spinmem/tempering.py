@@ -1,0 +1,293 @@
+"""Parallel tempering (replica exchange), ``docs/physics.md`` section 9.
+
+One replica per temperature in each of ``chains`` independent chains. Every
+``swap_every`` sweeps of Glauber or Metropolis dynamics, the replicas at neighbouring
+temperatures k, k + 1 exchange temperatures with the Metropolis probability
+``min(1, exp((beta_k - beta_{k+1}) (E_k - E_{k+1})))``, which leaves the product of the
+Boltzmann distributions at the K temperatures stationary. Observables are recorded per
+temperature (whichever replica is there), so each temperature's time series samples its
+own Boltzmann distribution once equilibrated.
+"""
+
+import numpy as np
+import xarray as xr
+from numpy.typing import ArrayLike
+
+from . import _checks, kernels
+from .dynamics import (
+    _ORDER_CODES,
+    _RULES,
+    ORDERS,
+    _coupling_fields,
+    check_memory,
+    check_model,
+    initial_states,
+    package_version,
+)
+from .model import Hopfield
+from .seeding import SeedLike, provenance, root_sequence, stream_states
+
+__all__ = ["temper"]
+
+_COLD, _HOT = 1, 2
+
+
+def temper(
+    model: Hopfield,
+    temperatures: ArrayLike,
+    *,
+    sweeps: int,
+    swap_every: int = 1,
+    chains: int = 1,
+    dynamics: str = "metropolis",
+    order: str = "random",
+    init="random",
+    seed: SeedLike = None,
+    record_every: int = 1,
+) -> xr.Dataset:
+    """Parallel tempering: ``chains`` independent ladders of K replicas.
+
+    Parameters
+    ----------
+    model : Hopfield
+        Any couplings and storage.
+    temperatures : array_like, shape (K,)
+        Strictly increasing temperatures > 0, in coupling units; K >= 2.
+    sweeps : int
+        Sweeps of every replica, a multiple of ``swap_every``.
+    swap_every : int
+        Sweeps between two rounds of exchange attempts (one attempt per neighbouring
+        pair and chain per round).
+    chains : int
+        Independent ladders (repetitions for error bars and twin overlaps).
+    dynamics : {"metropolis", "glauber"}
+    order : {"random", "sequential"}
+    init : "random", or states (N,) or (chains * K, N)
+        Starting states; ``"random"`` draws each replica's own.
+    seed : None, int, SeedSequence or Generator
+        Root seed: replica r (= chain * K + starting temperature index) sweeps with
+        child stream r, chain c swaps with child (1, c).
+    record_every : int
+        Record after every ``record_every``-th exchange round (and after the last).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``energy(chain, temperature, time)`` and, with patterns,
+        ``overlap(chain, temperature, time, pattern)``; with ``chains >= 2`` the twin
+        overlaps ``q(pair, temperature, time)`` of chains 2j and 2j + 1 at the same
+        temperature (independent pairs); ``swap_acceptance(pair_k)`` of the pair of
+        temperatures (k, k + 1); ``round_trips(chain, replica)``, the coldest ->
+        hottest -> coldest journeys of each replica; ``state(chain, temperature,
+        spin)`` at the end.
+        ``time`` counts sweeps.
+    """
+    model = check_model(model)
+    temps = _temperatures(temperatures)
+    swap_every = _checks.integer("swap_every", swap_every, minimum=1)
+    sweeps = _checks.integer("sweeps", sweeps, minimum=swap_every)
+    if sweeps % swap_every:
+        raise ValueError(
+            f"sweeps must be a multiple of swap_every={swap_every}, got {sweeps}"
+        )
+    chains = _checks.integer("chains", chains, minimum=1)
+    dynamics = _checks.choice("dynamics", dynamics, ("metropolis", "glauber"))
+    order = _checks.choice("order", order, ORDERS)
+    record_every = _checks.integer("record_every", record_every, minimum=1)
+    n_temps, rounds = temps.size, sweeps // swap_every
+    n_rep = chains * n_temps
+    if not isinstance(init, str):
+        shape = np.shape(init)
+        if len(shape) == 2 and shape[0] not in (1, n_rep):
+            raise ValueError(
+                f"init must be one state or chains * K = {n_rep} states, got shape {shape}"
+            )
+    record = np.arange(1, rounds + 1) % record_every == 0
+    record[-1] = True
+    slots = int(record.sum())
+    check_memory("temper", model, n_rep, slots, False)
+
+    root = root_sequence(seed)
+    rng = stream_states(root, n_rep)
+    swap_rng = stream_states(root, chains, 1)
+    states = initial_states(model, init, n_rep, rng)
+    run = _Ladder(model, states, rng, swap_rng, temps, chains, dynamics, order)
+    rec = _Records(model, chains, n_temps, slots)
+    for step in range(rounds):
+        run.advance(swap_every)
+        if record[step]:
+            rec.take(run)
+    attrs = {
+        "dynamics": dynamics,
+        "order": order,
+        "sweeps": sweeps,
+        "swap_every": swap_every,
+        "chains": chains,
+        "record_every": record_every,
+        "n_spins": model.n_spins,
+        "n_patterns": model.n_patterns,
+        "storage": model.storage,
+        "init": init if isinstance(init, str) else "given",
+        "energy_convention": "H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i; total "
+        "energy in coupling units, not per spin",
+        "spinmem_version": package_version(),
+        **provenance(root),
+    }
+    times = (np.flatnonzero(record) + 1) * swap_every
+    return rec.dataset(model, run, temps, times, attrs)
+
+
+def _temperatures(value) -> np.ndarray:
+    temps = np.atleast_1d(np.asarray(value, dtype=np.float64))
+    if temps.ndim != 1 or temps.size < 2:
+        raise ValueError(f"temperatures must be a 1-D list of K >= 2 values, got {value!r}")
+    if not np.all(np.isfinite(temps)) or np.any(temps <= 0):
+        raise ValueError(f"temperatures must be finite and > 0, got {temps}")
+    if np.any(np.diff(temps) <= 0):
+        raise ValueError(f"temperatures must be strictly increasing, got {temps}")
+    return temps
+
+
+class _Ladder:
+    """The replicas, their temperatures and the exchange statistics of a run."""
+
+    def __init__(self, model, states, rng, swap_rng, temps, chains, dynamics, order):
+        n_temps = temps.size
+        self.model, self.s, self.rng, self.swap_rng = model, states, rng, swap_rng
+        self.betas = 1.0 / temps
+        self.rule, self.order = _RULES[dynamics], _ORDER_CODES[order]
+        n_rep = states.shape[0]
+        self.g = _coupling_fields(model, n_rep)
+        self.counts = np.empty((n_rep, model.n_patterns), dtype=np.int32)
+        self.energy = np.empty(n_rep)
+        kernels.init_replicas(
+            model._store.kernel,
+            model.fields,
+            model._xi_t,
+            states,
+            self.g,
+            self.counts,
+            self.energy,
+        )
+        self.at = np.arange(n_rep, dtype=np.int64).reshape(chains, n_temps)
+        self.accepted = np.zeros(n_temps - 1, dtype=np.int64)
+        self.attempted = np.zeros(n_temps - 1, dtype=np.int64)
+        self.label = np.zeros(n_rep, dtype=np.int8)
+        self.trips = np.zeros(n_rep, dtype=np.int64)
+        self._track()
+
+    def advance(self, n_sweeps: int) -> None:
+        """``n_sweeps`` sweeps of every replica at its temperature, then one round of
+        exchange attempts."""
+        beta_of = np.empty(self.s.shape[0])
+        beta_of[self.at] = self.betas[None, :]
+        model = self.model
+        with np.errstate(over="ignore"):
+            kernels.sweep_replicas(
+                model._store.kernel,
+                model.fields,
+                model._xi_t,
+                self.s,
+                self.g,
+                self.counts,
+                self.energy,
+                self.rng,
+                beta_of,
+                n_sweeps,
+                self.rule,
+                self.order,
+                model.tie,
+            )
+            _swap(
+                self.betas,
+                self.energy,
+                self.at,
+                self.swap_rng,
+                self.accepted,
+                self.attempted,
+            )
+        self._track()
+
+    def _track(self) -> None:
+        """Count a round trip when a replica that has been hottest reaches coldest."""
+        cold, hot = self.at[:, 0], self.at[:, -1]
+        self.trips[cold] += self.label[cold] == _HOT
+        self.label[cold] = _COLD
+        self.label[hot] = np.where(self.label[hot] == _COLD, _HOT, self.label[hot])
+
+
+def _swap(betas, energy, at, rng, accepted, attempted):
+    kernels.swap_round(betas, energy, at, rng, accepted, attempted)
+
+
+class _Records:
+    def __init__(self, model, chains, n_temps, slots):
+        n_pairs = chains // 2
+        self.energy = np.empty((chains, n_temps, slots))
+        self.counts = np.empty((chains, n_temps, slots, model.n_patterns), np.int32)
+        self.q = np.empty((n_pairs, n_temps, slots))
+        self.pairs = [(a, a + 1) for a in range(0, chains - 1, 2)]
+        self.slot = 0
+
+    def take(self, run: _Ladder) -> None:
+        k = self.slot
+        self.energy[:, :, k] = run.energy[run.at]
+        self.counts[:, :, k] = run.counts[run.at]
+        if self.pairs:
+            s = run.s[run.at].astype(np.float64)  # (chains, K, N)
+            n = s.shape[-1]
+            for m, (a, b) in enumerate(self.pairs):
+                self.q[m, :, k] = np.einsum("ki,ki->k", s[a], s[b]) / n
+        self.slot += 1
+
+    def dataset(self, model, run, temps, times, attrs) -> xr.Dataset:
+        chains, n_temps = run.at.shape
+        data = {
+            "energy": (
+                ("chain", "temperature", "time"),
+                self.energy,
+                {"long_name": "energy H", "units": "coupling units"},
+            ),
+            "swap_acceptance": (
+                ("pair_k",),
+                run.accepted / np.maximum(run.attempted, 1),
+                {"long_name": "exchange acceptance of temperatures k, k+1", "units": "1"},
+            ),
+            "round_trips": (
+                ("chain", "replica"),
+                run.trips.reshape(chains, n_temps),
+                {"long_name": "coldest-hottest-coldest round trips", "units": "1"},
+            ),
+            "state": (
+                ("chain", "temperature", "spin"),
+                run.s[run.at],
+                {"long_name": "final state at each temperature", "units": "1"},
+            ),
+        }
+        coords = {
+            "chain": np.arange(chains),
+            "temperature": temps,
+            "time": times,
+            "pair_k": np.arange(n_temps - 1),
+            "replica": np.arange(n_temps),
+        }
+        if model.n_patterns:
+            data["overlap"] = (
+                ("chain", "temperature", "time", "pattern"),
+                self.counts / model.n_spins,
+                {"long_name": "overlap m", "units": "1"},
+            )
+            coords["pattern"] = np.arange(model.n_patterns)
+        if self.pairs:
+            data["q"] = (
+                ("pair", "temperature", "time"),
+                self.q,
+                {
+                    "long_name": "twin overlap q_ab of chains a = 2j, b = 2j + 1",
+                    "units": "1",
+                },
+            )
+            coords["pair"] = np.arange(len(self.pairs))
+            coords["pair_a"] = ("pair", np.array([a for a, _ in self.pairs]))
+            coords["pair_b"] = ("pair", np.array([b for _, b in self.pairs]))
+        return xr.Dataset(data, coords=coords, attrs=attrs)

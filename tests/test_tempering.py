@@ -1,0 +1,137 @@
+"""Parallel tempering against exact enumeration and the exchange rule itself."""
+
+import numpy as np
+import pytest
+from conftest import boltzmann_chi_square, sk_couplings
+
+import spinmem
+from spinmem import kernels, tempering
+from spinmem.seeding import stream_states
+
+TEMPS = np.array([0.35, 0.6, 1.0, 1.6])
+
+
+def _models():
+    n = 10
+    rng = np.random.default_rng(11)
+    sk = spinmem.Hopfield(sk_couplings(n, 12), fields=rng.normal(0, 0.2, n))
+    xi = spinmem.random_patterns(2, n, seed=13)
+    hebbian = spinmem.Hopfield.hebbian(xi, rng.normal(0, 0.1, n), storage="patterns")
+    x = xi.astype(np.float64)
+    J = x.T @ x / n
+    np.fill_diagonal(J, 0.0)
+    return {"sk": (sk, sk_couplings(n, 12)), "hebbian": (hebbian, J)}
+
+
+@pytest.mark.parametrize("kind", ["sk", "hebbian"])
+def test_every_temperature_samples_its_boltzmann_distribution(kind):
+    """Final states of 20000 independent chains at each of 4 temperatures against all
+    2**10 Boltzmann weights; each p-value must exceed 1e-4 / 4 (Bonferroni), a 1-in-10^4
+    event for a correct sampler."""
+    net, J = _models()[kind]
+    ds = spinmem.temper(net, TEMPS, sweeps=40, chains=20_000, seed=5, record_every=40)
+    for k, t in enumerate(TEMPS):
+        chi2, p, dof = boltzmann_chi_square(net, t, ds.state.values[:, k], couplings=J)
+        assert p > 1e-4 / TEMPS.size, f"T={t}: chi2={chi2:.1f} for {dof} dof, p={p:.2e}"
+    assert np.all(ds.swap_acceptance > 0.05)
+
+
+def _always_swap(betas, energy, at, rng, accepted, attempted):
+    """A wrong exchange rule: every neighbouring pair swaps."""
+    for k in range(at.shape[1] - 1):
+        at[:, [k, k + 1]] = at[:, [k + 1, k]]
+        accepted[k] += at.shape[0]
+        attempted[k] += at.shape[0]
+
+
+def test_chi_square_detects_a_wrong_exchange_rule(monkeypatch):
+    """The enumeration test has power: with swaps always accepted, the coldest
+    temperature receives states that were just at the next one, and fails."""
+    net, J = _models()["sk"]
+    monkeypatch.setattr(tempering, "_swap", _always_swap)
+    ds = spinmem.temper(net, TEMPS, sweeps=40, chains=20_000, seed=5, record_every=40)
+    _, p, _ = boltzmann_chi_square(net, TEMPS[0], ds.state.values[:, 0], couplings=J)
+    assert p < 1e-10
+
+
+def test_exchange_satisfies_detailed_balance():
+    """For two fixed energies the measured exchange probabilities in both directions
+    match min(1, exp(dbeta dE)) within 5 binomial standard errors, and
+    pi(a, b) P(a, b -> b, a) = pi(b, a) P(b, a -> a, b)."""
+    betas = np.array([2.0, 1.25])
+    e_a, e_b = -3.0, -2.2
+    chains = 200_000
+    rates = []
+    for first, second in ((e_a, e_b), (e_b, e_a)):
+        energy = np.tile([first, second], chains)
+        at = np.arange(2 * chains, dtype=np.int64).reshape(chains, 2)
+        rng = stream_states(np.random.SeedSequence(3), chains)
+        acc, att = np.zeros(1, np.int64), np.zeros(1, np.int64)
+        kernels.swap_round(betas, energy, at, rng, acc, att)
+        assert att[0] == chains
+        rate = acc[0] / chains
+        exact = min(1.0, np.exp((betas[0] - betas[1]) * (first - second)))
+        assert abs(rate - exact) < 5 * np.sqrt(exact * (1 - exact) / chains) + 1e-12
+        rates.append(rate)
+    weight_ab = np.exp(-betas[0] * e_a - betas[1] * e_b)
+    weight_ba = np.exp(-betas[0] * e_b - betas[1] * e_a)
+    flow, back = weight_ab * rates[0], weight_ba * rates[1]
+    assert flow == pytest.approx(back, rel=5 * np.sqrt(1 / (rates[0] * chains)))
+
+
+def test_results_do_not_depend_on_threads_and_energies_stay_exact():
+    import numba
+
+    net, _ = _models()["hebbian"]
+    kwargs = {"sweeps": 30, "chains": 3, "seed": 2, "swap_every": 3, "record_every": 2}
+    a = spinmem.temper(net, TEMPS, **kwargs)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        b = spinmem.temper(net, TEMPS, **kwargs)
+    finally:
+        numba.set_num_threads(threads)
+    for name in a.data_vars:
+        np.testing.assert_array_equal(a[name].values, b[name].values)
+    # the kept energies equal the model's energies of the final states
+    np.testing.assert_allclose(
+        a.energy.values[:, :, -1], net.energy(a.state.values), rtol=0, atol=1e-12
+    )
+    m = net.overlaps(a.state.values)
+    np.testing.assert_allclose(a.overlap.values[:, :, -1], m, atol=1e-15)
+    s = a.state.values.astype(float)
+    np.testing.assert_allclose(a.q.values[0, :, -1], np.sum(s[0] * s[1], -1) / 10)
+    assert a.time.values[-1] == 30 and a.sizes["pair"] == 1
+
+
+def test_round_trips_are_counted_cold_hot_cold():
+    """A ladder at temperatures that barely differ swaps almost always. With the pairs
+    (0,1), (1,2), ... tried in turn, the coldest replica is carried to the hottest
+    temperature within one round and every other one moves down one step per round:
+    each replica cycles with period K rounds, one trip each, so the 2 chains of 4
+    replicas make at most 2 * 400 trips in 400 rounds and nearly that many."""
+    net, _ = _models()["sk"]
+    temps = np.linspace(2.0, 2.02, 4)
+    ds = spinmem.temper(net, temps, sweeps=400, chains=2, seed=1)
+    assert np.all(ds.swap_acceptance > 0.9)
+    trips = int(ds.round_trips.sum())
+    assert 0.9 * 800 < trips <= 800
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"temperatures": [1.0]}, "K >= 2"),
+        ({"temperatures": [1.0, 0.5]}, "strictly increasing"),
+        ({"temperatures": [0.0, 0.5]}, "> 0"),
+        ({"sweeps": 10, "swap_every": 3}, "multiple of swap_every"),
+        ({"dynamics": "zero"}, "dynamics must be one of"),
+        ({"chains": 0}, "chains"),
+        ({"init": np.ones((3, 10), np.int8)}, "chains \\* K = 8"),
+    ],
+)
+def test_bad_input_is_refused(kwargs, message):
+    net, _ = _models()["sk"]
+    args = {"temperatures": [0.5, 1.0], "sweeps": 12, "chains": 4, **kwargs}
+    with pytest.raises((ValueError, TypeError), match=message):
+        spinmem.temper(net, args.pop("temperatures"), **args)
