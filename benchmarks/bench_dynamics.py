@@ -22,26 +22,16 @@ Run: python benchmarks/bench_dynamics.py [--quick]
 import argparse
 import os
 import platform
-import time
 
 import numba
 import numpy as np
+from _timing import timed
 
 import spinmem
 from spinmem import kernels
 
 N, P = 1000, 50
 TEMPERATURES = (0.5, 0.05)
-
-
-def timed(fn, *args, repeat=5, **kwargs):
-    """Best wall time of ``repeat`` calls (seconds), and the last result."""
-    best, out = np.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn(*args, **kwargs)
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def spinmem_rate(net, temperature, replicas, sweeps, dynamics):
@@ -57,7 +47,7 @@ def spinmem_rate(net, temperature, replicas, sweeps, dynamics):
         )
 
     run()  # compile
-    seconds, ds = timed(run)
+    seconds, ds = timed(run, repeat=5)
     attempts = replicas * sweeps * N
     return attempts / seconds, float(ds.flips.sum()) / attempts
 
@@ -98,7 +88,7 @@ def openjij_rate(net, temperature, replicas, sweeps):
         )
 
     run()
-    seconds, _ = timed(run)
+    seconds, _ = timed(run, repeat=5)
     return replicas * sweeps * N / seconds
 
 
@@ -122,7 +112,7 @@ def dwave_rate(net, temperature, replicas, sweeps):
         )
 
     run()
-    seconds, _ = timed(run)
+    seconds, _ = timed(run, repeat=5)
     return replicas * sweeps * N / seconds
 
 
@@ -161,10 +151,10 @@ def floor_costs(net, sweeps):
         )
 
     attempts()
-    per_attempt = timed(attempts)[0] / (sweeps * N)
+    per_attempt = timed(attempts, repeat=5)[0] / (sweeps * N)
     sites = np.random.default_rng(0).integers(0, N, 200_000)
     _row_updates(cp, g, s, xi_t, counts, sites[:10])
-    per_flip = timed(_row_updates, cp, g, s, xi_t, counts, sites)[0] / sites.size
+    per_flip = timed(_row_updates, cp, g, s, xi_t, counts, sites, repeat=5)[0] / sites.size
     return per_attempt, per_flip
 
 

@@ -24,25 +24,15 @@ Run: python benchmarks/bench_large.py [--quick] [--part all|hebbian|diluted|goal
 import argparse
 import os
 import platform
-import time
 
 import numba
 import numpy as np
 import scipy.sparse
+from _timing import timed
 
 import spinmem
 
 ALPHAS = (0.05, 0.14)
-
-
-def timed(fn, *args, repeat=1, **kwargs):
-    """Best wall time of ``repeat`` calls (seconds), and the last result."""
-    best, out = np.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn(*args, **kwargs)
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def warm_up() -> None:

@@ -14,6 +14,7 @@ import platform
 import time
 
 import numpy as np
+from _timing import timed
 from legacy_theory import alpha_c as old_alpha_c
 from legacy_theory import solve_rs as old_solve_rs
 from legacy_theory import t_c as old_t_c
@@ -21,15 +22,6 @@ from legacy_theory import t_c as old_t_c
 from spinmem import theory
 
 POINTS = 24  # the resolution spinmem.plot draws the lines at
-
-
-def timed(fn, *args, repeat=1, **kwargs):
-    best, value = np.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = fn(*args, **kwargs)
-        best = min(best, time.perf_counter() - start)
-    return best, value
 
 
 def solve_rs_rows():

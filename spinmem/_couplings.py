@@ -26,6 +26,16 @@ def _empty(dtype, ndim: int = 1) -> np.ndarray:
     return frozen(np.zeros((0,) * ndim, dtype=dtype))
 
 
+def no_patterns(n: int) -> np.ndarray:
+    """The read-only (N, 0) pattern array of a model without patterns."""
+    return frozen(np.zeros((n, 0), dtype=np.int8))
+
+
+def dense_kernel(C: np.ndarray, scale: float) -> tuple:
+    """The kernels' coupling tuple of dense couplings ``J = scale * C`` (read-only C)."""
+    return (kernels.DENSE, C, _empty(np.int64), _empty(np.int32), _empty(C.dtype), scale)
+
+
 def _field_dtype(C: np.ndarray, largest_row: float):
     """Work dtype of ``g = C s``: exact integers for integer couplings, else float64."""
     if not np.issubdtype(C.dtype, np.integer):
@@ -40,15 +50,8 @@ class Dense:
 
     def __init__(self, J: np.ndarray, C: np.ndarray, scale: float):
         self.J, self.C, self.scale = frozen(J), frozen(C), scale
-        n = J.shape[0]
-        self.kernel = (
-            kernels.DENSE,
-            self.C,
-            _empty(np.int64),
-            _empty(np.int32),
-            _empty(C.dtype),
-            scale,
-        )
+        self.n = n = J.shape[0]
+        self.kernel = dense_kernel(self.C, scale)
         largest = n * float(np.abs(C).max(initial=0)) if self.integer else 0.0
         self.g_dtype, self.g_width = _field_dtype(C, largest), n
 
@@ -62,6 +65,10 @@ class Dense:
 
     def dense(self) -> np.ndarray:
         return self.J
+
+    def sweep_work(self, p: int) -> int:
+        """Operations of a sweep in which every attempt flips: N (field + row + p)."""
+        return self.n * (1 + self.n + p)
 
     def largest_row_sum(self) -> float:
         return max(float(np.abs(b).sum(axis=1).max()) for b in row_blocks(self.J))
@@ -80,11 +87,13 @@ class Sparse:
         self.A = A
         for arr in (A.data, A.indices, A.indptr):
             arr.flags.writeable = False
-        data, scale = integer_form_1d(A.data, A.shape[0])
+        self.n = A.shape[0]
+        data, scale = integer_form_1d(A.data, self.n)
         self.scale = scale
+        # the kernel's arrays share scipy's wherever the dtype already fits
         self.data = frozen(data)
-        self.indptr = frozen(A.indptr.astype(np.int64))
-        self.indices = frozen(A.indices.astype(np.int32))
+        self.indptr = frozen(A.indptr.astype(np.int64, copy=False))
+        self.indices = frozen(A.indices.astype(np.int32, copy=False))
         self.kernel = (
             kernels.SPARSE,
             _empty(data.dtype, 2),
@@ -93,10 +102,8 @@ class Sparse:
             self.data,
             scale,
         )
-        row_abs = np.add.reduceat(np.abs(data.astype(np.float64)), self.indptr[:-1])
-        row_abs[np.diff(self.indptr) == 0] = 0.0
-        largest = float(row_abs.max(initial=0.0))
-        self.g_dtype, self.g_width = _field_dtype(data, largest), A.shape[0]
+        largest = self.largest_row_sum() / scale  # of |C|, for the field dtype
+        self.g_dtype, self.g_width = _field_dtype(data, largest), self.n
 
     @property
     def integer(self) -> bool:
@@ -104,8 +111,13 @@ class Sparse:
 
     @property
     def nbytes(self) -> int:
-        own = self.data.nbytes + self.indptr.nbytes + self.indices.nbytes
-        return own + self.A.data.nbytes + self.A.indices.nbytes + self.A.indptr.nbytes
+        arrays = (self.A.data, self.A.indices, self.A.indptr)
+        arrays += (self.data, self.indices, self.indptr)
+        return sum(a.nbytes for a in {id(a): a for a in arrays}.values())
+
+    def sweep_work(self, p: int) -> int:
+        """Operations of a sweep in which every attempt flips: N (field + p) + nnz."""
+        return self.n * (1 + p) + self.indices.shape[0]
 
     def dense(self) -> np.ndarray:
         n = self.A.shape[0]
@@ -128,8 +140,8 @@ class Patterns:
 
     def __init__(self, xi_t: np.ndarray):
         self.xi_t = xi_t
-        n, self.p = xi_t.shape
-        self.scale = 1.0 / n
+        self.n, self.p = xi_t.shape
+        self.scale = 1.0 / self.n
         self.kernel = (
             kernels.PATTERNS,
             _empty(np.int8, 2),
@@ -147,7 +159,11 @@ class Patterns:
     def dense(self) -> np.ndarray:
         from .model import hebbian_matrix
 
-        return frozen(hebbian_matrix(self.xi_t.T))
+        return frozen(hebbian_matrix(self.xi_t.T, "Hopfield.couplings"))
+
+    def sweep_work(self, p: int) -> int:
+        """Operations of a sweep in which every attempt flips: N (2 p + 1)."""
+        return self.n * (1 + 2 * p)
 
     def row_norms(self) -> np.ndarray:
         """``||J_i|| = (1/N) sqrt(xi_i^T G xi_i - p^2)`` with the Gram matrix

@@ -178,10 +178,7 @@ def run_blocks(
     cp, theta, xi_t = model._store.kernel, model.fields, model._xi_t
     n_rep = states.shape[0]
     p = xi_t.shape[1]
-    g = _coupling_fields(model, n_rep)
-    counts = np.empty((n_rep, p), dtype=np.int32)
-    energy = np.empty(n_rep)
-    kernels.init_replicas(cp, theta, xi_t, states, g, counts, energy)
+    g, counts, energy = init_work(model, states)
     rec_energy, rec_counts, rec_states = _record_buffers(states, p, record, record_states)
     rec_energy[:, 0], rec_counts[:, 0] = energy, counts
     if record_states:
@@ -238,16 +235,9 @@ def chunk_sweeps(model: Hopfield, replicas: int) -> int:
 
 
 def sweep_work(model: Hopfield) -> int:
-    """Coupling operations of one sweep in which every attempt flips: N times the cost
-    of a field (1, or p pattern backed) plus that of a flip (N dense, the mean degree
-    sparse, and p for the overlaps)."""
-    n, p = model.n_spins, model.n_patterns
-    store = model._store
-    if store.kind == "dense":
-        return n * (1 + n + p)
-    if store.kind == "sparse":
-        return n * (1 + p) + store.indices.shape[0]
-    return n * (1 + 2 * p)
+    """Coupling operations of one sweep in which every attempt flips (the storage's
+    field and flip costs plus p for the overlaps)."""
+    return model._store.sweep_work(model.n_patterns)
 
 
 def _chunks(betas, block_sweeps, record, limit: int):
@@ -288,6 +278,19 @@ def _record_buffers(states, p, record, record_states):
         np.empty((n_rep, slots, p), dtype=np.int32),
         np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8),
     )
+
+
+def init_work(model: Hopfield, states: np.ndarray):
+    """Coupling fields, overlap counts and energies of ``states`` (R, N): the per-replica
+    work arrays the kernels keep up to date."""
+    n_rep = states.shape[0]
+    g = _coupling_fields(model, n_rep)
+    counts = np.empty((n_rep, model.n_patterns), dtype=np.int32)
+    energy = np.empty(n_rep)
+    kernels.init_replicas(
+        model._store.kernel, model.fields, model._xi_t, states, g, counts, energy
+    )
+    return g, counts, energy
 
 
 def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
@@ -577,10 +580,7 @@ def relax_states(
     """:func:`relax` on validated arrays: ``s`` (R, N) and ``rng`` (R, 4), in place."""
     cp, theta, xi_t = model._store.kernel, model.fields, model._xi_t
     n_rep = s.shape[0]
-    g = _coupling_fields(model, n_rep)
-    counts = np.empty((n_rep, xi_t.shape[1]), dtype=np.int32)
-    energy = np.empty(n_rep)
-    kernels.init_replicas(cp, theta, xi_t, s, g, counts, energy)
+    g, counts, _ = init_work(model, s)
     done = np.zeros(n_rep, dtype=np.int64)
     converged = np.zeros(n_rep, dtype=np.bool_)
     chunk_done = np.zeros(n_rep, dtype=np.int64)

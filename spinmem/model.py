@@ -27,8 +27,9 @@ _ANY = tuple(range(1, 33))  # states may carry any leading batch dimensions
 DENSE_MAX_SPINS = 10_000
 """``Hopfield.hebbian(storage="auto")`` keeps Hebbian couplings dense up to this N (when
 they fit in memory) and as patterns beyond it. Up to here dense storage is as fast or
-faster for most runs (zero-temperature relaxation at alpha = 0.14 about 4x, Glauber at
-T = 0.5 about 1.2x), at up to 1 GB; ``benchmarks/bench_large.py`` measures it."""
+faster for most runs (at N = 10,000: zero-temperature relaxation near a pattern at
+alpha = 0.14 about 8x, Glauber at T = 0.5 about 1.4x), at up to 1 GB;
+``benchmarks/bench_large.py`` measures it."""
 
 
 class Hopfield:
@@ -95,31 +96,20 @@ class Hopfield:
         else:
             store = _dense_store(_dense_couplings(couplings))
             if storage == "sparse":
-                store = _couplings.Sparse(
-                    _couplings.sparse_couplings(scipy.sparse.csr_array(store.J))
-                )
-        n = store.g_width
+                store = _sparse_store(store.J)
+        n = store.n
         theta = np.zeros(n) if fields is None else _fields(fields, n)
         xi_t = None if patterns is None else _transposed(_patterns(patterns, n))
         self._init(store, theta, xi_t, hebbian=False)
 
     def _init(self, store, theta, xi_t, *, hebbian: bool) -> None:
-        n = theta.shape[0]
         if xi_t is None:
-            xi_t = np.zeros((n, 0), dtype=np.int8)
+            xi_t = _couplings.no_patterns(theta.shape[0])
         object.__setattr__(self, "_store", store)
         object.__setattr__(self, "fields", _couplings.frozen(theta))
         object.__setattr__(self, "_xi_t", _couplings.frozen(xi_t))
         object.__setattr__(self, "_hebbian", hebbian)
-        # |h| at or below this counts as an exact tie for zero-temperature rules: the
-        # rounding of one product and sum for exact integer couplings, else 1e-10 of
-        # the largest possible field
-        top = float(np.abs(theta).max(initial=0.0))
-        if store.integer:
-            tie = 1e-10 * (store.scale + top)
-        else:
-            tie = 1e-10 * (store.largest_row_sum() + top)
-        object.__setattr__(self, "tie", tie)
+        object.__setattr__(self, "tie", tie_threshold(store, theta, store.integer))
 
     def __setattr__(self, name, value):
         raise AttributeError(f"Hopfield models are immutable; cannot set {name!r}")
@@ -186,10 +176,7 @@ class Hopfield:
         elif storage == "dense":
             store = _dense_store(self._store.dense())
         else:
-            J = self._store.dense()
-            store = _couplings.Sparse(
-                _couplings.sparse_couplings(scipy.sparse.csr_array(J))
-            )
+            store = _sparse_store(self._store.dense())
         model = object.__new__(type(self))
         model._init(store, np.array(self.fields), self._xi_t, hebbian=self._hebbian)
         return model
@@ -315,6 +302,16 @@ class Hopfield:
         return self.patterns
 
 
+def tie_threshold(store, theta: np.ndarray, exact: bool) -> float:
+    """``|h|`` at or below this counts as an exact tie for zero-temperature rules: the
+    rounding of one product and one sum for exact integer couplings (``exact``), else
+    1e-10 of the largest possible field (``docs/physics.md`` section 8)."""
+    top = float(np.abs(theta).max(initial=0.0))
+    if exact:
+        return 1e-10 * (store.scale + top)
+    return 1e-10 * (store.largest_row_sum() + top)
+
+
 def _rebuild(store, theta, xi_t, hebbian):
     model = object.__new__(Hopfield)
     model._init(store, theta, xi_t, hebbian=hebbian)
@@ -325,12 +322,13 @@ _HEBBIAN_BUILD_BYTES = 14
 """Peak bytes per coupling while ``hebbian_matrix`` builds dense couplings."""
 
 
-def hebbian_matrix(xi: np.ndarray) -> np.ndarray:
+def hebbian_matrix(xi: np.ndarray, what: str = "Hopfield.hebbian") -> np.ndarray:
     """Dense Hebbian couplings ``(1/N) xi^T xi`` with zero diagonal, float64, from
-    (p, N) patterns, with exact integer sums (float32 product)."""
+    (p, N) patterns, with exact integer sums (float32 product); ``what`` names the
+    caller in a memory refusal."""
     p, n = xi.shape
     _checks.memory(
-        "Hopfield.hebbian",
+        what,
         _HEBBIAN_BUILD_BYTES * n * n,
         f"N x N = {n} x {n} couplings at {_HEBBIAN_BUILD_BYTES} bytes each while "
         f"building; storage='patterns' keeps only the p x N = {p} x {n} patterns "
@@ -365,6 +363,10 @@ def _transposed(xi: np.ndarray) -> np.ndarray:
 
 def _dense_store(J: np.ndarray) -> "_couplings.Dense":
     return _couplings.Dense(J, *_integer_form(J))
+
+
+def _sparse_store(J: np.ndarray) -> "_couplings.Sparse":
+    return _couplings.Sparse(_couplings.sparse_couplings(scipy.sparse.csr_array(J)))
 
 
 def _real_input(name: str, value, what: str) -> np.ndarray:

@@ -18,9 +18,9 @@ from .dynamics import (
     _ORDER_CODES,
     _RULES,
     ORDERS,
-    _coupling_fields,
     check_memory,
     check_model,
+    init_work,
     initial_states,
     package_version,
 )
@@ -157,18 +157,7 @@ class _Ladder:
         self.betas = 1.0 / temps
         self.rule, self.order = _RULES[dynamics], _ORDER_CODES[order]
         n_rep = states.shape[0]
-        self.g = _coupling_fields(model, n_rep)
-        self.counts = np.empty((n_rep, model.n_patterns), dtype=np.int32)
-        self.energy = np.empty(n_rep)
-        kernels.init_replicas(
-            model._store.kernel,
-            model.fields,
-            model._xi_t,
-            states,
-            self.g,
-            self.counts,
-            self.energy,
-        )
+        self.g, self.counts, self.energy = init_work(model, states)
         self.at = np.arange(n_rep, dtype=np.int64).reshape(chains, n_temps)
         self.accepted = np.zeros(n_temps - 1, dtype=np.int64)
         self.attempted = np.zeros(n_temps - 1, dtype=np.int64)
@@ -198,7 +187,7 @@ class _Ladder:
                 self.order,
                 model.tie,
             )
-            _swap(
+            kernels.swap_round(
                 self.betas,
                 self.energy,
                 self.at,
@@ -214,10 +203,6 @@ class _Ladder:
         self.trips[cold] += self.label[cold] == _HOT
         self.label[cold] = _COLD
         self.label[hot] = np.where(self.label[hot] == _COLD, _HOT, self.label[hot])
-
-
-def _swap(betas, energy, at, rng, accepted, attempted):
-    kernels.swap_round(betas, energy, at, rng, accepted, attempted)
 
 
 class _Records:

@@ -12,7 +12,7 @@ import xarray as xr
 
 from . import _checks, _couplings, kernels
 from .dynamics import _ORDER_CODES, ORDERS, check_model, package_version, relax_states
-from .model import Hopfield, make_cues
+from .model import Hopfield, make_cues, tie_threshold
 from .seeding import SeedLike, generator, provenance, root_sequence, stream_states
 from .spurious import Thresholds, random_relaxations
 
@@ -106,10 +106,10 @@ def unlearn(
     J = np.array(model.couplings)
     reader = J.view()
     reader.flags.writeable = False
-    cp = (kernels.DENSE, reader, *_NO_SPARSE, 1.0)
-    no_patterns = _no_patterns(model.n_spins)
-    # dreams make the couplings non-integer: the float tie rule of Hopfield, fixed
-    tie = 1e-10 * (model._store.largest_row_sum() + float(np.abs(model.fields).max()))
+    cp = _couplings.dense_kernel(reader, 1.0)
+    no_patterns = _couplings.no_patterns(model.n_spins)
+    # dreams make the couplings non-integer: the float tie rule, fixed
+    tie = tie_threshold(model._store, model.fields, exact=False)
     beta = 0.0 if dream_temperature == 0 else 1.0 / dream_temperature
     blocks = [record_every] * (dreams // record_every)
     if dreams % record_every:
@@ -183,17 +183,6 @@ def unlearn(
         {"long_name": "dreams that hit max_sweeps", "units": "dreams"},
     )
     return current, trace
-
-
-_NO_SPARSE = (
-    _couplings.frozen(np.zeros(0, np.int64)),
-    _couplings.frozen(np.zeros(0, np.int32)),
-    _couplings.frozen(np.zeros(0, np.float64)),
-)
-
-
-def _no_patterns(n: int) -> np.ndarray:
-    return _couplings.frozen(np.zeros((n, 0), np.int8))
 
 
 def _dense(model: Hopfield) -> Hopfield:
