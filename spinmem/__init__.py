@@ -7,7 +7,7 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
-from . import analysis, plot, schedules, theory
+from . import analysis, observables, plot, schedules, stats, theory
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
 from .model import (
@@ -21,7 +21,7 @@ from .model import (
 from .spurious import LABELS, census, classify, composition
 from .storage import load, save
 from .sweep import SweepError, sweep
-from .tempering import temper
+from .tempering import temper, temperature_ladder
 from .unlearning import unlearn
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "from_binary",
     "load",
     "make_cues",
+    "observables",
     "plot",
     "random_patterns",
     "relax",
@@ -46,8 +47,10 @@ __all__ = [
     "save",
     "schedules",
     "simulate",
+    "stats",
     "sweep",
     "temper",
+    "temperature_ladder",
     "theory",
     "to_binary",
     "unlearn",

@@ -153,6 +153,37 @@ class Hopfield:
         model._init(store, theta, xi_t, hebbian=True)
         return model
 
+    @classmethod
+    def sherrington_kirkpatrick(
+        cls, n: int, *, couplings: str = "gaussian", seed: SeedLike = None
+    ) -> "Hopfield":
+        """A Sherrington-Kirkpatrick spin glass of ``n`` spins, no fields.
+
+        Independent couplings ``J_ij = J_ji`` (i < j) of mean 0 and variance ``1/N``:
+        Gaussian, or ``+-1/sqrt(N)`` with equal probability (``"bimodal"``). The
+        spin-glass transition of the infinite system is at T = 1 (``docs/physics.md``
+        section 10).
+
+        Parameters
+        ----------
+        n : int
+            Number of spins N >= 2 (dense storage: N x N float64 couplings).
+        couplings : {"gaussian", "bimodal"}
+        seed : None, int, SeedSequence or Generator
+            The upper triangle is drawn row by row from this stream.
+        """
+        n = _checks.integer("n", n, minimum=2)
+        kind = _checks.choice("couplings", couplings, ("gaussian", "bimodal"))
+        _checks.memory("Hopfield.sherrington_kirkpatrick", 8 * n * n, f"{n} x {n} float64")
+        rng = generator(root_sequence(seed))
+        J = np.zeros((n, n))
+        for i in range(n - 1):
+            m = n - 1 - i
+            row = rng.normal(size=m) if kind == "gaussian" else rng.choice([-1.0, 1.0], m)
+            J[i, i + 1 :] = row / np.sqrt(n)
+        J += J.T
+        return cls(J, storage="dense")
+
     def with_storage(self, storage: str) -> "Hopfield":
         """The same model with its couplings kept another way.
 

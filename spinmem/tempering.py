@@ -12,6 +12,7 @@ own Boltzmann distribution once equilibrated.
 import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
+from scipy.special import erfc
 
 from . import _checks, kernels
 from .dynamics import (
@@ -27,7 +28,7 @@ from .dynamics import (
 from .model import Hopfield
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
-__all__ = ["temper"]
+__all__ = ["temper", "temperature_ladder"]
 
 _COLD, _HOT = 1, 2
 
@@ -135,6 +136,114 @@ def temper(
     }
     times = (np.flatnonzero(record) + 1) * swap_every
     return rec.dataset(model, run, temps, times, attrs)
+
+
+def temperature_ladder(
+    model: Hopfield,
+    t_min: float,
+    t_max: float,
+    size: int,
+    *,
+    pilot_sweeps: int = 2000,
+    pilot_size: int | None = None,
+    dynamics: str = "metropolis",
+    seed: SeedLike = None,
+) -> xr.Dataset:
+    """A temperature ladder with about equal exchange acceptance, from a pilot run.
+
+    For energy distributions of width ``sigma(beta)``, the exchange acceptance between
+    inverse temperatures ``beta`` and ``beta - d_beta`` is about
+    ``erfc(d_beta sigma / 2)`` (``docs/physics.md`` section 9). A short parallel
+    tempering run on a geometric ladder measures ``sigma`` at ``pilot_size``
+    temperatures; the ladder puts ``size`` temperatures at equal steps of
+    ``S(beta) = integral sigma d_beta`` (``sigma`` interpolated linearly in beta), so
+    every neighbouring pair has the same predicted acceptance. The prediction assumes
+    Gaussian energy distributions; where only a few excitations are present (low T,
+    small N) the distributions are skewed and the measured acceptances differ.
+
+    Parameters
+    ----------
+    model : Hopfield
+    t_min, t_max : float
+        Coldest and hottest temperature, ``0 < t_min < t_max``.
+    size : int
+        Number of temperatures K >= 2.
+    pilot_sweeps : int
+        Sweeps of the pilot run; its first half is discarded.
+    pilot_size : int, optional
+        Temperatures of the pilot ladder (default ``max(size, 8)``).
+    dynamics : {"metropolis", "glauber"}
+    seed : None, int, SeedSequence or Generator
+        Seed of the pilot run.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``temperatures`` (K,), increasing, for :func:`temper`;
+        ``predicted_acceptance`` (K - 1,) of each neighbouring pair; and the pilot's
+        ``pilot_sigma`` (energy standard deviation) and ``pilot_acceptance``.
+    """
+    t_min = _checks.real("t_min", t_min, positive=True)
+    t_max = _checks.real("t_max", t_max, positive=True)
+    if t_max <= t_min:
+        raise ValueError(f"t_max must be > t_min={t_min}, got {t_max}")
+    size = _checks.integer("size", size, minimum=2)
+    pilot_sweeps = _checks.integer("pilot_sweeps", pilot_sweeps, minimum=20)
+    pilot_size = max(size, 8) if pilot_size is None else pilot_size
+    pilot_size = _checks.integer("pilot_size", pilot_size, minimum=2)
+    root = root_sequence(seed)
+    pilot = temper(
+        model,
+        np.geomspace(t_min, t_max, pilot_size),
+        sweeps=pilot_sweeps,
+        chains=2,
+        dynamics=dynamics,
+        seed=root,
+        record_every=max(1, pilot_sweeps // 1000),
+    )
+    late = pilot.energy.isel(time=slice(pilot.sizes["time"] // 2, None))
+    sigma = late.std(("chain", "time")).values
+    betas = 1.0 / pilot.temperature.values[::-1]
+    fine = np.linspace(betas[0], betas[-1], 4096)
+    width = np.interp(fine, betas, sigma[::-1])
+    area = np.concatenate(
+        [[0.0], np.cumsum(0.5 * (width[1:] + width[:-1]) * np.diff(fine))]
+    )
+    if area[-1] <= 0:
+        raise ValueError(
+            "the pilot run saw no energy fluctuations between t_min and t_max; "
+            "raise t_max or pilot_sweeps"
+        )
+    chosen = np.interp(np.linspace(0.0, area[-1], size), area, fine)
+    chosen[0], chosen[-1] = betas[0], betas[-1]
+    temps = np.sort(1.0 / chosen)
+    step = area[-1] / (size - 1)
+    return xr.Dataset(
+        {
+            "temperatures": (
+                "k",
+                temps,
+                {"long_name": "temperature T", "units": "coupling units"},
+            ),
+            "predicted_acceptance": (
+                "pair_k",
+                np.full(size - 1, erfc(step / 2.0)),
+                {"long_name": "predicted exchange acceptance", "units": "1"},
+            ),
+            "pilot_sigma": (
+                "pilot_temperature",
+                sigma,
+                {"long_name": "energy standard deviation", "units": "coupling units"},
+            ),
+            "pilot_acceptance": (
+                "pilot_pair",
+                pilot.swap_acceptance.values,
+                {"long_name": "exchange acceptance of the pilot ladder", "units": "1"},
+            ),
+        },
+        coords={"pilot_temperature": pilot.temperature.values},
+        attrs={"pilot_sweeps": pilot_sweeps, "dynamics": dynamics, **provenance(root)},
+    )
 
 
 def _temperatures(value) -> np.ndarray:

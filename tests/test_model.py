@@ -234,3 +234,20 @@ def test_general_constructor_beyond_free_memory_is_refused(monkeypatch):
     monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**6)
     with pytest.raises(MemoryError, match=r"Hopfield needs about .* 1000 x 1000"):
         spinmem.Hopfield(np.zeros((1000, 1000)))
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "bimodal"])
+def test_sherrington_kirkpatrick_couplings_have_variance_one_over_n(kind):
+    """N = 400: 79800 independent couplings; their variance N * var(J) = 1 within 5
+    standard errors (sqrt(2 / 79800) = 0.5% for Gaussian, 0 for +-1/sqrt(N))."""
+    n = 400
+    net = spinmem.Hopfield.sherrington_kirkpatrick(n, couplings=kind, seed=7)
+    J = net.couplings
+    assert np.array_equal(J, J.T) and not np.any(np.diag(J))
+    upper = J[np.triu_indices(n, 1)] * np.sqrt(n)
+    assert abs(upper.var() - 1) < 5 * np.sqrt(2 / upper.size)
+    assert abs(upper.mean()) < 5 / np.sqrt(upper.size)
+    if kind == "bimodal":
+        np.testing.assert_array_equal(np.abs(upper), 1.0)
+    again = spinmem.Hopfield.sherrington_kirkpatrick(n, couplings=kind, seed=7)
+    np.testing.assert_array_equal(again.couplings, J)

@@ -1,0 +1,215 @@
+"""Equilibrium observables of Monte Carlo records, ``docs/physics.md`` section 10.
+
+Each estimator pools the records over the dimensions it averages (time, chains,
+pairs, disorder samples) and takes its standard error by the jackknife over the groups
+along ``by``: independent chains, twin pairs or disorder samples. Groups must be
+independent; with fewer than two of them the records are cut into ``blocks``
+consecutive time blocks instead, which is honest only when a block is much longer than
+the autocorrelation time (see :func:`spinmem.stats.autocorrelation_time`). Discard the
+equilibration part of a run before calling them.
+"""
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import xarray as xr
+
+from . import _checks
+
+__all__ = [
+    "binder_cumulant",
+    "largest_overlap",
+    "overlap_distribution",
+    "specific_heat",
+]
+
+
+def specific_heat(
+    energy: xr.DataArray,
+    n_spins: int,
+    *,
+    dims: Sequence[str] = ("chain", "time"),
+    by: str = "chain",
+    blocks: int = 10,
+) -> xr.Dataset:
+    """Specific heat per spin from energy fluctuations, ``c = (<H^2> - <H>^2) / (N T^2)``.
+
+    Parameters
+    ----------
+    energy : xarray.DataArray
+        Total energies H (coupling units) with a ``temperature`` coordinate (as
+        recorded by :func:`spinmem.temper` or :func:`spinmem.simulate`).
+    n_spins : int
+        N, to give c per spin (k_B = 1).
+    dims : sequence of str
+        Dimensions averaged over (those absent from ``energy`` are ignored).
+    by : str
+        Dimension of independent groups for the jackknife error.
+    blocks : int
+        Time blocks used as groups when ``by`` has fewer than two entries.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``c`` and ``c_stderr`` over the remaining dimensions.
+    """
+    n_spins = _checks.integer("n_spins", n_spins, minimum=1)
+    if "temperature" not in energy.coords:
+        raise ValueError("energy needs a 'temperature' coordinate")
+    temperature = energy["temperature"]
+
+    def heat(e1, e2):
+        return (e2 - e1**2) / (n_spins * temperature**2)
+
+    c, err = _jackknife(energy, {"e1": 1, "e2": 2}, heat, dims, by, blocks)
+    return xr.Dataset(
+        {
+            "c": c.assign_attrs(long_name="specific heat per spin", units="1"),
+            "c_stderr": err.assign_attrs(long_name="standard error of c", units="1"),
+        }
+    )
+
+
+def binder_cumulant(
+    q: xr.DataArray,
+    *,
+    dims: Sequence[str] = ("pair", "time"),
+    by: str = "pair",
+    blocks: int = 10,
+) -> xr.Dataset:
+    """Binder cumulant ``g = (3 - <q^4> / <q^2>^2) / 2`` of the twin overlap q.
+
+    g is 0 for a Gaussian P(q) (paramagnet, N -> infinity) and 1 for two delta peaks
+    at +-q_EA; curves of g against T for several N cross at the transition. For a
+    disorder average, stack samples along a dimension, include it in ``dims`` and use
+    it as ``by``: the moments are then averaged over samples before the ratio, as in
+    ``[<q^4>] / [<q^2>]^2``.
+
+    Parameters
+    ----------
+    q : xarray.DataArray
+        Overlaps between independent replicas at the same temperature (``q`` of
+        :func:`spinmem.temper` with ``chains >= 2``).
+    dims, by, blocks
+        As for :func:`specific_heat`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``g`` and ``g_stderr``.
+    """
+
+    def binder(q2, q4):
+        return 0.5 * (3.0 - q4 / q2**2)
+
+    g, err = _jackknife(q, {"q2": 2, "q4": 4}, binder, dims, by, blocks)
+    return xr.Dataset(
+        {
+            "g": g.assign_attrs(long_name="Binder cumulant g", units="1"),
+            "g_stderr": err.assign_attrs(long_name="standard error of g", units="1"),
+        }
+    )
+
+
+def overlap_distribution(
+    q: xr.DataArray,
+    *,
+    dims: Sequence[str] = ("pair", "time"),
+    bins: int = 41,
+    symmetric: bool = True,
+) -> xr.DataArray:
+    """Histogram estimate of the overlap distribution P(q) on [-1, 1].
+
+    Parameters
+    ----------
+    q : xarray.DataArray
+        Twin overlaps.
+    dims : sequence of str
+        Dimensions pooled into one histogram (absent ones are ignored).
+    bins : int
+        Equal-width bins on [-1, 1].
+    symmetric : bool
+        Count every value also as -q, the symmetry of models without fields.
+
+    Returns
+    -------
+    xarray.DataArray
+        Density ``P`` along a new dimension ``q`` (bin centres), integrating to 1 over
+        each histogram; the other dimensions are kept.
+    """
+    bins = _checks.integer("bins", bins, minimum=2)
+    symmetric = _checks.flag("symmetric", symmetric)
+    pooled = [d for d in dims if d in q.dims]
+    edges = np.linspace(-1.0, 1.0, bins + 1)
+
+    def histogram(values):
+        values = values.ravel()
+        if symmetric:
+            values = np.concatenate([values, -values])
+        return np.histogram(values, bins=edges, density=True)[0]
+
+    stacked = q.stack(_sample=pooled) if pooled else q.expand_dims("_sample")
+    density = xr.apply_ufunc(
+        histogram,
+        stacked.drop_vars([c for c in stacked.coords if "_sample" in stacked[c].dims]),
+        input_core_dims=[["_sample"]],
+        output_core_dims=[["q"]],
+        vectorize=True,
+    )
+    return density.assign_coords(q=0.5 * (edges[1:] + edges[:-1])).assign_attrs(
+        long_name="overlap distribution P(q)", units="1"
+    )
+
+
+def largest_overlap(overlap: xr.DataArray, *, dim: str = "pattern") -> xr.DataArray:
+    """``max_mu |m_mu|``, the overlap with the best-retrieved pattern, per record."""
+    if dim not in overlap.dims:
+        raise ValueError(f"dim {dim!r} is not a dimension of overlap ({overlap.dims})")
+    return (
+        abs(overlap)
+        .max(dim)
+        .assign_attrs(long_name="largest pattern overlap max |m|", units="1")
+    )
+
+
+def _jackknife(
+    x: xr.DataArray,
+    powers: dict[str, int],
+    estimator: Callable,
+    dims: Sequence[str],
+    by: str,
+    blocks: int,
+) -> tuple[xr.DataArray, xr.DataArray]:
+    """Estimate and jackknife error of ``estimator(**moments)`` with moments
+    ``<x^power>`` pooled over ``dims``, leaving out one group along ``by`` at a time."""
+    if not isinstance(x, xr.DataArray):
+        raise TypeError(f"expected an xarray.DataArray, got {type(x).__name__}")
+    blocks = _checks.integer("blocks", blocks, minimum=2)
+    x, by = _groups(x.astype(np.float64), list(dims), by, blocks)
+    rest = [d for d in dims if d in x.dims and d != by]
+    group_means = {k: (x**p).mean(rest) for k, p in powers.items()}
+    n = x.sizes[by]
+    full = estimator(**{k: v.mean(by) for k, v in group_means.items()})
+    left_out = estimator(**{k: (v.sum(by) - v) / (n - 1) for k, v in group_means.items()})
+    spread = ((left_out - left_out.mean(by)) ** 2).sum(by)
+    return full.drop_vars(by, errors="ignore"), np.sqrt((n - 1) / n * spread)
+
+
+def _groups(x: xr.DataArray, dims: list[str], by: str, blocks: int):
+    """``x`` with a group dimension of at least two entries, and its name."""
+    if by in x.dims and x.sizes[by] >= 2:
+        if by not in dims:
+            raise ValueError(f"by={by!r} must be one of the averaged dims {dims}")
+        return x, by
+    time = next((d for d in ("time", *dims) if d in x.dims and d != by), None)
+    if time is None or x.sizes[time] < blocks:
+        raise ValueError(
+            f"need two groups along by={by!r} or at least blocks={blocks} records "
+            "along time to estimate an error"
+        )
+    if by in x.dims:
+        x = x.squeeze(by, drop=True)
+    length = x.sizes[time] // blocks
+    x = x.isel({time: slice(0, length * blocks)}).drop_vars(time, errors="ignore")
+    shape = {"_block": blocks, time: length}
+    return x.coarsen({time: length}).construct({time: tuple(shape)}), "_block"

@@ -1,0 +1,214 @@
+"""Monte Carlo statistics of recorded time series, ``docs/physics.md`` section 10.
+
+Successive records of a Markov chain are correlated. For a series with integrated
+autocorrelation time ``tau`` (in records), the variance of its time average over n
+records is ``sigma^2 tau / n``: the run holds ``n / tau`` effective samples. The
+estimators here take a variable along ``time`` with independent chains along ``chain``
+(both optional beyond ``time``), and report the time average, its standard error from
+``tau``, and two equilibration checks that the user should read rather than trust the
+error bar blindly: the split-chain potential scale reduction ``R-hat`` and the drift
+between the two halves of the run in standard errors.
+
+The autocorrelation time is emcee's estimator (``emcee.autocorr.integrated_time``): the
+normalised autocorrelation function averaged over chains, summed up to Sokal's
+self-consistent window ``M >= c tau``.
+"""
+
+import emcee
+import numpy as np
+import xarray as xr
+
+from . import _checks
+
+__all__ = ["autocorrelation_time", "time_average"]
+
+RELIABLE_LENGTH = 50
+"""A series shorter than this many autocorrelation times gives an unreliable ``tau``."""
+
+
+def autocorrelation_time(
+    x: xr.DataArray, *, dim: str = "time", chain_dim: str | None = "chain", c: float = 5
+) -> xr.Dataset:
+    """Integrated autocorrelation time of ``x`` along ``dim``, chains pooled.
+
+    Parameters
+    ----------
+    x : xarray.DataArray
+        Records equally spaced along ``dim``; every other dimension except
+        ``chain_dim`` is kept (one estimate per temperature, pattern, ...).
+    dim : str
+        The time dimension. Its coordinate, if any, sets the unit of ``tau``
+        (sweeps for spinmem's runs); without one, ``tau`` is in records.
+    chain_dim : str or None
+        Dimension of independent chains of the same process; their autocorrelation
+        functions are averaged. ``None`` (or absent from ``x``): one chain.
+    c : float
+        Window factor: the sum runs to the smallest lag ``M >= c tau(M)``.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``tau`` (time units), ``tau_stderr`` (Sokal's ``tau sqrt(2 (2M + 1) / n)``
+        with n the pooled number of records), ``ess`` (effective sample size
+        ``chains n / tau_records``), ``reliable`` (series at least
+        ``RELIABLE_LENGTH`` autocorrelation times long). A constant series has
+        ``tau = NaN`` and ``ess`` equal to its number of records.
+    """
+    series, spacing = _series(x, dim, chain_dim)
+    c = _checks.real("c", c, positive=True)
+    tau, err, ess, ok = xr.apply_ufunc(
+        _tau,
+        series,
+        kwargs={"c": c},
+        input_core_dims=[["chain", "time"]],
+        output_core_dims=[[], [], [], []],
+        vectorize=True,
+    )
+    return xr.Dataset(
+        {
+            "tau": (tau * spacing).assign_attrs(
+                long_name="integrated autocorrelation time", units=_time_units(x, dim)
+            ),
+            "tau_stderr": (err * spacing).assign_attrs(
+                long_name="standard error of tau", units=_time_units(x, dim)
+            ),
+            "ess": ess.assign_attrs(long_name="effective sample size", units="1"),
+            "reliable": ok.assign_attrs(
+                long_name=f"series longer than {RELIABLE_LENGTH} tau", units="1"
+            ),
+        }
+    )
+
+
+def time_average(
+    x: xr.DataArray, *, dim: str = "time", chain_dim: str | None = "chain", c: float = 5
+) -> xr.Dataset:
+    """Time average over ``dim`` and chains, with its standard error and checks.
+
+    Parameters
+    ----------
+    x, dim, chain_dim, c
+        As for :func:`autocorrelation_time`. Discard the equilibration part first
+        (for example ``x.sel(time=slice(t0, None))``).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``mean``; ``stderr = sqrt(var / ess)`` with the variance of all records about
+        the mean; ``tau``, ``ess`` and ``reliable`` as in
+        :func:`autocorrelation_time`; ``rhat``, the split-chain potential scale
+        reduction (each chain cut in halves; values above about 1.01-1.1 mean the
+        chains have not mixed); ``drift``, the second half's mean minus the first
+        half's in units of their combined standard error (|drift| > 3 signals a
+        trend, typically incomplete equilibration).
+    """
+    series, spacing = _series(x, dim, chain_dim)
+    c = _checks.real("c", c, positive=True)
+    out = xr.apply_ufunc(
+        _summary,
+        series,
+        kwargs={"c": c},
+        input_core_dims=[["chain", "time"]],
+        output_core_dims=[[]] * 7,
+        vectorize=True,
+    )
+    names = ("mean", "stderr", "tau", "ess", "reliable", "rhat", "drift")
+    units = x.attrs.get("units", "unspecified")
+    labels = {
+        "mean": ("time average", units),
+        "stderr": ("standard error of the time average", units),
+        "tau": ("integrated autocorrelation time", _time_units(x, dim)),
+        "ess": ("effective sample size", "1"),
+        "reliable": (f"series longer than {RELIABLE_LENGTH} tau", "1"),
+        "rhat": ("split-chain potential scale reduction R-hat", "1"),
+        "drift": ("second-half minus first-half mean, in standard errors", "1"),
+    }
+    data = {}
+    for name, value in zip(names, out, strict=True):
+        if name == "tau":
+            value = value * spacing
+        long_name, unit = labels[name]
+        data[name] = value.assign_attrs(long_name=long_name, units=unit)
+    return xr.Dataset(data)
+
+
+def _series(x, dim: str, chain_dim: str | None) -> tuple[xr.DataArray, float]:
+    """``x`` with dimensions renamed to ``chain`` and ``time``, and the time step."""
+    if not isinstance(x, xr.DataArray):
+        raise TypeError(f"x must be an xarray.DataArray, got {type(x).__name__}")
+    if dim not in x.dims:
+        raise ValueError(f"dim {dim!r} is not a dimension of x (dimensions: {x.dims})")
+    if x.sizes[dim] < 4:
+        raise ValueError(f"x needs at least 4 records along {dim!r}, got {x.sizes[dim]}")
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x must be numeric, got dtype {x.dtype}")
+    spacing = 1.0
+    if dim in x.coords:
+        steps = np.diff(np.asarray(x[dim].values, dtype=np.float64))
+        if not np.allclose(steps, steps[0], rtol=1e-9) or steps[0] <= 0:
+            raise ValueError(
+                f"records along {dim!r} must be equally spaced and increasing; select "
+                "an equally spaced part (the last record of a run may be off-grid)"
+            )
+        spacing = float(steps[0])
+    if chain_dim is not None and chain_dim in x.dims and chain_dim != dim:
+        x = x.rename({chain_dim: "_chain"})
+    else:
+        x = x.expand_dims("_chain")
+    x = x.rename({dim: "_time"}).drop_vars(["_chain", "_time"], errors="ignore")
+    clash = [d for d in ("chain", "time") if d in x.dims]
+    if clash:
+        raise ValueError(f"x has a dimension {clash[0]!r} besides dim and chain_dim")
+    return x.rename({"_chain": "chain", "_time": "time"}).astype(np.float64), spacing
+
+
+def _time_units(x: xr.DataArray, dim: str) -> str:
+    if dim in x.coords:
+        return x[dim].attrs.get("units", "time units")
+    return "records"
+
+
+def _tau(x: np.ndarray, c: float) -> tuple[float, float, float, bool]:
+    """``(tau, stderr, ess, reliable)`` of chains ``x`` (chains, n), tau in records.
+
+    Chains frozen at one value carry no autocorrelation function and are left out of
+    its average (R-hat reports them); ``ess`` never exceeds the number of records.
+    """
+    chains, n = x.shape
+    moving = ~np.all(x == x[:, :1], axis=1)
+    if not moving.any():
+        return np.nan, np.nan, float(chains * n), False
+    steps = x[moving].T[:, :, None]  # emcee's (steps, walkers, parameters)
+    tau = float(emcee.autocorr.integrated_time(steps, c=c, tol=0, quiet=True)[0])
+    window = np.ceil(c * max(tau, 1.0))
+    stderr = abs(tau) * np.sqrt(2.0 * (2.0 * window + 1.0) / (chains * n))
+    ess = chains * n / max(tau, 1.0)
+    return tau, float(stderr), float(ess), bool(n >= RELIABLE_LENGTH * tau)
+
+
+def _summary(x: np.ndarray, c: float) -> tuple:
+    n = x.shape[1]
+    tau, _, ess, ok = _tau(x, c)
+    mean = float(x.mean())
+    var = float(x.var(ddof=1)) if x.size > 1 else 0.0
+    stderr = np.sqrt(var / ess)
+    half = n // 2
+    first, second = x[:, :half], x[:, n - half :]
+    rhat = _split_rhat(np.concatenate([first, second], axis=0))
+    scale = tau if np.isfinite(tau) else 1.0
+    se = [np.sqrt(part.var(ddof=1) * scale / part.size) for part in (first, second)]
+    gap = second.mean() - first.mean()
+    combined = np.hypot(*se)
+    drift = gap / combined if combined > 0 else (0.0 if gap == 0 else np.inf * gap)
+    return mean, stderr, tau, ess, ok, rhat, float(drift)
+
+
+def _split_rhat(halves: np.ndarray) -> float:
+    """Gelman-Rubin R-hat of the chains (rows) of ``halves``."""
+    n = halves.shape[1]
+    within = halves.var(axis=1, ddof=1).mean()
+    between = n * halves.mean(axis=1).var(ddof=1)
+    if within == 0:
+        return 1.0 if between == 0 else np.inf
+    pooled = (n - 1) / n * within + between / n
+    return float(np.sqrt(pooled / within))
