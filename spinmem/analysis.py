@@ -1,6 +1,7 @@
 """Reductions and combinations of results: mean and standard error over seeds, merging
 files of one study."""
 
+import itertools
 import os
 from collections.abc import Iterable
 
@@ -12,6 +13,7 @@ from .storage import load
 __all__ = [
     "RSB_CAPACITY",
     "RS_CAPACITY",
+    "binder_crossings",
     "capacity_estimate",
     "combine",
     "crossings",
@@ -109,6 +111,85 @@ def crossings(m: xr.DataArray, threshold: float, dim: str = "alpha") -> xr.DataA
         out[index] = a0 + (m0 - threshold) * (a1 - a0) / (m0 - m1)
     dims = m.dims[:-1]
     return xr.DataArray(out, dims=dims, coords={d: m[d] for d in dims if d in m.coords})
+
+
+def binder_crossings(
+    binder: xr.Dataset,
+    *,
+    size_dim: str = "n",
+    dim: str = "temperature",
+    by: str = "seed",
+) -> xr.Dataset:
+    """Temperatures where the Binder curves of consecutive sizes cross.
+
+    For sizes N_a < N_b, let ``d = g_b - g_a`` with standard error
+    ``s = sqrt(err_a^2 + err_b^2)``. Both far above the transition (g -> 0) and deep in
+    the ordered phase of mean-field glasses (curves merge) d is zero within noise and
+    changes sign at random; the crossing is taken at the most significant descending
+    sign change, the k with ``d_k >= 0 > d_{k+1}`` that maximises
+    ``d_k / s_k - d_{k+1} / s_{k+1}``, by linear interpolation. The same rule applied
+    to the leave-one-out curves gives the jackknife standard error.
+
+    Parameters
+    ----------
+    binder : xarray.Dataset
+        ``g``, ``g_stderr`` and ``g_jackknife`` of
+        :func:`spinmem.observables.binder_of_moments`, with dimensions ``size_dim``
+        and ``dim`` (``g_jackknife`` also ``by``).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``crossing`` and ``crossing_stderr`` along ``size_pair`` ("N_a-N_b"), with
+        coordinates ``n_small`` and ``n_large``; NaN where the curves do not cross
+        downwards on the grid.
+    """
+    for name in ("g", "g_stderr", "g_jackknife"):
+        if name not in binder:
+            raise ValueError(f"binder needs {name!r} (from observables.binder_of_moments)")
+    g, err, jk = binder.g, binder.g_stderr, binder.g_jackknife
+    for name in (size_dim, dim):
+        if name not in g.dims:
+            raise ValueError(f"g has no dimension {name!r} (dimensions: {g.dims})")
+    sizes = g[size_dim].values
+    rows, errors = [], []
+    for a, b in itertools.pairwise(sizes):
+        pick = {size_dim: [a, b]}
+        scale = np.sqrt((err.sel(pick) ** 2).sum(size_dim)).transpose(dim).values
+        diff = g.sel({size_dim: b}) - g.sel({size_dim: a})
+        rows.append(_crossing(diff.transpose(dim).values, scale, g[dim].values))
+        loo = (jk.sel({size_dim: b}) - jk.sel({size_dim: a})).transpose(by, dim).values
+        loo = np.array([_crossing(d, scale, g[dim].values) for d in loo])
+        m = loo.size
+        errors.append(np.sqrt((m - 1) / m * np.sum((loo - loo.mean()) ** 2)))
+    return xr.Dataset(
+        {
+            "crossing": (
+                "size_pair",
+                np.array(rows),
+                {"long_name": "Binder crossing temperature", "units": "coupling units"},
+            ),
+            "crossing_stderr": (
+                "size_pair",
+                np.array(errors),
+                {"long_name": "jackknife standard error", "units": "coupling units"},
+            ),
+        },
+        coords={
+            "size_pair": [f"{a}-{b}" for a, b in itertools.pairwise(sizes)],
+            "n_small": ("size_pair", sizes[:-1]),
+            "n_large": ("size_pair", sizes[1:]),
+        },
+    )
+
+
+def _crossing(d: np.ndarray, scale: np.ndarray, x: np.ndarray) -> float:
+    z = d / np.where(scale > 0, scale, np.inf)
+    down = np.flatnonzero((d[:-1] >= 0) & (d[1:] < 0))
+    if down.size == 0:
+        return np.nan
+    k = down[np.argmax(z[down] - z[down + 1])]
+    return float(x[k] + d[k] * (x[k + 1] - x[k]) / (d[k] - d[k + 1]))
 
 
 def finite_size_fit(n, value, stderr, nu: float | None = None) -> dict:

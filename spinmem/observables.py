@@ -13,12 +13,15 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from . import _checks
 
 __all__ = [
     "binder_cumulant",
+    "binder_of_moments",
     "largest_overlap",
+    "lattice_bins",
     "overlap_distribution",
     "specific_heat",
 ]
@@ -111,11 +114,39 @@ def binder_cumulant(
     )
 
 
+def binder_of_moments(
+    q2: xr.DataArray, q4: xr.DataArray, *, by: str = "seed"
+) -> xr.Dataset:
+    """Disorder-averaged Binder cumulant ``(3 - [<q^4>] / [<q^2>]^2) / 2`` from each
+    sample's thermal moments, with its jackknife error over samples along ``by``.
+
+    Also returns ``g_jackknife``, the estimate without each sample in turn (dimension
+    ``by``), from which errors of derived quantities (crossing temperatures) follow.
+    """
+    for name, x in (("q2", q2), ("q4", q4)):
+        if not isinstance(x, xr.DataArray) or by not in x.dims or x.sizes[by] < 2:
+            raise ValueError(f"{name} must be a DataArray with >= 2 samples along {by!r}")
+
+    def binder(m2, m4):
+        return 0.5 * (3.0 - m4 / m2**2)
+
+    full, err, left_out = _jackknife_means({"m2": q2, "m4": q4}, binder, by)
+    return xr.Dataset(
+        {
+            "g": full.assign_attrs(long_name="Binder cumulant g", units="1"),
+            "g_stderr": err.assign_attrs(long_name="standard error of g", units="1"),
+            "g_jackknife": left_out.assign_attrs(
+                long_name=f"g without one entry of {by}", units="1"
+            ),
+        }
+    )
+
+
 def overlap_distribution(
     q: xr.DataArray,
     *,
     dims: Sequence[str] = ("pair", "time"),
-    bins: int = 41,
+    bins: int | ArrayLike = 41,
     symmetric: bool = True,
 ) -> xr.DataArray:
     """Histogram estimate of the overlap distribution P(q) on [-1, 1].
@@ -126,8 +157,11 @@ def overlap_distribution(
         Twin overlaps.
     dims : sequence of str
         Dimensions pooled into one histogram (absent ones are ignored).
-    bins : int
-        Equal-width bins on [-1, 1].
+    bins : int or array_like
+        Number of equal-width bins on [-1, 1], or increasing bin edges. q of N spins
+        takes the N + 1 values ``-1 + 2j/N``; to compare sizes without aliasing, use
+        bins that hold the same number of those values for every N (see
+        :func:`lattice_bins`).
     symmetric : bool
         Count every value also as -q, the symmetry of models without fields.
 
@@ -137,10 +171,9 @@ def overlap_distribution(
         Density ``P`` along a new dimension ``q`` (bin centres), integrating to 1 over
         each histogram; the other dimensions are kept.
     """
-    bins = _checks.integer("bins", bins, minimum=2)
+    edges = _edges(bins)
     symmetric = _checks.flag("symmetric", symmetric)
     pooled = [d for d in dims if d in q.dims]
-    edges = np.linspace(-1.0, 1.0, bins + 1)
 
     def histogram(values):
         values = values.ravel()
@@ -159,6 +192,28 @@ def overlap_distribution(
     return density.assign_coords(q=0.5 * (edges[1:] + edges[:-1])).assign_attrs(
         long_name="overlap distribution P(q)", units="1"
     )
+
+
+def lattice_bins(n: int) -> np.ndarray:
+    """Edges of n + 1 bins centred on the overlaps ``-1 + 2j/n`` of n spins.
+
+    For N spins with N a multiple of n, every inner bin holds exactly N/n of the values
+    q can take, so histograms of different such N compare without aliasing. The edges
+    sit just below the half-way points, so that values on them fall to the right; the
+    two end bins, which straddle -1 and 1, hold N/n + 1 values together (split evenly
+    on average with ``symmetric=True``).
+    """
+    n = _checks.integer("n", n, minimum=1)
+    return np.linspace(-1.0 - 1.0 / n, 1.0 + 1.0 / n, n + 2) - 1e-9
+
+
+def _edges(bins) -> np.ndarray:
+    if np.ndim(bins) == 0:
+        return np.linspace(-1.0, 1.0, _checks.integer("bins", bins, minimum=2) + 1)
+    edges = np.asarray(bins, dtype=np.float64)
+    if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
+        raise ValueError(f"bins must be an integer or increasing edges, got {bins!r}")
+    return edges
 
 
 def largest_overlap(overlap: xr.DataArray, *, dim: str = "pattern") -> xr.DataArray:
@@ -188,11 +243,18 @@ def _jackknife(
     x, by = _groups(x.astype(np.float64), list(dims), by, blocks)
     rest = [d for d in dims if d in x.dims and d != by]
     group_means = {k: (x**p).mean(rest) for k, p in powers.items()}
-    n = x.sizes[by]
+    full, err, _ = _jackknife_means(group_means, estimator, by)
+    return full, err
+
+
+def _jackknife_means(group_means: dict, estimator: Callable, by: str):
+    """``estimator`` of the means over ``by`` of ``group_means``, its jackknife error,
+    and the leave-one-out estimates (along ``by``)."""
+    n = next(iter(group_means.values())).sizes[by]
     full = estimator(**{k: v.mean(by) for k, v in group_means.items()})
     left_out = estimator(**{k: (v.sum(by) - v) / (n - 1) for k, v in group_means.items()})
     spread = ((left_out - left_out.mean(by)) ** 2).sum(by)
-    return full.drop_vars(by, errors="ignore"), np.sqrt((n - 1) / n * spread)
+    return full.drop_vars(by, errors="ignore"), np.sqrt((n - 1) / n * spread), left_out
 
 
 def _groups(x: xr.DataArray, dims: list[str], by: str, blocks: int):

@@ -16,6 +16,7 @@ __all__ = [
     "annealing",
     "capacity",
     "capacity_estimate",
+    "equilibrium",
     "for_dataset",
     "label",
     "mixtures",
@@ -363,3 +364,86 @@ _STUDY_PLOTS: dict = {
     "annealing": annealing,
     "mixtures": mixtures,
 }
+
+
+def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset):
+    """Results of ``studies/equilibrium.py``: disorder-averaged Binder cumulants of SK
+    and Hopfield networks against T for several N, P(q) of SK at the lowest
+    temperature, and where the retrieval states take over the equilibrium weight
+    against the replica-symmetric T_c and T_M lines."""
+    from . import observables, theory
+
+    _require(sk, "equilibrium", "equilibrium", ("n", "temperature", "q2", "q4", "pq"))
+    _require(hopfield, "equilibrium", "equilibrium", ("alpha", "n", "retrieval", "q2"))
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8.4))
+    g = observables.binder_of_moments(sk.q2, sk.q4)
+    _binder_panel(axes[0, 0], g, sk, 1.0, "SK", "T = 1")
+    alpha = float(hopfield.alpha.values.max())
+    ghop = observables.binder_of_moments(
+        hopfield.q2.sel(alpha=alpha), hopfield.q4.sel(alpha=alpha)
+    )
+    tg = theory.t_g(alpha)
+    _binder_panel(axes[0, 1], ghop, hopfield, tg, rf"Hopfield, $\alpha$ = {alpha:g}", "T_g")
+    ax = axes[1, 0]
+    t_low = float(sk.temperature.values.min())
+    for n in sk.n.values:
+        pq = _seed_mean(sk.pq.sel(n=n, temperature=t_low))
+        ax.plot(pq.q, pq, label=f"N = {n}")
+    ax.set_xlabel("twin overlap q")
+    ax.set_ylabel("P(q)")
+    ax.set_title(f"SK overlap distribution at T = {t_low:g}", fontsize=10)
+    ax.legend(fontsize=8)
+    _retrieval_panel(axes[1, 1], hopfield, theory)
+    fig.suptitle(
+        f"Equilibrium by parallel tempering: SK {sk.sizes['seed']} samples, "
+        f"Hopfield {hopfield.sizes['seed']} samples per point",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _binder_panel(ax, g, ds, t_star, title, star_label):
+    for n in g.n.values:
+        ax.errorbar(
+            g.temperature,
+            g.g.sel(n=n),
+            g.g_stderr.sel(n=n),
+            marker=".",
+            capsize=2,
+            label=f"N = {n}",
+        )
+    ax.axvline(t_star, color="k", ls="--", lw=1, label=f"${star_label}$ = {t_star:.3g}")
+    cross = analysis.binder_crossings(g)
+    text = ", ".join(
+        f"{pair}: {x:.2f} ± {err:.2f}"
+        for pair, x, err in zip(
+            cross.size_pair.values,
+            cross.crossing.values,
+            cross.crossing_stderr.values,
+            strict=True,
+        )
+    )
+    ax.set_title(f"{title} Binder cumulant\ncrossings {text}", fontsize=9)
+    ax.set_xlabel(label(ds["temperature"]))
+    ax.set_ylabel("g = (3 - <q^4>/<q^2>^2) / 2")
+    ax.legend(fontsize=8)
+
+
+def _retrieval_panel(ax, hopfield, theory):
+    weight = _seed_mean(hopfield.retrieval)
+    t_half = analysis.crossings(weight, 0.5, dim="temperature")
+    alphas = hopfield.alpha.values
+    low = alphas[alphas < 0.052]
+    grid = np.linspace(0.001, low.max() if low.size else 0.05, 60)
+    ax.plot(grid, [theory.t_c(a) for a in grid], "k:", label="$T_c$ (RS)")
+    ax.plot(grid, [theory.t_m(a) for a in grid], "k-", lw=1, label="$T_M$ (RS)")
+    for n in hopfield.n.values:
+        ax.plot(low, t_half.sel(n=n, alpha=low), "o-", label=f"N = {n}")
+    ax.set_xlabel(label(hopfield["alpha"]))
+    ax.set_ylabel(label(hopfield["temperature"]))
+    ax.set_title(
+        "retrieval weight 1/2 (some |m| > 0.5), parallel tempering from random states",
+        fontsize=9,
+    )
+    ax.legend(fontsize=8)

@@ -195,7 +195,7 @@ def _summary(x: np.ndarray, c: float) -> tuple:
     half = n // 2
     first, second = x[:, :half], x[:, n - half :]
     rhat = _split_rhat(np.concatenate([first, second], axis=0))
-    scale = tau if np.isfinite(tau) else 1.0
+    scale = max(tau, 1.0) if np.isfinite(tau) else 1.0
     se = [np.sqrt(part.var(ddof=1) * scale / part.size) for part in (first, second)]
     gap = second.mean() - first.mean()
     combined = np.hypot(*se)

@@ -209,3 +209,60 @@ def test_temperature_ladder_places_free_spins_at_equal_acceptance():
 def test_bad_input_is_refused(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_binder_of_moments_equals_pooled_binder_of_the_samples(sk_run):
+    """Per-sample moments averaged over samples give the same g (and jackknife error)
+    as the pooled estimator over the raw overlaps with samples as groups."""
+    _, ds = sk_run
+    q = ds.q.rename(pair="seed")  # 8 independent pairs stand in for 8 samples
+    pooled = observables.binder_cumulant(q, dims=("seed", "time"), by="seed")
+    moments = observables.binder_of_moments(
+        (q**2).mean("time"), (q**4).mean("time"), by="seed"
+    )
+    np.testing.assert_allclose(moments.g, pooled.g, rtol=1e-12)
+    np.testing.assert_allclose(moments.g_stderr, pooled.g_stderr, rtol=1e-12)
+
+
+def _binder(curves, temps, noise=0.0):
+    """A binder Dataset for exact curves g[n](T) with 20 leave-one-out copies."""
+    g = xr.DataArray(
+        np.array(curves),
+        dims=("n", "temperature"),
+        coords={"n": [32, 64], "temperature": temps},
+    )
+    shifts = xr.DataArray(np.linspace(-noise, noise, 20), dims="seed")
+    return xr.Dataset(
+        {
+            "g": g,
+            "g_stderr": xr.full_like(g, 0.01),
+            "g_jackknife": g + shifts * xr.DataArray([0.0, 1.0], dims="n"),
+        }
+    )
+
+
+def test_binder_crossing_of_straight_lines_and_its_jackknife_error():
+    """g_32 = 0.5 - 0.5 (T - 1), g_64 = 0.5 - (T - 1) cross at T = 1 exactly; a tiny
+    sign change in the hot tail (both near 0) is not taken for the crossing. Shifting
+    g_64 by c moves the crossing by c / 0.5, so leave-one-out shifts spread over
+    +-0.01 give the jackknife error sqrt(19/20 sum (2 c_k)^2)."""
+    temps = np.array([0.55, 0.75, 0.95, 1.15, 1.35, 1.45, 1.55])
+    small = 0.5 - 0.5 * (temps - 1)
+    large = 0.5 - 1.0 * (temps - 1)
+    large[-2:] = small[-2:] + np.array([0.001, -0.001])  # noise where curves merge
+    out = spinmem.analysis.binder_crossings(_binder([small, large], temps, noise=0.01))
+    assert out.crossing.item() == pytest.approx(1.0, abs=1e-12)
+    c = np.linspace(-0.01, 0.01, 20)
+    expected = np.sqrt(19 / 20 * np.sum((2 * c - np.mean(2 * c)) ** 2))
+    assert out.crossing_stderr.item() == pytest.approx(expected, rel=1e-9)
+    assert out.size_pair.item() == "32-64"
+
+
+def test_lattice_bins_hold_equal_numbers_of_overlap_values():
+    edges = observables.lattice_bins(16)
+    for n in (16, 32, 64, 128):
+        values = -1 + 2 * np.arange(n + 1) / n
+        counts = np.histogram(values, bins=edges)[0]
+        k = n // 16
+        np.testing.assert_array_equal(counts[1:-1], k)
+        assert counts[0] + counts[-1] == k + 1  # the end bins straddle -1 and 1

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import xarray as xr
 from conftest import boltzmann_chi_square, sk_couplings
 
 import spinmem
@@ -63,3 +64,32 @@ def test_retrieval_near_capacity_large_n():
     )
     se = m.std(ddof=1) / np.sqrt(8)
     assert abs(m.mean() - m_rs) < 5 * se + 0.01, (m.mean(), se, m_rs)
+
+
+def _sk_moments(n, samples, temps, sweeps):
+    """Thermal <q^2>, <q^4> of ``samples`` SK instances by parallel tempering (four
+    chains, second half of the run)."""
+    q2, q4 = [], []
+    for k in range(samples):
+        seed = np.random.SeedSequence([n, k])
+        net = spinmem.Hopfield.sherrington_kirkpatrick(n, seed=seed.spawn(1)[0])
+        ds = spinmem.temper(net, temps, sweeps=sweeps, chains=4, seed=seed, record_every=2)
+        q = ds.q.isel(time=slice(ds.sizes["time"] // 2, None))
+        q2.append((q**2).mean(("pair", "time")))
+        q4.append((q**4).mean(("pair", "time")))
+    return xr.concat(q2, "seed"), xr.concat(q4, "seed")
+
+
+def test_sk_binder_cumulants_cross_near_t1():
+    """SK, N = 32, 64, 128, 150 samples each, 4000 sweeps (tau of q^2 below 10 sweeps
+    at T = 0.5 for N = 128): the Binder curves of consecutive sizes cross within 0.15 of
+    T = 1 (the N -> infinity transition), and within 3 jackknife errors of that band."""
+    temps = np.round(np.linspace(0.5, 1.6, 12), 4)
+    moments = {n: _sk_moments(n, 150, temps, 4000) for n in (32, 64, 128)}
+    q2 = xr.concat([moments[n][0] for n in moments], xr.Variable("n", list(moments)))
+    q4 = xr.concat([moments[n][1] for n in moments], xr.Variable("n", list(moments)))
+    binder = spinmem.observables.binder_of_moments(q2, q4)
+    cross = spinmem.analysis.binder_crossings(binder)
+    print(cross.crossing.values, cross.crossing_stderr.values)
+    assert np.all(np.isfinite(cross.crossing))
+    assert np.all(np.abs(cross.crossing - 1.0) < 0.15), cross.crossing.values

@@ -115,3 +115,24 @@ def test_phase_diagram_quick_shows_the_three_phases(quick_runs):
     assert float(m.sel(alpha=0.18, temperature=0.1)) < 0.5
     assert float(q.sel(alpha=0.18, temperature=0.1)) > 0.7
     assert float(q.sel(alpha=0.09, temperature=1.45)) < 0.15
+
+
+def test_equilibrium_quick_writes_both_stores_and_orders_the_phases(quick_runs):
+    """SK and Hopfield stores, the figure, and the phases in order: twin overlaps far
+    larger in the glass (SK, T = 0.5) than in the paramagnet (T = 1.6), the retrieval
+    states holding the weight at T = 0.3 for alpha = 0.02 and losing it at T = 1.6."""
+    out = quick_runs("equilibrium")
+    sk = spinmem.load(out / "equilibrium-sk-quick.h5")
+    hop = spinmem.load(out / "equilibrium-hopfield-quick.h5")
+    for ds in (sk, hop):
+        assert ds.attrs["sweep_status"] == "complete"
+        for var in ("q2", "q4", "pq", "energy", "c", "q2_rhat", "acceptance"):
+            assert np.all(np.isfinite(ds[var].values)), var
+            assert ds[var].attrs["units"] != "unspecified"
+    q2 = sk.q2.mean("seed")
+    assert np.all(q2.sel(temperature=0.5) > 4 * q2.sel(temperature=1.6))
+    weight = hop.retrieval.mean("seed").sel(alpha=0.02)
+    assert np.all(weight.isel(temperature=0) > 0.9)
+    assert np.all(weight.isel(temperature=-1) < 0.1)
+    png = (out / "equilibrium-quick.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,156 @@
+"""Equilibrium by parallel tempering: spin-glass transitions and the retrieval line T_c.
+
+Every point is one disorder sample (seed): a Sherrington-Kirkpatrick instance of N
+spins, or a Hebbian network of N spins at load alpha, simulated by parallel tempering
+(Metropolis, one exchange round per sweep) on a fixed temperature ladder (linear for
+SK, geometric for the wider range of the Hopfield networks) with four chains started
+at random. After discarding the first half of the run it records, per
+temperature, the thermal moments <q^2>, <q^4> of the twin overlaps (chains 0-1, 2-3),
+P(q), the energy and specific heat, and for Hebbian networks the fraction of records
+in which some pattern has |m| > 0.5 (the retrieval weight); the split-chain R-hat of
+q^2 reports whether the chains mixed.
+
+The figure shows the disorder-averaged Binder cumulant against T for several N (SK:
+crossing near T = 1; Hopfield: near T_g = 1 + sqrt(alpha)), P(q) of SK at the lowest
+temperature, and the temperature below which the retrieval states carry half the
+equilibrium weight against the replica-symmetric T_c and T_M lines.
+
+Run: python studies/equilibrium.py [--quick] [--workers K]
+"""
+
+import functools
+
+import numpy as np
+import xarray as xr
+
+import spinmem
+from spinmem import observables, stats, study
+from spinmem.seeding import child
+
+NAME = "equilibrium"
+CHAINS = 4
+LATTICE = 16  # P(q) bins centred on the overlaps of 16 spins
+RETRIEVED = 0.5
+
+
+def sk_point(n, *, temperatures, sweeps, seed):
+    """One SK sample of N spins."""
+    net = spinmem.Hopfield.sherrington_kirkpatrick(n, seed=child(seed, 0))
+    return _tempered(net, temperatures, sweeps, child(seed, 1))
+
+
+def hopfield_point(alpha, n, *, temperatures, sweeps, seed):
+    """One Hebbian network of N spins at load alpha."""
+    net = study.hebbian_network(alpha, n, seed)
+    return _tempered(net, temperatures, sweeps, child(seed, 1))
+
+
+def _tempered(net, temperatures, sweeps, seed) -> xr.Dataset:
+    run = spinmem.temper(
+        net, temperatures, sweeps=sweeps, chains=CHAINS, seed=seed, record_every=2
+    )
+    late = run.isel(time=slice(run.sizes["time"] // 2, None))
+    q = late.q
+    moments = {k: (q**k).mean(("pair", "time")) for k in (2, 4)}
+    heat = observables.specific_heat(late.energy, net.n_spins)
+    out = {
+        "q2": (moments[2], "thermal <q^2>", "1"),
+        "q4": (moments[4], "thermal <q^4>", "1"),
+        "pq": (
+            observables.overlap_distribution(q, bins=observables.lattice_bins(LATTICE)),
+            "P(q)",
+            "1",
+        ),
+        "energy": (
+            late.energy.mean(("chain", "time")) / net.n_spins,
+            "energy per spin",
+            "coupling units",
+        ),
+        "c": (heat.c, "specific heat per spin", "1"),
+        "q2_rhat": (
+            stats.time_average(q**2, chain_dim="pair").rhat,
+            "split-chain R-hat of q^2",
+            "1",
+        ),
+        "acceptance": (run.swap_acceptance, "exchange acceptance of pair k, k+1", "1"),
+        "round_trips": (run.round_trips.sum(), "round trips, all replicas", "1"),
+    }
+    if net.n_patterns:
+        best = observables.largest_overlap(late.overlap)
+        out["m_max"] = (best.mean(("chain", "time")), "mean largest overlap |m|", "1")
+        out["retrieval"] = (
+            (best > RETRIEVED).mean(("chain", "time")),
+            f"fraction of records with some |m| > {RETRIEVED}",
+            "1",
+        )
+    return xr.Dataset(
+        {
+            name: value.assign_attrs(long_name=label, units=units)
+            for name, (value, label, units) in out.items()
+        }
+    )
+
+
+def settings(quick: bool) -> dict:
+    if quick:
+        return {
+            "sk": {
+                "n": [16, 32, 64],
+                "seeds": 6,
+                "sweeps": 1000,
+                "t": (0.5, 1.6, 12, False),
+            },
+            "hopfield": {
+                "alpha": [0.02, 0.04],
+                "n": [100, 200],
+                "seeds": 2,
+                "sweeps": 600,
+                "t": (0.3, 1.6, 14, True),
+            },
+        }
+    return {
+        "sk": {
+            "n": [32, 64, 128],
+            "seeds": 200,
+            "sweeps": 8000,
+            "t": (0.5, 1.6, 23, False),
+        },
+        "hopfield": {
+            "alpha": [0.01, 0.02, 0.03, 0.04, 0.1],
+            "n": [200, 400, 800],
+            "seeds": 8,
+            "sweeps": 4000,
+            "t": (0.2, 1.8, 33, True),
+        },
+    }
+
+
+def main(argv=None):
+    args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
+    plan = settings(args.quick)
+    results = {}
+    for part, function in (("sk", sk_point), ("hopfield", hopfield_point)):
+        spec = plan[part]
+        low, high, size, geometric = spec["t"]
+        spacing = np.geomspace if geometric else np.linspace
+        temperatures = np.round(spacing(low, high, size), 4)
+        grid = {k: spec[k] for k in ("alpha", "n") if k in spec}
+        store, _ = study.outputs(args, f"{NAME}-{part}")
+        results[part] = study.run(
+            functools.partial(function, temperatures=temperatures, sweeps=spec["sweeps"]),
+            grid,
+            args,
+            name=f"{NAME}-{part}",
+            seeds=spec["seeds"],
+            store=store,
+            sweeps=spec["sweeps"],
+            chains=CHAINS,
+            dynamics="metropolis",
+        )
+    _, figure = study.outputs(args, NAME)
+    study.save_figure(spinmem.plot.equilibrium(results["sk"], results["hopfield"]), figure)
+    return results
+
+
+if __name__ == "__main__":
+    main()
