@@ -7,7 +7,7 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
-from . import analysis, observables, plot, schedules, stats, theory
+from . import analysis, observables, plot, rules, schedules, stats, theory
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
 from .model import (
@@ -44,6 +44,7 @@ __all__ = [
     "random_patterns",
     "relax",
     "replica_overlaps",
+    "rules",
     "save",
     "schedules",
     "simulate",

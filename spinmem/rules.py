@@ -1,0 +1,182 @@
+"""Learning rules: couplings from stored patterns, ``docs/physics.md`` section 11.
+
+Every rule returns a :class:`~spinmem.Hopfield` model that keeps the patterns (for
+overlaps and the census) and has a zero diagonal unless stated. The Hebbian rule
+itself is :meth:`spinmem.Hopfield.hebbian`.
+"""
+
+import numpy as np
+import scipy.sparse
+from numpy.typing import ArrayLike
+
+from . import _checks, _couplings
+from .model import Hopfield, _patterns, _transposed, hebbian_matrix
+from .seeding import SeedLike, generator, root_sequence
+
+__all__ = ["centred", "clipped", "diluted", "dreaming", "projection", "storkey"]
+
+
+def projection(patterns: ArrayLike) -> Hopfield:
+    """Projection (pseudo-inverse) rule, ``J = (1/N) xi^T C^+ xi`` with zero diagonal.
+
+    ``C_{mu nu} = (1/N) xi^mu . xi^nu`` is the pattern correlation matrix and ``C^+``
+    its (Moore-Penrose) pseudo-inverse (Personnaz, Guyon and Dreyfus, J. Physique
+    Lett. 46, L359, 1985; Kanter and Sompolinsky, Phys. Rev. A 35, 380, 1987). Before
+    the diagonal is removed J projects onto the span of the patterns, ``J xi = xi``;
+    after, the field on pattern mu is ``(1 - J_ii) xi_i^mu``, so every pattern is a
+    fixed point while all ``J_ii < 1`` (``J_ii`` is about alpha: up to alpha near 1).
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, N)
+        +-1 patterns, p <= N.
+    """
+    xi = _rule_patterns(patterns, "projection")
+    p, n = xi.shape
+    if p > n:
+        raise ValueError(f"projection needs p <= N patterns, got p = {p} > N = {n}")
+    return _from_kernel(xi, np.linalg.pinv(_correlation(xi), hermitian=True))
+
+
+def dreaming(patterns: ArrayLike, t: float) -> Hopfield:
+    """Dreaming kernel, ``J(t) = (1/N) xi^T (1 + t) (I + t C)^{-1} xi``, zero diagonal.
+
+    The closed form of Fachechi, Agliari and Barra (Neural Networks 112, 24, 2019):
+    ``t = 0`` is the Hebbian rule, and as t grows J approaches the projection rule
+    (:func:`projection`).
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, N)
+    t : float
+        Dreaming time, >= 0.
+    """
+    xi = _rule_patterns(patterns, "dreaming")
+    t = _checks.real("t", t, minimum=0.0)
+    p = xi.shape[0]
+    kernel = (1.0 + t) * np.linalg.inv(np.eye(p) + t * _correlation(xi))
+    return _from_kernel(xi, 0.5 * (kernel + kernel.T))
+
+
+def storkey(patterns: ArrayLike) -> Hopfield:
+    """Storkey's incremental rule, applied pattern by pattern from J = 0.
+
+    ``J_ij += (1/N) (xi_i xi_j - xi_i h_ji - h_ij xi_j)`` with the local field
+    ``h_ij = sum_{k != i, j} J_ik xi_k`` of the couplings before the pattern is added
+    (Storkey, ICANN 1997); zero diagonal throughout.
+    """
+    xi = _rule_patterns(patterns, "storkey")
+    n = xi.shape[1]
+    _checks.memory("storkey", 32 * n * n, f"three N x N = {n} x {n} float64 work arrays")
+    J = np.zeros((n, n))
+    for row in xi.astype(np.float64):
+        h = J @ row  # J_ii = 0, so h_i = sum_{k != i} J_ik xi_k
+        h_ij = h[:, None] - J * row[None, :]  # drop k = j
+        J += (np.outer(row, row) - row[:, None] * h_ij.T - h_ij * row[None, :]) / n
+        np.fill_diagonal(J, 0.0)
+    return Hopfield(0.5 * (J + J.T), patterns=xi)
+
+
+def clipped(patterns: ArrayLike) -> Hopfield:
+    """Clipped Hebbian rule, ``J_ij = (sqrt(p) / N) sign(sum_mu xi_i^mu xi_j^mu)``.
+
+    Only the sign of each Hebbian sum is kept (``sign(0) = 0`` for even p). The scale
+    ``sqrt(p) / N`` (Sompolinsky, Phys. Rev. A 34, 2571, 1986) keeps the signal of a
+    pattern, ``sqrt(2/pi)`` per spin for large p, of the same order as the Hebbian one,
+    so temperatures compare. The signs are kept as integers, so fields are exact.
+    """
+    xi = _rule_patterns(patterns, "clipped")
+    p, n = xi.shape
+    signs = np.sign(hebbian_matrix(xi, "clipped")).astype(np.int8)
+    scale = np.sqrt(p) / n
+    store = _couplings.Dense(signs * scale, signs, scale)
+    return _with_store(store, xi)
+
+
+def diluted(
+    patterns: ArrayLike, c: float, *, storage: str = "auto", seed: SeedLike = None
+) -> Hopfield:
+    """Randomly diluted Hebbian rule: each pair (i, j) keeps its Hebbian coupling with
+    probability c (the same for J_ij and J_ji), rescaled by 1/c.
+
+    ``J_ij = (c_ij / (c N)) sum_mu xi_i^mu xi_j^mu`` with independent ``c_ij = c_ji``
+    in {0, 1}, ``P(c_ij = 1) = c`` (Sompolinsky 1986). The couplings are built row by
+    row from the patterns, without the dense N x N Hebbian matrix.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, N)
+    c : float
+        Connection probability, 0 < c <= 1.
+    storage : {"auto", "dense", "sparse"}
+        ``"auto"``: sparse when its arrays (12 bytes per non-zero) are smaller than
+        the dense ones (9 bytes per pair).
+    seed : None, int, SeedSequence or Generator
+        The kept pairs of row i are drawn from this stream, row by row.
+    """
+    xi = _patterns(patterns)
+    c = _checks.real("c", c, positive=True, maximum=1.0)
+    storage = _checks.choice("storage", storage, ("auto", "dense", "sparse"))
+    n = xi.shape[1]
+    rng = generator(root_sequence(seed))
+    x = np.ascontiguousarray(xi.T, dtype=np.float32)  # (N, p): exact integer sums
+    rows, cols, vals = [], [], []
+    for i in range(n - 1):
+        j = i + 1 + np.flatnonzero(rng.random(n - 1 - i) < c)
+        rows.append(np.full(j.size, i))
+        cols.append(j)
+        vals.append(x[j] @ x[i])
+    i, j = np.concatenate(rows), np.concatenate(cols)
+    v = np.concatenate(vals).astype(np.float64) / (c * n)
+    upper = scipy.sparse.coo_array((v, (i, j)), shape=(n, n))
+    J = scipy.sparse.csr_array(upper + upper.T)
+    J.eliminate_zeros()
+    if storage == "auto":
+        storage = "sparse" if 12 * J.nnz < 9 * n * n else "dense"
+    return Hopfield(J, patterns=xi, storage=storage)
+
+
+def centred(patterns: ArrayLike, bias: float | None = None) -> Hopfield:
+    """Hebbian rule for biased patterns, ``J_ij = (1/N) sum_mu (xi_i^mu - a)(xi_j^mu - a)``.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, N)
+    bias : float, optional
+        Mean activity a in (-1, 1); default the mean of all pattern bits.
+    """
+    xi = _rule_patterns(patterns, "centred")
+    a = float(xi.mean()) if bias is None else _checks.real("bias", bias)
+    if not -1.0 < a < 1.0:
+        raise ValueError(f"bias must lie in (-1, 1), got {a}")
+    n = xi.shape[1]
+    _checks.memory("centred", 16 * n * n, f"N x N = {n} x {n} float64 couplings")
+    x = xi.astype(np.float64) - a
+    J = x.T @ x / n
+    np.fill_diagonal(J, 0.0)
+    return Hopfield(0.5 * (J + J.T), patterns=xi)
+
+
+def _rule_patterns(patterns, what: str) -> np.ndarray:
+    xi = _patterns(patterns)
+    _checks.memory(what, 24 * xi.shape[1] ** 2, f"N x N = {xi.shape[1]}^2 couplings")
+    return xi
+
+
+def _correlation(xi: np.ndarray) -> np.ndarray:
+    x = xi.astype(np.float64)
+    return x @ x.T / xi.shape[1]
+
+
+def _from_kernel(xi: np.ndarray, K: np.ndarray) -> Hopfield:
+    """``J = (1/N) xi^T K xi`` with zero diagonal, for a symmetric p x p kernel K."""
+    x = xi.astype(np.float64)
+    J = x.T @ (K @ x) / xi.shape[1]
+    np.fill_diagonal(J, 0.0)
+    return Hopfield(0.5 * (J + J.T), patterns=xi)
+
+
+def _with_store(store, xi: np.ndarray) -> Hopfield:
+    model = object.__new__(Hopfield)
+    model._init(store, np.zeros(store.n), _transposed(xi), hebbian=False)
+    return model

@@ -1,0 +1,170 @@
+"""Learning rules against direct computations of their formulas."""
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.sparse
+
+import spinmem
+from spinmem import rules
+
+
+def _xi(p, n, seed=0):
+    return spinmem.random_patterns(p, n, seed=seed)
+
+
+def _hebbian(xi):
+    x = xi.astype(np.float64)
+    J = x.T @ x / xi.shape[1]
+    np.fill_diagonal(J, 0)
+    return J
+
+
+def test_projection_matrix_projects_onto_the_patterns():
+    """Before the diagonal is removed, J xi^mu = xi^mu; J equals the naive formula."""
+    xi = _xi(30, 100)
+    x = xi.astype(np.float64)
+    C = x @ x.T / 100
+    full = x.T @ np.linalg.inv(C) @ x / 100
+    np.testing.assert_allclose(full @ x.T, x.T, atol=1e-9)
+    J = rules.projection(xi).couplings
+    np.fill_diagonal(full, 0)
+    np.testing.assert_allclose(J, full, atol=1e-12)
+
+
+@pytest.mark.parametrize("alpha", [0.3, 0.6, 0.9])
+def test_projection_stores_every_pattern_up_to_alpha_near_one(alpha):
+    """With the diagonal removed the field on pattern mu is (1 - J_ii) xi_i: all p
+    patterns are fixed points as long as every J_ii < 1."""
+    n = 200
+    xi = _xi(round(alpha * n), n, seed=1)
+    net = rules.projection(xi)
+    x = xi.astype(np.float64)
+    diag = np.diag(x.T @ np.linalg.inv(x @ x.T / n) @ x / n)
+    assert diag.max() < 1
+    assert np.all(net.is_fixed_point(xi))
+
+
+def test_hebbian_fails_where_projection_succeeds():
+    xi = _xi(60, 200, seed=1)  # alpha = 0.3, far above 0.138
+    assert not np.all(spinmem.Hopfield.hebbian(xi).is_fixed_point(xi))
+    assert np.all(rules.projection(xi).is_fixed_point(xi))
+
+
+def test_dreaming_kernel_runs_from_hebbian_to_projection():
+    xi = _xi(20, 100, seed=2)
+    np.testing.assert_allclose(rules.dreaming(xi, 0.0).couplings, _hebbian(xi), atol=1e-14)
+    proj = rules.projection(xi).couplings
+    gaps = [np.abs(rules.dreaming(xi, t).couplings - proj).max() for t in (1, 10, 1e3, 1e6)]
+    assert all(b < a for a, b in itertools.pairwise(gaps))
+    assert gaps[-1] < 1e-5
+
+
+def _storkey_naive(xi):
+    p, n = xi.shape
+    J = np.zeros((n, n))
+    for mu in range(p):
+        x = xi[mu].astype(np.float64)
+        h = np.array(
+            [
+                [sum(J[i, k] * x[k] for k in range(n) if k not in (i, j)) for j in range(n)]
+                for i in range(n)
+            ]
+        )
+        new = J.copy()
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    new[i, j] += (x[i] * x[j] - x[i] * h[j, i] - h[i, j] * x[j]) / n
+        J = new
+    return J
+
+
+def test_storkey_matches_a_naive_loop():
+    xi = _xi(4, 12, seed=3)
+    np.testing.assert_allclose(rules.storkey(xi).couplings, _storkey_naive(xi), atol=1e-12)
+
+
+def test_clipped_couplings_are_signs_with_exact_fields():
+    xi = _xi(7, 60, seed=4)
+    net = rules.clipped(xi)
+    expected = np.sign(_hebbian(xi)) * np.sqrt(7) / 60
+    np.testing.assert_allclose(net.couplings, expected, rtol=1e-15)
+    s = _xi(3, 60, seed=5)
+    np.testing.assert_allclose(net.local_fields(s), s @ expected, atol=1e-12)
+    # the signal per spin on a stored pattern is about sqrt(2/pi) ~ 0.8 (large p)
+    signal = np.mean(net.local_fields(xi) * xi)
+    assert 0.5 < signal < 1.1
+
+
+@pytest.mark.parametrize("c", [0.1, 0.5, 1.0])
+def test_diluted_keeps_a_symmetric_fraction_c_of_hebbian_couplings(c):
+    """N = 300: kept pairs are a binomial fraction c of the 44850 pairs (within 5
+    standard errors), each equal to the Hebbian value over c; c = 1 is Hebbian."""
+    n = 300
+    xi = _xi(5, n, seed=6)
+    net = rules.diluted(xi, c, seed=7)
+    J = net.couplings
+    J = J.toarray() if scipy.sparse.issparse(J) else J
+    assert np.array_equal(J, J.T)
+    upper = np.triu_indices(n, 1)
+    hebb = _hebbian(xi)
+    kept = J[upper] != 0
+    pairs = upper[0].size
+    nonzero = hebb[upper] != 0
+    frac = kept.sum() / nonzero.sum()
+    assert abs(frac - c) <= 5 * np.sqrt(c * (1 - c) / nonzero.sum()) + 1e-12
+    np.testing.assert_allclose(J[upper][kept], hebb[upper][kept] / c, rtol=1e-12)
+    assert net.storage == ("sparse" if c < 0.75 else "dense")
+    assert pairs == n * (n - 1) // 2
+
+
+def test_diluted_is_reproducible_and_seed_dependent():
+    xi = _xi(3, 100, seed=8)
+    a = rules.diluted(xi, 0.2, seed=1).couplings
+    b = rules.diluted(xi, 0.2, seed=1).couplings
+    c = rules.diluted(xi, 0.2, seed=2).couplings
+    assert (a != b).nnz == 0 and (a != c).nnz > 0
+
+
+def test_centred_rule_removes_the_bias():
+    xi = spinmem.random_patterns(5, 200, bias=0.4, seed=9)
+    a = xi.mean()
+    x = xi - a
+    expected = x.T @ x / 200
+    np.fill_diagonal(expected, 0)
+    np.testing.assert_allclose(rules.centred(xi).couplings, expected, atol=1e-12)
+    np.testing.assert_allclose(
+        rules.centred(xi, bias=0.0).couplings, _hebbian(xi), atol=1e-12
+    )
+
+
+def test_rules_keep_their_patterns():
+    xi = _xi(3, 50, seed=10)
+    for net in (
+        rules.projection(xi),
+        rules.dreaming(xi, 2.0),
+        rules.storkey(xi),
+        rules.clipped(xi),
+        rules.diluted(xi, 0.5, seed=0),
+        rules.centred(xi),
+    ):
+        np.testing.assert_array_equal(net.patterns, xi)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: rules.projection(_xi(20, 10)), "p <= N"),
+        (lambda: rules.dreaming(_xi(2, 10), -1.0), "t must be >= 0"),
+        (lambda: rules.diluted(_xi(2, 10), 0.0), "c must be > 0"),
+        (lambda: rules.diluted(_xi(2, 10), 1.5), "c must be <= 1"),
+        (lambda: rules.diluted(_xi(2, 10), 0.5, storage="patterns"), "storage"),
+        (lambda: rules.centred(_xi(2, 10), bias=1.0), "bias must lie in"),
+        (lambda: rules.clipped(np.zeros((2, 10))), "patterns"),
+    ],
+)
+def test_bad_input_is_refused(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
