@@ -31,7 +31,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STUDIES = ["phase_diagram", "capacity", "annealing", "mixtures", "unlearning", "equilibrium"]
+STUDIES = [
+    "phase_diagram",
+    "capacity",
+    "annealing",
+    "mixtures",
+    "unlearning",
+    "equilibrium",
+]
 COLUMNS = ["compile", "monte carlo", "commits", "theory", "plot", "other"]
 
 

@@ -377,7 +377,7 @@ def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset):
     _require(hopfield, "equilibrium", "equilibrium", ("alpha", "n", "retrieval", "q2"))
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.4))
     g = observables.binder_of_moments(sk.q2, sk.q4)
-    _binder_panel(axes[0, 0], g, sk, 1.0, "SK", "T = 1")
+    _binder_panel(axes[0, 0], g, sk, 1.0, "SK", "T_c")
     alpha = float(hopfield.alpha.values.max())
     ghop = observables.binder_of_moments(
         hopfield.q2.sel(alpha=alpha), hopfield.q4.sel(alpha=alpha)
@@ -403,6 +403,10 @@ def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset):
     return fig
 
 
+_RESOLVED = 0.15  # a crossing with a larger jackknife error (or NaN) is not shown
+_MIXED = 1.1  # R-hat of q^2 above this marks a point whose chains did not mix
+
+
 def _binder_panel(ax, g, ds, t_star, title, star_label):
     for n in g.n.values:
         ax.errorbar(
@@ -416,7 +420,7 @@ def _binder_panel(ax, g, ds, t_star, title, star_label):
     ax.axvline(t_star, color="k", ls="--", lw=1, label=f"${star_label}$ = {t_star:.3g}")
     cross = analysis.binder_crossings(g)
     text = ", ".join(
-        f"{pair}: {x:.2f} ± {err:.2f}"
+        f"{pair}: {x:.2f} ± {err:.2f}" if err < _RESOLVED else f"{pair}: none resolved"
         for pair, x, err in zip(
             cross.size_pair.values,
             cross.crossing.values,
@@ -438,8 +442,27 @@ def _retrieval_panel(ax, hopfield, theory):
     grid = np.linspace(0.001, low.max() if low.size else 0.05, 60)
     ax.plot(grid, [theory.t_c(a) for a in grid], "k:", label="$T_c$ (RS)")
     ax.plot(grid, [theory.t_m(a) for a in grid], "k-", lw=1, label="$T_M$ (RS)")
+    rhat = hopfield.q2_rhat.max(("seed", "temperature"))
     for n in hopfield.n.values:
-        ax.plot(low, t_half.sel(n=n, alpha=low), "o-", label=f"N = {n}")
+        (line,) = ax.plot(low, t_half.sel(n=n, alpha=low), "-", label=f"N = {n}")
+        mixed = (rhat.sel(n=n, alpha=low) <= _MIXED).values
+        for ok, face in ((mixed, line.get_color()), (~mixed, "white")):
+            ax.plot(
+                low[ok],
+                t_half.sel(n=n, alpha=low).values[ok],
+                "o",
+                color=line.get_color(),
+                markerfacecolor=face,
+            )
+    ax.text(
+        0.98,
+        0.98,
+        f"open: chains not mixed (R-hat of q² > {_MIXED})",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=8,
+    )
     ax.set_xlabel(label(hopfield["alpha"]))
     ax.set_ylabel(label(hopfield["temperature"]))
     ax.set_title(
