@@ -81,15 +81,21 @@ def _sk_moments(n, samples, temps, sweeps):
 
 
 def test_sk_binder_cumulants_cross_near_t1():
-    """SK, N = 32, 64, 128, 150 samples each, 4000 sweeps (tau of q^2 below 10 sweeps
-    at T = 0.5 for N = 128): the Binder curves of consecutive sizes cross within 0.15 of
-    T = 1 (the N -> infinity transition), and within 3 jackknife errors of that band."""
-    temps = np.round(np.linspace(0.5, 1.6, 12), 4)
+    """SK, N = 32, 64, 128, 150 samples each, 4000 sweeps of 23 temperatures 0.05 apart
+    (R-hat of q^2 below 1.02 at T = 0.5 for N = 128). The Binder curves of N = 64 and
+    128 cross within 0.15 of T = 1, the N -> infinity transition. The crossings move up
+    with N (finite-size drift): the 32-64 crossing lies near 0.82 (full study,
+    data/equilibrium-sk.h5: 0.82 +- 0.07 and 0.89 +- 0.07; this test's settings gave
+    0.816 +- 0.116 and 0.938 +- 0.056), so it is held to the same band widened by 3 of
+    its jackknife errors, which must stay below 0.15 for the check to have power."""
+    temps = np.round(np.linspace(0.5, 1.6, 23), 4)
     moments = {n: _sk_moments(n, 150, temps, 4000) for n in (32, 64, 128)}
-    q2 = xr.concat([moments[n][0] for n in moments], xr.Variable("n", list(moments)))
-    q4 = xr.concat([moments[n][1] for n in moments], xr.Variable("n", list(moments)))
-    binder = spinmem.observables.binder_of_moments(q2, q4)
-    cross = spinmem.analysis.binder_crossings(binder)
-    print(cross.crossing.values, cross.crossing_stderr.values)
-    assert np.all(np.isfinite(cross.crossing))
-    assert np.all(np.abs(cross.crossing - 1.0) < 0.15), cross.crossing.values
+    sizes = xr.Variable("n", list(moments))
+    q2 = xr.concat([m[0] for m in moments.values()], sizes)
+    q4 = xr.concat([m[1] for m in moments.values()], sizes)
+    cross = spinmem.analysis.binder_crossings(spinmem.observables.binder_of_moments(q2, q4))
+    x, err = cross.crossing.values, cross.crossing_stderr.values
+    print("SK Binder crossings", x, "+-", err)
+    assert np.all(np.isfinite(x)) and np.all(err < 0.15), (x, err)
+    assert abs(x[1] - 1.0) < 0.15, (x, err)
+    assert abs(x[0] - 1.0) < 0.15 + 3 * err[0], (x, err)
