@@ -7,7 +7,7 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
-from . import analysis, observables, plot, rules, schedules, stats, theory
+from . import analysis, dense, observables, plot, rules, schedules, stats, theory
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
 from .model import (
@@ -36,6 +36,7 @@ __all__ = [
     "census",
     "classify",
     "composition",
+    "dense",
     "from_binary",
     "load",
     "make_cues",
