@@ -11,7 +11,7 @@ import scipy.sparse
 from numpy.typing import ArrayLike
 
 from . import _checks, _couplings, kernels
-from ._couplings import SYMMETRY_RTOL, row_blocks, row_slices
+from ._couplings import SYMMETRY_RTOL, row_slices
 from .seeding import SeedLike, generator, root_sequence
 
 __all__ = [
@@ -393,7 +393,7 @@ def _transposed(xi: np.ndarray) -> np.ndarray:
 
 
 def _dense_store(J: np.ndarray) -> "_couplings.Dense":
-    return _couplings.Dense(J, *_integer_form(J))
+    return _couplings.Dense(J, *_couplings.integer_form(J, J.shape[0]))
 
 
 def _sparse_store(J: np.ndarray) -> "_couplings.Sparse":
@@ -465,33 +465,6 @@ def _dense_couplings(value) -> np.ndarray:
             f"exceeds {SYMMETRY_RTOL:g} * max |J|"
         )
     return J
-
-
-def _integer_form(J: np.ndarray) -> tuple[np.ndarray, float]:
-    """``(C, scale)`` with ``J == scale * C`` exactly, C as small integers when possible.
-
-    Integer-valued couplings (scale 1) and multiples of 1/N such as Hebbian ones
-    (scale 1/N) are stored as int8 or int16, which the kernels stream eight or four
-    times faster than float64 and sum exactly. Anything else stays float64, scale 1.
-    Works a block of rows at a time.
-    """
-    n = J.shape[0]
-    for scale in (1.0, 1.0 / n):
-        largest = 0.0
-        for block in row_blocks(J):
-            C = np.rint(block / scale)
-            if not np.array_equal(C * scale, block):
-                largest = np.inf
-                break
-            largest = max(largest, float(np.abs(C).max()))
-        if largest > np.iinfo(np.int16).max:
-            continue
-        dtype = np.int8 if largest <= np.iinfo(np.int8).max else np.int16
-        C = np.empty(J.shape, dtype)
-        for k in row_slices(J):
-            C[k] = np.rint(J[k] / scale)
-        return C, scale
-    return J, 1.0
 
 
 def _fields(value, n: int) -> np.ndarray:
