@@ -55,7 +55,7 @@ def dreaming(patterns: ArrayLike, t: float) -> Hopfield:
     t = _checks.real("t", t, minimum=0.0)
     p = xi.shape[0]
     kernel = (1.0 + t) * np.linalg.inv(np.eye(p) + t * _correlation(xi))
-    return _from_kernel(xi, 0.5 * (kernel + kernel.T))
+    return _from_kernel(xi, kernel)
 
 
 def storkey(patterns: ArrayLike) -> Hopfield:
@@ -65,16 +65,15 @@ def storkey(patterns: ArrayLike) -> Hopfield:
     ``h_ij = sum_{k != i, j} J_ik xi_k`` of the couplings before the pattern is added
     (Storkey, ICANN 1997); zero diagonal throughout.
     """
-    xi = _rule_patterns(patterns, "storkey")
+    xi = _rule_patterns(patterns, "storkey", bytes_per_pair=48)
     n = xi.shape[1]
-    _checks.memory("storkey", 32 * n * n, f"three N x N = {n} x {n} float64 work arrays")
     J = np.zeros((n, n))
     for row in xi.astype(np.float64):
         h = J @ row  # J_ii = 0, so h_i = sum_{k != i} J_ik xi_k
         h_ij = h[:, None] - J * row[None, :]  # drop k = j
         J += (np.outer(row, row) - row[:, None] * h_ij.T - h_ij * row[None, :]) / n
         np.fill_diagonal(J, 0.0)
-    return Hopfield(0.5 * (J + J.T), patterns=xi)
+    return Hopfield(J, patterns=xi)  # symmetric up to rounding, which Hopfield removes
 
 
 def clipped(patterns: ArrayLike) -> Hopfield:
@@ -150,16 +149,20 @@ def centred(patterns: ArrayLike, bias: float | None = None) -> Hopfield:
     if not -1.0 < a < 1.0:
         raise ValueError(f"bias must lie in (-1, 1), got {a}")
     n = xi.shape[1]
-    _checks.memory("centred", 16 * n * n, f"N x N = {n} x {n} float64 couplings")
     x = xi.astype(np.float64) - a
     J = x.T @ x / n
     np.fill_diagonal(J, 0.0)
-    return Hopfield(0.5 * (J + J.T), patterns=xi)
+    return Hopfield(J, patterns=xi)  # symmetric up to rounding, which Hopfield removes
 
 
-def _rule_patterns(patterns, what: str) -> np.ndarray:
+def _rule_patterns(patterns, what: str, bytes_per_pair: int = 24) -> np.ndarray:
+    """Validated patterns, after checking that the rule's N x N work arrays
+    (``bytes_per_pair`` at their peak, the model's copies included) fit in memory."""
     xi = _patterns(patterns)
-    _checks.memory(what, 24 * xi.shape[1] ** 2, f"N x N = {xi.shape[1]}^2 couplings")
+    n = xi.shape[1]
+    _checks.memory(
+        what, bytes_per_pair * n * n, f"N x N = {n} x {n} couplings and work arrays"
+    )
     return xi
 
 
@@ -173,7 +176,7 @@ def _from_kernel(xi: np.ndarray, K: np.ndarray) -> Hopfield:
     x = xi.astype(np.float64)
     J = x.T @ (K @ x) / xi.shape[1]
     np.fill_diagonal(J, 0.0)
-    return Hopfield(0.5 * (J + J.T), patterns=xi)
+    return Hopfield(J, patterns=xi)  # symmetric up to rounding, which Hopfield removes
 
 
 def _with_store(store, xi: np.ndarray) -> Hopfield:

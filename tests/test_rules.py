@@ -1,6 +1,7 @@
 """Learning rules against direct computations of their formulas."""
 
 import itertools
+from math import comb
 
 import numpy as np
 import pytest
@@ -93,9 +94,19 @@ def test_clipped_couplings_are_signs_with_exact_fields():
     np.testing.assert_allclose(net.couplings, expected, rtol=1e-15)
     s = _xi(3, 60, seed=5)
     np.testing.assert_allclose(net.local_fields(s), s @ expected, atol=1e-12)
-    # the signal per spin on a stored pattern is about sqrt(2/pi) ~ 0.8 (large p)
-    signal = np.mean(net.local_fields(xi) * xi)
-    assert 0.5 < signal < 1.1
+    # signal on a stored pattern: each term sign(1 + S) with S a sum of p - 1 random
+    # +-1, so <h_i xi_i> = sqrt(p) (N - 1)/N E[sign(1 + S)] exactly (0.813 here). The
+    # N p = 420 values scatter with sd 0.33; the pair (i, j) enters h_i and h_j alike,
+    # so the error of their mean is taken as sqrt(2) times the independent one, 0.023,
+    # and 5 of those allowed.
+    p, n = 7, 60
+    sign_mean = sum(comb(p - 1, k) * np.sign(2 * k - p + 2) for k in range(p)) / 2 ** (
+        p - 1
+    )
+    expected = np.sqrt(p) * (n - 1) / n * sign_mean
+    values = net.local_fields(xi) * xi
+    error = np.sqrt(2) * values.std() / np.sqrt(values.size)
+    assert abs(values.mean() - expected) < 5 * error, (values.mean(), expected, error)
 
 
 @pytest.mark.parametrize("c", [0.1, 0.5, 1.0])
