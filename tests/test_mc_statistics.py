@@ -161,6 +161,16 @@ def test_single_chain_errors_come_from_time_blocks(sk_run):
     # one chain has 16 times fewer records: its error is about 4 times larger
     ratio = (c.c_stderr / all_chains.c_stderr).values
     assert np.all((ratio > 1.5) & (ratio < 10)), ratio
+    # against a naive jackknife over 10 consecutive blocks of the series
+    e = one.isel(chain=0).values  # (temperature, time)
+    blocks = np.array_split(e[:, : e.shape[1] // 10 * 10], 10, axis=1)
+    loo = []
+    for k in range(10):
+        rest = np.concatenate([b for j, b in enumerate(blocks) if j != k], axis=1)
+        loo.append(rest.var(axis=1) / (N_ENUM * TEMPS**2))
+    loo = np.array(loo)
+    naive = np.sqrt(9 / 10 * ((loo - loo.mean(axis=0)) ** 2).sum(axis=0))
+    np.testing.assert_allclose(c.c_stderr, naive, rtol=1e-10)
 
 
 def test_temperature_ladder_places_free_spins_at_equal_acceptance():
