@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import observables, stats, study
+from spinmem import observables, stats, study, theory
 from spinmem.seeding import child
 
 NAME = "equilibrium"
@@ -147,9 +147,59 @@ def main(argv=None):
             chains=CHAINS,
             dynamics="metropolis",
         )
+    report(results["sk"], results["hopfield"])
     _, figure = study.outputs(args, NAME)
     study.save_figure(spinmem.plot.equilibrium(results["sk"], results["hopfield"]), figure)
     return results
+
+
+def report(sk: xr.Dataset, hopfield: xr.Dataset) -> None:
+    """Print the numbers the README quotes: sampling checks, Binder cumulants and
+    crossings, and the retrieval temperatures against the RS lines."""
+    for name, ds in (("SK", sk), ("Hopfield", hopfield)):
+        print(
+            f"{name}: smallest swap acceptance {float(ds.acceptance.min()):.2f}, "
+            f"largest split R-hat of q^2 {float(ds.q2_rhat.max()):.3f}"
+        )
+    g = observables.binder_of_moments(sk.q2, sk.q4)
+    _print_binder("SK", g, at=[1.0])
+    strongest = float(hopfield.alpha.max())
+    hop = hopfield.sel(alpha=strongest)
+    g = observables.binder_of_moments(hop.q2, hop.q4)
+    hot = g.temperature.values[g.temperature.values >= 1.0]
+    _print_binder(f"Hopfield alpha = {strongest:g}", g, at=hot)
+    weight = hopfield.retrieval.mean("seed")
+    t_half = spinmem.analysis.crossings(weight, 0.5, dim="temperature")
+    rhat = hopfield.q2_rhat.max(("seed", "temperature"))
+    print("T where some |m| > 0.5 in half the records (* chains not mixed, R-hat > 1.1):")
+    for alpha in hopfield.alpha.values[hopfield.alpha.values < 0.052]:
+        cells = [
+            f"{float(t_half.sel(alpha=alpha, n=n)):.2f}"
+            + ("*" if float(rhat.sel(alpha=alpha, n=n)) > 1.1 else " ")
+            for n in hopfield.n.values
+        ]
+        print(
+            f"  alpha = {alpha:g}: "
+            + "  ".join(cells)
+            + f"   (N = {hopfield.n.values.tolist()})"
+            f"; RS T_c {theory.t_c(alpha):.3f}, T_M {theory.t_m(alpha):.3f}"
+        )
+
+
+def _print_binder(name: str, g: xr.Dataset, at) -> None:
+    cross = spinmem.analysis.binder_crossings(g)
+    for pair, x, err in zip(
+        cross.size_pair.values, cross.crossing, cross.crossing_stderr, strict=True
+    ):
+        print(f"{name} Binder crossing {pair}: {float(x):.2f} +- {float(err):.2f}")
+    for t in at:
+        row = g.sel(temperature=t, method="nearest")
+        values = ", ".join(
+            f"{float(row.g.sel(n=n)):.3f} +- {float(row.g_stderr.sel(n=n)):.3f}"
+            for n in g.n.values
+        )
+        sizes = g.n.values.tolist()
+        print(f"{name} g(T = {float(row.temperature):g}) for N = {sizes}: {values}")
 
 
 if __name__ == "__main__":
