@@ -33,7 +33,7 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument(
         "--quick",
         action="store_true",
-        help="small settings that finish in well under a minute on 2 cores",
+        help="small settings: seconds on 2 cores once the kernels are compiled",
     )
     p.add_argument(
         "--out",
