@@ -130,12 +130,13 @@ def floor_costs(net, sweeps):
     s = net.patterns[0].copy()
     g = np.empty(N, np.int32)
     counts = np.empty(P, np.int32)
-    cp = net._store.kernel
-    kernels.init_state(cp, net.fields, xi_t, s, g, counts)
+    kind, cp = net._store.tag, net._store.kernel
+    kernels.init_state(kind, cp, net.fields, xi_t, s, g, counts)
     rng = spinmem.seeding.stream_states(np.random.SeedSequence(0), 1)[0]
 
     def attempts():
         kernels.sweeps(
+            kind,
             cp,
             net.fields,
             xi_t,

@@ -1,9 +1,10 @@
 """How a model keeps its couplings: dense, sparse (CSR) or pattern backed.
 
-Each storage gives the kernels a coupling tuple ``(kind, C, indptr, indices, data,
-scale)`` with ``J = scale * C`` (see :mod:`spinmem.kernels`), says how many bytes it
-holds, and answers the few whole-matrix questions the model asks (largest row sum, row
-norms, the dense matrix) without forming an N x N array where it can avoid it.
+Each storage gives the kernels its storage tag ``tag`` and a coupling tuple ``(C,
+indptr, indices, data, scale)`` with ``J = scale * C`` (see :mod:`spinmem.kernels`),
+says how many bytes it holds, and answers the few whole-matrix questions the model asks
+(largest row sum, row norms, the dense matrix) without forming an N x N array where it
+can avoid it.
 """
 
 import numpy as np
@@ -33,7 +34,7 @@ def no_patterns(n: int) -> np.ndarray:
 
 def dense_kernel(C: np.ndarray, scale: float) -> tuple:
     """The kernels' coupling tuple of dense couplings ``J = scale * C`` (read-only C)."""
-    return (kernels.DENSE, C, _empty(np.int64), _empty(np.int32), _empty(C.dtype), scale)
+    return (C, _empty(np.int64), _empty(np.int32), _empty(C.dtype), scale)
 
 
 def _field_dtype(C: np.ndarray, largest_row: float):
@@ -47,6 +48,7 @@ class Dense:
     """Float64 couplings ``J`` and their kernel form ``C`` (``J == scale * C``)."""
 
     kind = "dense"
+    tag = kernels.tag(kernels.DENSE)
 
     def __init__(self, J: np.ndarray, C: np.ndarray, scale: float):
         self.J, self.C, self.scale = frozen(J), frozen(C), scale
@@ -82,6 +84,7 @@ class Sparse:
     the values allow it (exact fields), float64 otherwise."""
 
     kind = "sparse"
+    tag = kernels.tag(kernels.SPARSE)
 
     def __init__(self, A: scipy.sparse.csr_array):
         self.A = A
@@ -95,7 +98,6 @@ class Sparse:
         self.indptr = frozen(A.indptr.astype(np.int64, copy=False))
         self.indices = frozen(A.indices.astype(np.int32, copy=False))
         self.kernel = (
-            kernels.SPARSE,
             _empty(data.dtype, 2),
             self.indptr,
             self.indices,
@@ -136,6 +138,7 @@ class Patterns:
     (N, p) int8 array ``xi^T`` only."""
 
     kind = "patterns"
+    tag = kernels.tag(kernels.PATTERNS)
     integer = True
 
     def __init__(self, xi_t: np.ndarray):
@@ -143,7 +146,6 @@ class Patterns:
         self.n, self.p = xi_t.shape
         self.scale = 1.0 / self.n
         self.kernel = (
-            kernels.PATTERNS,
             _empty(np.int8, 2),
             _empty(np.int64),
             _empty(np.int32),

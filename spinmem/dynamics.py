@@ -175,7 +175,8 @@ def run_blocks(
     chunks of about :data:`CHUNK_WORK` operations, so that Ctrl-C (and a sweep's point
     timeout) takes effect between chunks; the numbers do not depend on the chunking.
     """
-    cp, theta, xi_t = model._store.kernel, model.fields, model._xi_t
+    kind, cp = model._store.tag, model._store.kernel
+    theta, xi_t = model.fields, model._xi_t
     n_rep = states.shape[0]
     p = xi_t.shape[1]
     g, counts, energy = init_work(model, states)
@@ -189,6 +190,7 @@ def run_blocks(
     for chunk in _chunks(betas, block_sweeps, record, chunk_sweeps(model, n_rep)):
         with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
             kernels.run_replicas(
+                kind,
                 cp,
                 theta,
                 xi_t,
@@ -287,8 +289,9 @@ def init_work(model: Hopfield, states: np.ndarray):
     g = _coupling_fields(model, n_rep)
     counts = np.empty((n_rep, model.n_patterns), dtype=np.int32)
     energy = np.empty(n_rep)
+    store = model._store
     kernels.init_replicas(
-        model._store.kernel, model.fields, model._xi_t, states, g, counts, energy
+        store.tag, store.kernel, model.fields, model._xi_t, states, g, counts, energy
     )
     return g, counts, energy
 
@@ -315,6 +318,7 @@ def _synchronous(model, states, steps, record, record_states):
         take = min(limit, steps - done)
         chunk_record = record[done : done + take]
         kernels.synchronous_replicas(
+            model._store.tag,
             model._store.kernel,
             model.fields,
             xi_t,
@@ -578,7 +582,8 @@ def relax_states(
     model: Hopfield, s: np.ndarray, rng: np.ndarray, order: str, max_sweeps: int
 ) -> RelaxResult:
     """:func:`relax` on validated arrays: ``s`` (R, N) and ``rng`` (R, 4), in place."""
-    cp, theta, xi_t = model._store.kernel, model.fields, model._xi_t
+    kind, cp = model._store.tag, model._store.kernel
+    theta, xi_t = model.fields, model._xi_t
     n_rep = s.shape[0]
     g, counts, _ = init_work(model, s)
     done = np.zeros(n_rep, dtype=np.int64)
@@ -590,6 +595,7 @@ def relax_states(
     while done.max() < max_sweeps and not converged.all():
         with np.errstate(over="ignore"):
             kernels.relax_replicas(
+                kind,
                 cp,
                 theta,
                 xi_t,

@@ -5,8 +5,8 @@ inside. The public API (``spinmem.dynamics``, ``spinmem.annealing``, ...) valida
 input, allocates, calls one of these kernels and wraps the result.
 
 Conventions (see ``docs/physics.md``): spins are int8 in {-1, +1}; the couplings are
-``J = scale * C`` with ``C`` symmetric with zero diagonal, passed as a coupling tuple
-``cp = (kind, C, indptr, indices, data, scale)``:
+``J = scale * C`` with ``C`` symmetric with zero diagonal, passed as a storage tag ``kind``
+and a coupling tuple ``cp = (C, indptr, indices, data, scale)``:
 
 ``DENSE``
     ``C`` is an (N, N) array, float64 (``scale = 1``) or a small integer type (Hebbian
@@ -18,8 +18,11 @@ Conventions (see ``docs/physics.md``): spins are int8 in {-1, +1}; the couplings
     ``C = xi^T xi`` with zero diagonal, never formed: the coupling sum of site i is
     ``sum_mu xi_i^mu M_mu - p s_i`` from the pattern overlap counts ``M`` (section 8).
 
-The unused entries are empty arrays of the same dtype, so that the three kinds share
-compiled code. ``theta`` holds the fields. The kernels keep ``g = C s`` (dense and sparse;
+The unused entries are empty arrays of the same dtype. The tag ``kind`` is an empty array
+whose number of dimensions is the storage code (:func:`tag`): numba compiles a separate
+version for each, in which the code is a constant and the other storages' branches are
+optimised away, so that each storage compiles only its own loops, and only when used.
+``theta`` holds the fields. The kernels keep ``g = C s`` (dense and sparse;
 int32, int64 or float64), so the local field is ``h_i = scale * g_i + theta_i``; the
 energy is ``H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i``; flipping spin i changes it
 by ``dE_i = 2 s_i h_i``. A sweep is N single-spin update attempts.
@@ -46,10 +49,10 @@ ZERO = 2
 # Site-order codes.
 RANDOM_ORDER = 0
 SEQUENTIAL_ORDER = 1
-# Coupling storage codes: the first entry of a coupling tuple.
-DENSE = 0
-SPARSE = 1
-PATTERNS = 2
+# Coupling storage codes: the number of dimensions of a storage tag.
+DENSE = 1
+SPARSE = 2
+PATTERNS = 3
 
 _U7 = np.uint64(7)
 _U9 = np.uint64(9)
@@ -64,6 +67,11 @@ _U64 = np.uint64(64)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _TWO32 = np.uint64(1 << 32)
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+def tag(code: int) -> np.ndarray:
+    """The storage tag of a storage code: an empty int8 array with ``code`` dimensions."""
+    return np.zeros((0,) * code, dtype=np.int8)
 
 
 @njit(inline="always")
@@ -122,9 +130,8 @@ def random_spins(rng, out):
 def _coupling_field(kind, patterns_t, s, g, counts, i):
     """``sum_j C_ij s_j`` of site i: kept in ``g`` (dense, sparse) or, for pattern-backed
     couplings ``C = xi^T xi`` with zero diagonal, ``sum_mu xi_i^mu M_mu - p s_i`` from
-    the overlap counts (O(p), exact integers). ``kind`` is the storage code: a
-    constant where the caller passes one, so that the other branch compiles away."""
-    if kind == PATTERNS:
+    the overlap counts (O(p), exact integers). ``kind`` is the storage tag."""
+    if kind.ndim == PATTERNS:
         row = patterns_t[i]
         acc = np.int64(0)
         for mu in range(row.shape[0]):
@@ -136,12 +143,7 @@ def _coupling_field(kind, patterns_t, s, g, counts, i):
 @njit(inline="always")
 def _field_of(kind, cp, fields, patterns_t, s, g, counts, i):
     """Local field ``h_i = scale * sum_j C_ij s_j + theta_i``."""
-    return cp[5] * _coupling_field(kind, patterns_t, s, g, counts, i) + fields[i]
-
-
-@njit(inline="always")
-def _field(cp, fields, patterns_t, s, g, counts, i):
-    return _field_of(cp[0], cp, fields, patterns_t, s, g, counts, i)
+    return cp[4] * _coupling_field(kind, patterns_t, s, g, counts, i) + fields[i]
 
 
 @njit(cache=True, parallel=True)
@@ -161,7 +163,7 @@ def transpose(src, dst):
 
 
 @njit(cache=True)
-def init_state(cp, fields, patterns_t, s, g, counts):
+def init_state(kind, cp, fields, patterns_t, s, g, counts):
     """Compute overlap counts, coupling fields ``g = C s`` (dense and sparse couplings)
     and the energy of ``s``; returns the energy ``H(s)``."""
     n = s.shape[0]
@@ -171,27 +173,22 @@ def init_state(cp, fields, patterns_t, s, g, counts):
     for i in range(n):
         for mu in range(p):
             counts[mu] += patterns_t[i, mu] * s[i]
-    kind, scale = cp[0], cp[5]
+    scale = cp[4]
     energy = 0.0
     for i in range(n):
-        if kind == DENSE:
-            row = cp[1][i]
+        if kind.ndim == DENSE:
+            row = cp[0][i]
             g[i] = 0
             for j in range(n):
                 g[i] += row[j] * np.int32(s[j])
-        elif kind == SPARSE:
-            indptr, indices, data = cp[2], cp[3], cp[4]
+        elif kind.ndim == SPARSE:
+            indptr, indices, data = cp[1], cp[2], cp[3]
             g[i] = 0
             for k in range(indptr[i], indptr[i + 1]):
                 g[i] += data[k] * np.int32(s[indices[k]])
         gi = _coupling_field(kind, patterns_t, s, g, counts, i)
         energy -= s[i] * (0.5 * scale * gi + fields[i])
     return energy
-
-
-@njit(inline="always")
-def _flip(cp, patterns_t, s, g, counts, i):
-    _flip_of(cp[0], cp, patterns_t, s, g, counts, i)
 
 
 @njit(inline="always")
@@ -202,16 +199,16 @@ def _flip_of(kind, cp, patterns_t, s, g, counts, i):
     s[i] = new
     # constant factors, so that the integer loops vectorise; int32 so that int8
     # couplings cannot overflow when the kernel runs as plain Python (NUMBA_DISABLE_JIT)
-    if kind == DENSE:
-        row = cp[1][i]
+    if kind.ndim == DENSE:
+        row = cp[0][i]
         if new > 0:
             for k in range(g.shape[0]):
                 g[k] += np.int32(2) * row[k]
         else:
             for k in range(g.shape[0]):
                 g[k] -= np.int32(2) * row[k]
-    elif kind == SPARSE:
-        indptr, indices, data = cp[2], cp[3], cp[4]
+    elif kind.ndim == SPARSE:
+        indptr, indices, data = cp[1], cp[2], cp[3]
         if new > 0:
             for k in range(indptr[i], indptr[i + 1]):
                 g[indices[k]] += np.int32(2) * data[k]
@@ -252,11 +249,15 @@ def _accept(rule, x, u):
 
 
 @njit(cache=True)
-def sweeps(cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, order, tie):
+def sweeps(
+    kind, cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, order, tie
+):
     """Run ``n_sweeps`` sweeps of one replica in place.
 
     Parameters
     ----------
+    kind : ndarray
+        Storage tag of ``cp`` (:func:`tag`).
     beta : float
         Inverse temperature; ignored by the zero-temperature rule.
     rule : int
@@ -271,48 +272,6 @@ def sweeps(cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, orde
     (dE, flips)
         Energy change and number of accepted flips.
     """
-    # one loop per storage kind, so that each compiles without the others' branches
-    if cp[0] == PATTERNS:
-        return _sweeps(
-            cp,
-            fields,
-            patterns_t,
-            s,
-            g,
-            counts,
-            rng,
-            beta,
-            n_sweeps,
-            rule,
-            order,
-            tie,
-            PATTERNS,
-        )
-    if cp[0] == SPARSE:
-        return _sweeps(
-            cp,
-            fields,
-            patterns_t,
-            s,
-            g,
-            counts,
-            rng,
-            beta,
-            n_sweeps,
-            rule,
-            order,
-            tie,
-            SPARSE,
-        )
-    return _sweeps(
-        cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, order, tie, DENSE
-    )
-
-
-@njit(inline="always")
-def _sweeps(
-    cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, order, tie, kind
-):
     n = s.shape[0]
     s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
     d_energy = 0.0
@@ -338,16 +297,17 @@ def _sweeps(
 
 
 @njit(cache=True)
-def is_stuck(cp, fields, patterns_t, s, g, counts, tie):
+def is_stuck(kind, cp, fields, patterns_t, s, g, counts, tie):
     """True when no spin can lower the energy by flipping: ``s_i h_i >= -tie`` for all i."""
     for i in range(s.shape[0]):
-        if s[i] * _field(cp, fields, patterns_t, s, g, counts, i) < -tie:
+        if s[i] * _field_of(kind, cp, fields, patterns_t, s, g, counts, i) < -tie:
             return False
     return True
 
 
 @njit(cache=True)
 def _run_one(
+    kind,
     cp,
     fields,
     patterns_t,
@@ -375,7 +335,19 @@ def _run_one(
     for k in range(betas.shape[0]):
         for _ in range(block_sweeps[k]):
             de, nf = sweeps(
-                cp, fields, patterns_t, s, g, counts, rng, betas[k], 1, rule, order, tie
+                kind,
+                cp,
+                fields,
+                patterns_t,
+                s,
+                g,
+                counts,
+                rng,
+                betas[k],
+                1,
+                rule,
+                order,
+                tie,
             )
             energy[0] += de
             flips[0] += nf
@@ -392,6 +364,7 @@ def _run_one(
 
 @njit(cache=True, parallel=True)
 def run_replicas(
+    kind,
     cp,
     fields,
     patterns_t,
@@ -428,6 +401,7 @@ def run_replicas(
     """
     for r in prange(s.shape[0]):
         _run_one(
+            kind,
             cp,
             fields,
             patterns_t,
@@ -453,30 +427,44 @@ def run_replicas(
 
 
 @njit(cache=True, parallel=True)
-def init_replicas(cp, fields, patterns_t, s, g, counts, energy):
+def init_replicas(kind, cp, fields, patterns_t, s, g, counts, energy):
     """``init_state`` for every replica (first axis), in parallel threads."""
     for r in prange(s.shape[0]):
-        energy[r] = init_state(cp, fields, patterns_t, s[r], g[r], counts[r])
+        energy[r] = init_state(kind, cp, fields, patterns_t, s[r], g[r], counts[r])
 
 
 @njit(cache=True, parallel=True)
-def local_fields(cp, fields, patterns_t, s, g, counts, h, energy):
+def local_fields(kind, cp, fields, patterns_t, s, g, counts, h, energy):
     """Local fields ``h[r]`` and energies of states ``s[r]``, with the same arithmetic
     as the dynamics (exact integer coupling sums for integer couplings)."""
     for r in prange(s.shape[0]):
-        energy[r] = init_state(cp, fields, patterns_t, s[r], g[r], counts[r])
+        energy[r] = init_state(kind, cp, fields, patterns_t, s[r], g[r], counts[r])
         for i in range(s.shape[1]):
-            h[r, i] = _field(cp, fields, patterns_t, s[r], g[r], counts[r], i)
+            h[r, i] = _field_of(kind, cp, fields, patterns_t, s[r], g[r], counts[r], i)
 
 
 @njit(cache=True, parallel=True)
 def sweep_replicas(
-    cp, fields, patterns_t, s, g, counts, energy, rng, betas, n_sweeps, rule, order, tie
+    kind,
+    cp,
+    fields,
+    patterns_t,
+    s,
+    g,
+    counts,
+    energy,
+    rng,
+    betas,
+    n_sweeps,
+    rule,
+    order,
+    tie,
 ):
     """``n_sweeps`` sweeps of every replica r at its own inverse temperature
     ``betas[r]``, in parallel threads; ``energy[r]`` follows the changes."""
     for r in prange(s.shape[0]):
         de, _ = sweeps(
+            kind,
             cp,
             fields,
             patterns_t,
@@ -521,6 +509,7 @@ def swap_round(betas, energy, at, rng, accepted, attempted):
 
 @njit(cache=True, parallel=True)
 def relax_replicas(
+    kind,
     cp,
     fields,
     patterns_t,
@@ -542,28 +531,39 @@ def relax_replicas(
     """
     for r in prange(s.shape[0]):
         sweeps_done[r], converged[r] = relax_one(
-            cp, fields, patterns_t, s[r], g[r], counts[r], rng[r], max_sweeps, order, tie
+            kind,
+            cp,
+            fields,
+            patterns_t,
+            s[r],
+            g[r],
+            counts[r],
+            rng[r],
+            max_sweeps,
+            order,
+            tie,
         )
 
 
 @njit(cache=True)
-def relax_one(cp, fields, patterns_t, s, g, counts, rng, max_sweeps, order, tie):
+def relax_one(kind, cp, fields, patterns_t, s, g, counts, rng, max_sweeps, order, tie):
     """Zero-temperature sweeps of one state until no spin can lower the energy.
 
     Returns the sweeps taken and whether a fixed point was reached within
     ``max_sweeps``.
     """
     done = 0
-    ok = is_stuck(cp, fields, patterns_t, s, g, counts, tie)
+    ok = is_stuck(kind, cp, fields, patterns_t, s, g, counts, tie)
     while not ok and done < max_sweeps:
-        sweeps(cp, fields, patterns_t, s, g, counts, rng, 0.0, 1, ZERO, order, tie)
+        sweeps(kind, cp, fields, patterns_t, s, g, counts, rng, 0.0, 1, ZERO, order, tie)
         done += 1
-        ok = is_stuck(cp, fields, patterns_t, s, g, counts, tie)
+        ok = is_stuck(kind, cp, fields, patterns_t, s, g, counts, tie)
     return done, ok
 
 
 @njit(cache=True, parallel=True)
 def synchronous_replicas(
+    kind,
     cp,
     fields,
     patterns_t,
@@ -600,7 +600,7 @@ def synchronous_replicas(
         g = np.empty_like(g_template)
         counts = np.empty(p, np.int32)
         slot = first_slot - 1
-        energy = init_state(cp, fields, patterns_t, cur, g, counts)
+        energy = init_state(kind, cp, fields, patterns_t, cur, g, counts)
         if first_step == 0:
             cycle[r] = 0
             slot = 0
@@ -610,7 +610,7 @@ def synchronous_replicas(
                 rec_states[r, 0] = cur
         for t in range(steps):
             for i in range(n):
-                h = _field(cp, fields, patterns_t, cur, g, counts, i)
+                h = _field_of(kind, cp, fields, patterns_t, cur, g, counts, i)
                 if h > tie:
                     nxt[i] = 1
                 elif h < -tie:
@@ -624,7 +624,7 @@ def synchronous_replicas(
                     cycle[r] = 2
             prev[r] = cur
             cur[:] = nxt
-            energy = init_state(cp, fields, patterns_t, cur, g, counts)
+            energy = init_state(kind, cp, fields, patterns_t, cur, g, counts)
             if record[t]:
                 slot += 1
                 rec_energy[r, slot] = energy
@@ -636,6 +636,7 @@ def synchronous_replicas(
 @njit(cache=True)
 def dream_block(
     couplings,
+    kind,
     cp,
     fields,
     no_patterns,
@@ -657,10 +658,10 @@ def dream_block(
     couplings left by the previous one. Returns the number of zero-temperature dreams
     that did not reach a fixed point within ``max_sweeps``.
 
-    ``cp`` describes the same couplings as dense (scale 1) through a read-only view and
-    ``no_patterns`` is a read-only (N, 0) array: the dynamics read through them, so that
-    they run the same compiled code as on a model's (read-only) arrays instead of
-    compiling a second version for writable ones.
+    ``kind``, ``cp`` describe the same couplings as dense (scale 1) through a read-only
+    view and ``no_patterns`` is a read-only (N, 0) array: the dynamics read through
+    them, so that they run the same compiled code as on a model's (read-only) arrays
+    instead of compiling a second version for writable ones.
     """
     n = couplings.shape[0]
     s = np.empty(n, np.int8)
@@ -670,14 +671,15 @@ def dream_block(
     stuck = 0
     for _ in range(n_dreams):
         random_spins(rng, s)
-        init_state(cp, fields, no_patterns, s, g, counts)
+        init_state(kind, cp, fields, no_patterns, s, g, counts)
         if beta == 0.0:
             _, ok = relax_one(
-                cp, fields, no_patterns, s, g, counts, rng, max_sweeps, order, tie
+                kind, cp, fields, no_patterns, s, g, counts, rng, max_sweeps, order, tie
             )
             stuck += not ok
         else:
             sweeps(
+                kind,
                 cp,
                 fields,
                 no_patterns,

@@ -283,8 +283,9 @@ class Hopfield:
         g = np.empty((r, self._store.g_width), dtype=self._store.g_dtype)
         counts = np.empty((r, self.n_patterns), dtype=np.int32)
         h, energy = np.empty(batch.shape), np.empty(r)
+        store = self._store
         kernels.local_fields(
-            self._store.kernel, self.fields, self._xi_t, batch, g, counts, h, energy
+            store.tag, store.kernel, self.fields, self._xi_t, batch, g, counts, h, energy
         )
         return h.reshape(s.shape), energy.reshape(s.shape[:-1])
 

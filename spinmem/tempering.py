@@ -282,6 +282,7 @@ class _Ladder:
         model = self.model
         with np.errstate(over="ignore"):
             kernels.sweep_replicas(
+                model._store.tag,
                 model._store.kernel,
                 model.fields,
                 model._xi_t,

@@ -125,6 +125,7 @@ def unlearn(
                 stuck[-1]
                 + kernels.dream_block(
                     J,
+                    _couplings.Dense.tag,
                     cp,
                     model.fields,
                     no_patterns,
