@@ -4,7 +4,8 @@ Each storage gives the kernels its storage tag ``tag`` and a coupling tuple ``(C
 indptr, indices, data, scale)`` with ``J = scale * C`` (see :mod:`spinmem.kernels`),
 says how many bytes it holds, and answers the few whole-matrix questions the model asks
 (largest row sum, row norms, the dense matrix) without forming an N x N array where it
-can avoid it.
+can avoid it. The dense associative memories of :mod:`spinmem.dense` have no couplings
+but run on the same kernels through a table of their energy function (:class:`Memory`).
 """
 
 import numpy as np
@@ -181,6 +182,58 @@ class Patterns:
             x = self.xi_t[k : k + 4096].astype(np.float64)
             out[k : k + 4096] = np.einsum("ij,ij->i", x @ G, x) - p * p
         return np.sqrt(out) / n
+
+
+class Memory:
+    """A dense associative memory ``H = -c sum_mu F(xi^mu . s)``: the (N, p) int8
+    patterns ``xi^T`` and ``F`` tabulated over the overlap counts ``-N..N``."""
+
+    kind = "patterns"
+    tag = kernels.tag(kernels.MEMORY)
+
+    def __init__(self, xi_t: np.ndarray, table: np.ndarray, c: float):
+        self.xi_t, self.table = xi_t, frozen(table)
+        self.n, self.p = xi_t.shape
+        self.scale = c / 2  # h_i = scale * g_i with g_i = s_i sum_mu (F(M) - F(M'))
+        self.kernel = (
+            _empty(table.dtype, 2),
+            _empty(np.int64),
+            _empty(np.int32),
+            self.table,
+            self.scale,
+        )
+        # float tables count level changes in g (see kernels._memory_field)
+        self.g_dtype = table.dtype
+        self.g_width = 0 if self.integer else table.shape[0]
+        # a tie computes as exactly zero, and any other field, however small, is real
+        self.exact_zero = not self.integer
+
+    @property
+    def integer(self) -> bool:
+        return np.issubdtype(self.table.dtype, np.integer)
+
+    @property
+    def nbytes(self) -> int:
+        return self.table.nbytes  # the patterns are counted by the model
+
+    def dense(self) -> np.ndarray:
+        raise ValueError(
+            "a dense associative memory has no pairwise couplings J; couplings, "
+            "storage conversion and unlearning apply to Hopfield models"
+        )
+
+    def sweep_work(self, p: int) -> int:
+        """Operations of a sweep in which every attempt flips: N (2 p + 1)."""
+        return self.n * (1 + 2 * p)
+
+    def largest_row_sum(self) -> float:
+        """A bound on ``|h_i|``: ``scale p max|F(M) - F(M - 2)|``."""
+        steps = np.abs(np.diff(self.table[::2].astype(np.float64)))
+        return self.scale * self.p * float(steps.max(initial=0.0))
+
+    def row_norms(self) -> np.ndarray:
+        """Ones: the stability of a site is then ``s_i h_i``, half its flip cost."""
+        return np.ones(self.n)
 
 
 def sparse_couplings(value) -> scipy.sparse.csr_array:

@@ -1,6 +1,8 @@
 """Dense associative memories, ``docs/physics.md`` section 12.
 
-The continuous "modern Hopfield" retrieval of Ramsauer et al. (ICLR 2021, "Hopfield
+Binary spins with energies that are sums of powers or exponentials of the pattern
+overlaps (:class:`DenseMemory`), which run in every dynamics of the package, and the
+continuous "modern Hopfield" retrieval of Ramsauer et al. (ICLR 2021, "Hopfield
 networks is all you need"), for comparison with the binary-spin models.
 """
 
@@ -8,10 +10,140 @@ import numpy as np
 import scipy.special
 from numpy.typing import ArrayLike
 
-from . import _checks
-from .model import _patterns
+from . import _checks, _couplings
+from .model import Hopfield, _fields, _patterns, _transposed
 
-__all__ = ["softmax_energy", "softmax_retrieval"]
+__all__ = ["DenseMemory", "softmax_energy", "softmax_retrieval"]
+
+INTERACTIONS = ("power", "exp")
+
+
+class DenseMemory(Hopfield):
+    """A dense associative memory of N +-1 spins, ``H(s) = -sum_mu F(xi^mu . s)``.
+
+    The energy is a sum over the stored patterns of a function of each pattern's
+    overlap count ``M_mu = xi^mu . s = N m_mu`` (``docs/physics.md`` section 12):
+
+    ``"power"``
+        ``H = -N sum_mu m_mu^n / n - sum_i theta_i s_i`` (Krotov and Hopfield 2016),
+        integer degree ``n >= 2``. For n = 2 this is the Hopfield model with Hebbian
+        couplings up to the constant ``-p/2`` (its diagonal terms), and it runs the
+        same dynamics bit for bit. The kernels sum exact integer energy differences,
+        which needs ``2 p (N + 2)^n < 2^63``; larger models are refused.
+    ``"exp"``
+        ``H = -(1/lam) sum_mu exp(lam (M_mu - N)) - sum_i theta_i s_i``, ``lam > 0``:
+        the energy of Demircigil et al. (J. Stat. Phys. 168, 288, 2017), ``lam = 1``,
+        divided by ``exp(N)`` so that nothing overflows.
+
+    Both are normalised so that flipping one spin of a retrieved pattern, the other
+    patterns far away, costs about 2 (``2 - 2 (n - 1) / N`` and ``(1 - exp(-2 lam)) /
+    lam``), as in the Hopfield model: temperatures compare across models, in the
+    same units. Energies are totals, like a Hopfield model's.
+
+    A model runs in :func:`spinmem.simulate`, :func:`spinmem.relax`,
+    :func:`spinmem.anneal`, :func:`spinmem.census` and parallel tempering like any
+    other; a spin-flip attempt costs O(p) through the exact overlap counts the kernels
+    keep. :meth:`local_fields` are the fields that decide a flip, ``h_i = (H(s_i = -1)
+    - H(s_i = +1)) / 2``, so that flipping spin i changes the energy by ``2 s_i h_i``;
+    :meth:`stability` is ``s_i h_i``, half that cost. There are no pairwise couplings:
+    ``couplings``, :meth:`with_storage` and unlearning refuse these models.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, N)
+        Stored +-1 patterns.
+    interaction : {"power", "exp"}
+    degree : int
+        The power n, >= 2 (``"power"`` only).
+    lam : float
+        The rate of the exponential, > 0 (``"exp"`` only).
+    fields : array_like, shape (N,), optional
+        External fields ``theta``.
+
+    Examples
+    --------
+    >>> import spinmem
+    >>> xi = spinmem.random_patterns(200, 100, seed=1)  # p = 2 N: far beyond Hebbian
+    >>> net = spinmem.dense.DenseMemory(xi, "power", degree=3)
+    >>> bool(net.is_fixed_point(xi, strict=True).all())
+    True
+    """
+
+    __slots__ = ("degree", "interaction", "lam")
+
+    def __init__(
+        self,
+        patterns: ArrayLike,
+        interaction: str = "power",
+        *,
+        degree: int = 3,
+        lam: float = 1.0,
+        fields: ArrayLike | None = None,
+    ):
+        interaction = _checks.choice("interaction", interaction, INTERACTIONS)
+        xi = _patterns(patterns)
+        p, n = xi.shape
+        if interaction == "power":
+            degree = _checks.integer("degree", degree, minimum=2)
+            _check_exact(degree, n, p)
+            table = np.arange(-n, n + 1, dtype=np.int64) ** degree
+            c, lam = 1.0 / (degree * float(n) ** (degree - 1)), None
+        else:
+            lam = _checks.real("lam", lam, positive=True)
+            table = np.exp(lam * np.arange(-2 * n, 1, dtype=np.float64))
+            c, degree = 1.0 / lam, None
+        theta = np.zeros(n) if fields is None else _fields(fields, n)
+        self._setup(_couplings.frozen(_transposed(xi)), table, c, theta)
+        object.__setattr__(self, "interaction", interaction)
+        object.__setattr__(self, "degree", degree)
+        object.__setattr__(self, "lam", lam)
+
+    def _setup(self, xi_t, table, c, theta) -> None:
+        self._init(_couplings.Memory(xi_t, table, c), theta, xi_t, hebbian=False)
+
+    def __reduce__(self):
+        store = self._store
+        state = (self.interaction, self.degree, self.lam)
+        return (_rebuild, (store.xi_t, store.table, 2 * store.scale, self.fields, state))
+
+    def __repr__(self) -> str:
+        shape = f"degree={self.degree}" if self.degree else f"lam={self.lam}"
+        return (
+            f"DenseMemory(n_spins={self.n_spins}, n_patterns={self.n_patterns}, "
+            f"interaction={self.interaction!r}, {shape})"
+        )
+
+    @property
+    def energy_convention(self) -> str:
+        if self.interaction == "power":
+            f = f"N m_mu^{self.degree} / {self.degree}"
+        else:
+            f = f"(1/{self.lam:g}) exp({self.lam:g} N (m_mu - 1))"
+        return (
+            f"H = -sum_mu {f} - sum_i theta_i s_i, m_mu the overlaps; total energy, "
+            "not per spin"
+        )
+
+    def with_storage(self, storage: str) -> Hopfield:
+        """Refused: a dense associative memory has no couplings to keep another way."""
+        return self._store.dense()
+
+
+def _check_exact(degree: int, n: int, p: int) -> None:
+    if degree * np.log2(n + 2) + np.log2(2 * p) >= 63:
+        raise ValueError(
+            f"degree = {degree} with N = {n} spins and p = {p} patterns overflows the "
+            f"exact int64 energy differences (2 p (N + 2)^degree must stay below "
+            f"2^63); use a smaller degree or N"
+        )
+
+
+def _rebuild(xi_t, table, c, theta, state):
+    model = object.__new__(DenseMemory)
+    model._setup(xi_t, table, c, theta)
+    for name, value in zip(("interaction", "degree", "lam"), state, strict=True):
+        object.__setattr__(model, name, value)
+    return model
 
 
 def softmax_retrieval(

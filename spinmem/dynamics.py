@@ -470,7 +470,7 @@ def simulate(
         "n_spins": model.n_spins,
         "n_patterns": model.n_patterns,
         "init": init if isinstance(init, str) else "given",
-        "energy_convention": "H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i (total)",
+        "energy_convention": model.energy_convention,
         "spinmem_version": package_version(),
         **provenance(root),
     }

@@ -17,6 +17,12 @@ and a coupling tuple ``cp = (C, indptr, indices, data, scale)``:
 ``PATTERNS``
     ``C = xi^T xi`` with zero diagonal, never formed: the coupling sum of site i is
     ``sum_mu xi_i^mu M_mu - p s_i`` from the pattern overlap counts ``M`` (section 8).
+``MEMORY``
+    not couplings but a dense associative memory, ``H = -2 scale sum_mu F(M_mu) -
+    sum_i theta_i s_i`` (section 12), ``F`` tabulated in ``data`` over ``M = -N..N``
+    (int64, exact, or float64, when ``g`` is scratch space of one entry per level);
+    the field of site i is the one that decides its flip, ``h_i = (H(s_i = -1) -
+    H(s_i = +1)) / 2``, so that ``dE_i = 2 s_i h_i`` below too.
 
 The unused entries are empty arrays of the same dtype. The tag ``kind`` is an empty array
 whose number of dimensions is the storage code (:func:`tag`): numba compiles a separate
@@ -53,6 +59,7 @@ SEQUENTIAL_ORDER = 1
 DENSE = 1
 SPARSE = 2
 PATTERNS = 3
+MEMORY = 4
 
 _U7 = np.uint64(7)
 _U9 = np.uint64(9)
@@ -127,23 +134,57 @@ def random_spins(rng, out):
 
 
 @njit(inline="always")
-def _coupling_field(kind, patterns_t, s, g, counts, i):
+def _coupling_field(kind, cp, patterns_t, s, g, counts, i):
     """``sum_j C_ij s_j`` of site i: kept in ``g`` (dense, sparse) or, for pattern-backed
     couplings ``C = xi^T xi`` with zero diagonal, ``sum_mu xi_i^mu M_mu - p s_i`` from
-    the overlap counts (O(p), exact integers). ``kind`` is the storage tag."""
+    the overlap counts (O(p), exact integers); for a dense associative memory
+    ``s_i sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))`` (O(p)). ``kind`` is the storage
+    tag."""
     if kind.ndim == PATTERNS:
         row = patterns_t[i]
         acc = np.int64(0)
         for mu in range(row.shape[0]):
             acc += np.int64(row[mu]) * counts[mu]
         return acc - np.int64(row.shape[0]) * s[i]
+    if kind.ndim == MEMORY:
+        return _memory_field(cp[3], patterns_t[i], s[i], g, counts)
     return g[i]
+
+
+@njit(inline="always")
+def _memory_field(table, row, si, g, counts):
+    """``s_i sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))`` with ``F`` tabulated at
+    ``table[N + M]``. Integer tables sum exactly. Float tables (``g`` then has one
+    entry per level, all zero) first count how many overlaps each level gains and
+    loses, then sum count times ``F`` once per level: a flip that leaves the multiset
+    of overlaps unchanged, an exact tie, gives exactly zero."""
+    off = (table.shape[0] - 1) // 2
+    acc = table[0] - table[0]
+    if g.shape[0] == 0:
+        for mu in range(row.shape[0]):
+            m = off + counts[mu]
+            acc += table[m] - table[m - 2 * np.int64(row[mu]) * si]
+        return si * acc
+    for mu in range(row.shape[0]):
+        m = off + counts[mu]
+        g[m] += 1
+        g[m - 2 * np.int64(row[mu]) * si] -= 1
+    for mu in range(row.shape[0]):
+        m = off + counts[mu]
+        if g[m] != 0:
+            acc += g[m] * table[m]
+            g[m] = 0
+        m -= 2 * np.int64(row[mu]) * si
+        if g[m] != 0:
+            acc += g[m] * table[m]
+            g[m] = 0
+    return si * acc
 
 
 @njit(inline="always")
 def _field_of(kind, cp, fields, patterns_t, s, g, counts, i):
     """Local field ``h_i = scale * sum_j C_ij s_j + theta_i``."""
-    return cp[4] * _coupling_field(kind, patterns_t, s, g, counts, i) + fields[i]
+    return cp[4] * _coupling_field(kind, cp, patterns_t, s, g, counts, i) + fields[i]
 
 
 @njit(cache=True, parallel=True)
@@ -175,6 +216,15 @@ def init_state(kind, cp, fields, patterns_t, s, g, counts):
             counts[mu] += patterns_t[i, mu] * s[i]
     scale = cp[4]
     energy = 0.0
+    if kind.ndim == MEMORY:
+        for k in range(g.shape[0]):
+            g[k] = 0
+        table = cp[3]
+        off = (table.shape[0] - 1) // 2
+        total = table[0] - table[0]
+        for mu in range(p):
+            total += table[off + counts[mu]]
+        energy = -2.0 * scale * total
     for i in range(n):
         if kind.ndim == DENSE:
             row = cp[0][i]
@@ -186,8 +236,11 @@ def init_state(kind, cp, fields, patterns_t, s, g, counts):
             g[i] = 0
             for k in range(indptr[i], indptr[i + 1]):
                 g[i] += data[k] * np.int32(s[indices[k]])
-        gi = _coupling_field(kind, patterns_t, s, g, counts, i)
-        energy -= s[i] * (0.5 * scale * gi + fields[i])
+        if kind.ndim == MEMORY:
+            energy -= s[i] * fields[i]
+        else:
+            gi = _coupling_field(kind, cp, patterns_t, s, g, counts, i)
+            energy -= s[i] * (0.5 * scale * gi + fields[i])
     return energy
 
 

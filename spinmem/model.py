@@ -224,6 +224,14 @@ class Hopfield:
         return self._store.kind
 
     @property
+    def energy_convention(self) -> str:
+        """The energy function, in words, as results record it."""
+        return (
+            "H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i; total energy in "
+            "coupling units, not per spin"
+        )
+
+    @property
     def nbytes(self) -> int:
         """Bytes held by the model's arrays (couplings in their storage, fields,
         patterns)."""
@@ -339,6 +347,8 @@ def tie_threshold(store, theta: np.ndarray, exact: bool) -> float:
     rounding of one product and one sum for exact integer couplings (``exact``), else
     1e-10 of the largest possible field (``docs/physics.md`` section 8)."""
     top = float(np.abs(theta).max(initial=0.0))
+    if getattr(store, "exact_zero", False):
+        return 1e-10 * top
     if exact:
         return 1e-10 * (store.scale + top)
     return 1e-10 * (store.largest_row_sum() + top)

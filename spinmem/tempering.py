@@ -129,8 +129,7 @@ def temper(
         "n_patterns": model.n_patterns,
         "storage": model.storage,
         "init": init if isinstance(init, str) else "given",
-        "energy_convention": "H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i; total "
-        "energy in coupling units, not per spin",
+        "energy_convention": model.energy_convention,
         "spinmem_version": package_version(),
         **provenance(root),
     }

@@ -22,16 +22,19 @@ def state_index(states: np.ndarray) -> np.ndarray:
 
 
 def boltzmann_chi_square(
-    net, temperature: float, states, couplings=None
+    net, temperature: float, states, couplings=None, energy=None
 ) -> tuple[float, float, int]:
     """Pearson chi-square of sampled states against all 2**N Boltzmann weights.
 
-    The energies come from ``couplings`` (dense, with the model's fields) when given,
-    else from ``net.energy``. States with expected count >= 5 are bins of their own,
+    The energies come from ``couplings`` (dense, with the model's fields) or from the
+    function ``energy`` of a float (K, N) state array when given, else from
+    ``net.energy``. States with expected count >= 5 are bins of their own,
     the rest are pooled into one. Returns (chi2, p-value, degrees of freedom).
     """
     s = all_states(net.n_spins).astype(np.float64)
-    if couplings is None:
+    if energy is not None:
+        e = energy(s)
+    elif couplings is None:
         e = net.energy(s.astype(np.int8))
     else:
         e = -0.5 * np.einsum("ri,ij,rj->r", s, couplings, s) - s @ net.fields

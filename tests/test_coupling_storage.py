@@ -160,9 +160,7 @@ def test_incremental_fields_and_energy_match_recomputation(kind):
     s = np.ones(n, np.int8)
     g = np.empty(store.g_width, store.g_dtype)
     counts = np.empty(net.n_patterns, np.int32)
-    energy = kernels.init_state(
-        store.tag, store.kernel, net.fields, xi_t, s, g, counts
-    )
+    energy = kernels.init_state(store.tag, store.kernel, net.fields, xi_t, s, g, counts)
     rng_state = stream_states(np.random.SeedSequence(1), 1)[0]
     # the scale of the fields: sqrt(degree) for the unnormalised sparse couplings
     temperature = 3.0 if kind.startswith("sparse") else 1.0
