@@ -257,23 +257,30 @@ def _run(plan, stored, workers, client, progress, store) -> xr.Dataset:
     results: dict[int, xr.Dataset] = dict(stored)
     failures: list[dict] = []
     writer = _journal.Writer(_journal.journal_path(store)) if store is not None else None
+    finished: list = []  # points that finished when the loop stopped early
+
+    def take(k, outcome) -> None:
+        error = _accept(plan, k, outcome, results, writer)
+        if error is not None:
+            failures.append({"index": k, "coords": plan.coords(k), "error": error})
+
     try:
         with (
             _progress_bar(plan.size, len(stored), progress) as bar,
-            contextlib.closing(_execute(plan, todo, workers, client)) as outcomes,
+            contextlib.closing(_execute(plan, todo, workers, client, finished)) as outcomes,
         ):
             if results:
                 _check_memory(plan, next(iter(results.values())))
             for k, outcome in outcomes:
-                error = _accept(plan, k, outcome, results, writer)
-                if error is not None:
-                    failures.append({"index": k, "coords": plan.coords(k), "error": error})
-                elif len(results) == 1:
+                take(k, outcome)
+                if len(results) == 1 and k in results:
                     _check_memory(plan, results[k])
                 bar.update(1)
     except BaseException:
         if writer is not None:
             with _sigint_ignored():
+                for k, outcome in finished:
+                    take(k, outcome)
                 writer.close()
                 _consolidate(store, plan, results, failures)
         raise
@@ -690,37 +697,43 @@ def _check_timeout(timeout, workers, client) -> float | None:
     return timeout
 
 
-def _execute(plan: _Plan, todo: list[int], workers, client):
+def _execute(plan: _Plan, todo: list[int], workers, client, finished: list):
     """``(k, outcome)`` for every point of ``todo``, in the order they finish.
 
-    When the consumer stops early (an exception, ``KeyboardInterrupt``), queued points
+    When the consumer stops early (an exception, ``KeyboardInterrupt``), the points
+    that had finished but were not yet handed over go to ``finished``, queued points
     are cancelled and running ones stopped before the exception goes on.
     """
     if client is not None:
-        yield from _execute_dask(plan, todo, client)
+        yield from _execute_dask(plan, todo, client, finished)
     elif workers is None:
         for k in todo:
             yield k, run_point(plan.function, plan.kwargs(k), plan.timeout)
     else:
-        yield from _execute_processes(plan, todo, workers)
+        yield from _execute_processes(plan, todo, workers, finished)
 
 
-def _execute_dask(plan, todo, client):
+def _execute_dask(plan, todo, client, finished):
     from dask.distributed import as_completed as dask_completed
 
     futures = {
         client.submit(run_point, plan.function, plan.kwargs(k), pure=False): k for k in todo
     }
+    handed = set()
     try:
         for future in dask_completed(futures):
+            handed.add(future)
             yield futures[future], future.result()
     except BaseException:
         with _sigint_ignored():
+            for future, k in futures.items():
+                if future not in handed and future.status == "finished":
+                    finished.append((k, future.result()))
             client.cancel(list(futures))
         raise
 
 
-def _execute_processes(plan, todo, workers):
+def _execute_processes(plan, todo, workers, finished):
     import multiprocessing
 
     threads = max(1, (os.cpu_count() or 1) // workers)
@@ -730,12 +743,12 @@ def _execute_processes(plan, todo, workers):
         initializer=_worker_start,
         initargs=(threads, os.getpid()),
     )
+    futures, handed = {}, set()
     try:
-        futures = {
-            pool.submit(run_point, plan.function, plan.kwargs(k), plan.timeout): k
-            for k in todo
-        }
+        for k in todo:
+            futures[pool.submit(run_point, plan.function, plan.kwargs(k), plan.timeout)] = k
         for future in as_completed(futures):
+            handed.add(future)
             yield futures[future], future.result()
     except BrokenProcessPool as exc:
         _stop(pool)
@@ -746,6 +759,10 @@ def _execute_processes(plan, todo, workers):
             "if __name__ == '__main__':"
         ) from exc
     except BaseException:
+        for future, k in futures.items():
+            if future not in handed and future.done() and not future.cancelled():
+                if future.exception() is None:
+                    finished.append((k, future.result()))
         _stop(pool)
         raise
     pool.shutdown(wait=True)

@@ -81,3 +81,11 @@ def long_simulation(x, seed):
     net = spinmem.Hopfield.hebbian(spinmem.random_patterns(20, 1000, seed=0))
     ds = spinmem.simulate(net, temperature=0.5, sweeps=10**6 if x == 1 else 2, seed=seed)
     return {"value": float(ds.energy.values[0, -1])}
+
+
+def marks_end(x, seed):
+    """Returns x after marking its end in the calls file (the Ctrl-C salvage test)."""
+    path = os.environ["SPINMEM_TEST_CALLS"]
+    with open(path, "a") as handle:
+        handle.write(f"end {x}\n")
+    return {"value": float(x)}

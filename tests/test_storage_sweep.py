@@ -1,5 +1,6 @@
 """HDF5 storage and sweeps: round trips, resume after kill -9, executors, refusals."""
 
+import importlib
 import os
 import signal
 import subprocess
@@ -419,6 +420,35 @@ def test_ctrl_c_stops_a_sweep_with_workers_promptly(tmp_path, calls):
     full = spinmem.sweep(sf.sleepy, {"x": list(range(18))}, store=store, progress=False)
     assert len(calls()) - before == 18 - done
     assert full.value.values.ravel().tolist() == [float(x) for x in range(18)]
+
+
+def test_points_finished_when_ctrl_c_arrives_are_kept(tmp_path, monkeypatch, calls):
+    """Ctrl-C while the first result is being stored (raised just after it is
+    journalled, once the workers have finished all six points and half a second
+    more): the five finished results waiting behind it are stored too, not lost."""
+    sweep_module = importlib.import_module("spinmem.sweep")
+    accept = sweep_module._accept
+
+    def interrupted(*args):
+        error = accept(*args)
+        if interrupted.done:
+            return error
+        interrupted.done = True
+        deadline = time.time() + 60
+        while len(calls()) < 6 and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        raise KeyboardInterrupt
+
+    interrupted.done = False
+    monkeypatch.setattr(sweep_module, "_accept", interrupted)
+    store = tmp_path / "s.h5"
+    with pytest.raises(KeyboardInterrupt):
+        spinmem.sweep(
+            sf.marks_end, {"x": list(range(6))}, store=store, workers=2, progress=False
+        )
+    assert len(calls()) == 6
+    assert sorted(read_store(store).x.values.tolist()) == list(range(6))
 
 
 @pytest.mark.parametrize("workers", [None, 2])
