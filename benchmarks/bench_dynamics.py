@@ -75,10 +75,9 @@ def numpy_rate(net, temperature, replicas, sweeps):
 
 
 def openjij_rate(net, temperature, replicas, sweeps):
-    import dimod
     import openjij as oj
 
-    bqm = _dimod_bqm(net, dimod)
+    bqm = net.to_bqm()
     sampler = oj.SASampler()
     schedule = [(1.0 / temperature, sweeps)]
 
@@ -93,10 +92,9 @@ def openjij_rate(net, temperature, replicas, sweeps):
 
 
 def dwave_rate(net, temperature, replicas, sweeps):
-    import dimod
     from dwave.samplers import SimulatedAnnealingSampler
 
-    bqm = _dimod_bqm(net, dimod)
+    bqm = net.to_bqm()
     sampler = SimulatedAnnealingSampler()
     schedule = np.full(sweeps, 1.0 / temperature)
 
@@ -114,12 +112,6 @@ def dwave_rate(net, temperature, replicas, sweeps):
     run()
     seconds, _ = timed(run, repeat=5)
     return replicas * sweeps * N / seconds
-
-
-def _dimod_bqm(net, dimod):
-    """Our H = -sum_{i<j} J_ij s_i s_j - sum theta_i s_i as a dimod Ising model."""
-    upper = -np.triu(net.couplings, 1)
-    return dimod.BinaryQuadraticModel(-net.fields, upper, 0.0, dimod.SPIN)
 
 
 def floor_costs(net, sweeps):

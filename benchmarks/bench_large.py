@@ -127,27 +127,14 @@ def diluted(n: int, degree: float, seed: int) -> scipy.sparse.csr_array:
     return (upper + upper.T).tocsr()
 
 
-def _bqm(A, dimod):
-    """Our H = -sum_{i<j} J_ij s_i s_j as a dimod Ising model (J_dimod = -J)."""
-    upper = scipy.sparse.triu(A, 1).tocoo()
-    quadratic = {
-        (int(a), int(b)): -float(v)
-        for a, b, v in zip(upper.row, upper.col, upper.data, strict=True)
-    }
-    return dimod.BinaryQuadraticModel(
-        {k: 0.0 for k in range(A.shape[0])}, quadratic, 0.0, dimod.SPIN
-    )
-
-
 def peer_rates(A, beta: float, replicas: int, sweeps: int) -> dict:
     n = A.shape[0]
     out = {}
     try:
-        import dimod
         import openjij as oj
     except ImportError:
         return out
-    bqm = _bqm(A, dimod)
+    bqm = spinmem.Hopfield(A).to_bqm()
     sampler = oj.SASampler()
     run = lambda: sampler.sample(  # noqa: E731
         bqm, schedule=[(beta, sweeps)], num_reads=replicas, sparse=True, seed=1

@@ -7,6 +7,9 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
 from . import analysis, dense, observables, plot, rules, schedules, stats, theory
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
@@ -24,6 +27,11 @@ from .sweep import SweepError, sweep
 from .tempering import temper, temperature_ladder
 from .unlearning import unlearn
 
+try:
+    __version__ = _version("spinmem")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "unknown"
+
 __all__ = [
     "DYNAMICS",
     "LABELS",
@@ -31,6 +39,7 @@ __all__ = [
     "Hopfield",
     "RelaxResult",
     "SweepError",
+    "__version__",
     "analysis",
     "anneal",
     "census",

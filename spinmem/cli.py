@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser("run", help="run a study script with its arguments")
     run.add_argument("script", help="path to a script, or a study name in studies/")
@@ -48,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, TypeError) as exc:
         print(f"spinmem {args.command}: {exc}", file=sys.stderr)
         return 1
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"spinmem {__version__}"
 
 
 def _run(args) -> int:

@@ -184,6 +184,27 @@ class Hopfield:
         J += J.T
         return cls(J, storage="dense")
 
+    @classmethod
+    def from_bqm(cls, bqm) -> "Hopfield":
+        """From a dimod ``BinaryQuadraticModel``: :func:`spinmem.interop.from_bqm`."""
+        from . import interop
+
+        return interop.from_bqm(bqm)
+
+    @classmethod
+    def from_networkx(cls, graph, weight: str = "weight") -> "Hopfield":
+        """From a weighted networkx graph: :func:`spinmem.interop.from_networkx`."""
+        from . import interop
+
+        return interop.from_networkx(graph, weight)
+
+    def to_bqm(self):
+        """The dimod ``BinaryQuadraticModel`` with the same energies:
+        :func:`spinmem.interop.to_bqm`."""
+        from . import interop
+
+        return interop.to_bqm(self)
+
     def with_storage(self, storage: str) -> "Hopfield":
         """The same model with its couplings kept another way.
 

@@ -5,7 +5,6 @@ Every function takes a Dataset (as returned by a study or read with
 the variables' ``long_name`` and ``units`` attributes.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
@@ -22,6 +21,7 @@ __all__ = [
     "mixtures",
     "phase_diagram",
     "quicklook",
+    "rules",
     "unlearning",
 ]
 
@@ -64,7 +64,7 @@ def quicklook(ds: xr.Dataset, variable: str | None = None):
     rest = [d for d in var.dims if d not in averaged]
     averaged += rest[2:]
     var = var.mean(averaged, keep_attrs=True) if averaged else var
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _subplots(figsize=(6, 4))
     if var.ndim == 0:
         ax.bar([variable], [float(var)])
         ax.set_ylabel(label(ds[variable]))
@@ -81,6 +81,32 @@ def quicklook(ds: xr.Dataset, variable: str | None = None):
         ax.set_title(f"{variable}, averaged over {', '.join(averaged)}", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def _subplots(*args, **kwargs):
+    """``matplotlib.pyplot.subplots``, imported on first use so that ``import
+    spinmem`` does not load pyplot."""
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(*args, **kwargs)
+
+
+def _colormap(name: str):
+    import matplotlib
+
+    return matplotlib.colormaps[name]
+
+
+def _max_n_locator(n: int):
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(n)
+
+
+def _colour_cycle() -> list:
+    import matplotlib
+
+    return matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
 
 
 def _require(ds, plot: str, study: str, names) -> None:
@@ -133,7 +159,7 @@ def phase_diagram(ds: xr.Dataset):
     """Simulated retrieval overlap m and twin overlap q over (alpha, T), with the
     replica-symmetric lines T_M, T_c and T_g of Amit, Gutfreund & Sompolinsky."""
     _require(ds, "phase_diagram", "phase_diagram", ("alpha", "temperature", "m", "q"))
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
+    fig, axes = _subplots(1, 2, figsize=(11, 4.4), sharey=True)
     alpha = ds["alpha"].values
     temperature = ds["temperature"].values
     for ax, name, title in zip(
@@ -177,11 +203,11 @@ def capacity(ds: xr.Dataset):
     """Final overlap against alpha for several N, and the finite-size extrapolation of
     alpha_c(N) with nu fitted and fixed at 1 and 1/2."""
     est = capacity_estimate(ds)
-    fig, (ax, inset) = plt.subplots(
+    fig, (ax, inset) = _subplots(
         1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.5, 1]}
     )
     reduced = seed_mean(ds)
-    colours = plt.cm.viridis(np.linspace(0, 0.9, ds.sizes["n"]))
+    colours = _colormap("viridis")(np.linspace(0, 0.9, ds.sizes["n"]))
     for n, colour in zip(ds["n"].values, colours, strict=True):
         ax.errorbar(
             ds["alpha"].values,
@@ -231,7 +257,7 @@ def capacity(ds: xr.Dataset):
     inset.set_xlabel("1/N")
     inset.set_ylabel(r"$\alpha_c(N)$")
     inset.set_xlim(0, x.max() * 1.1)
-    inset.xaxis.set_major_locator(plt.MaxNLocator(4))
+    inset.xaxis.set_major_locator(_max_n_locator(4))
     inset.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     inset.legend(fontsize=7)
     inset.set_title(r"finite-size fits $\alpha_c + a N^{-\nu}$", fontsize=10)
@@ -248,7 +274,7 @@ def unlearning(ds: xr.Dataset):
         ("t", "alpha", "epsilon", *_UNLEARNING_VARIABLES),
     )
     names = _UNLEARNING_VARIABLES
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharex=True)
+    fig, axes = _subplots(1, 3, figsize=(13, 3.8), sharex=True)
     t = ds["t"].values
     for ax, name in zip(axes, names, strict=True):
         for alpha in ds["alpha"].values:
@@ -282,7 +308,7 @@ def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None):
 
     temps = census["temperature"].values
     panels = len(temps) + (energies is not None)
-    fig, axes = plt.subplots(1, panels, figsize=(3.3 * panels, 3.6), squeeze=False)
+    fig, axes = _subplots(1, panels, figsize=(3.3 * panels, 3.6), squeeze=False)
     axes = axes[0]
     fraction = _seed_mean(census["fraction"])
     for ax, temp in zip(axes, temps, strict=False):
@@ -320,7 +346,7 @@ def annealing(ds: xr.Dataset):
     """Final and best energy per spin against schedule length, averaged over instances
     (and seeds), with standard errors."""
     _require(ds, "annealing", "annealing", ("steps", "final", "best"))
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _subplots(figsize=(6, 4))
     steps = ds["steps"].values
     over = [d for d in ("instance", "seed") if d in ds.dims]
     count = int(np.prod([ds.sizes[d] for d in over]))
@@ -375,7 +401,7 @@ def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset):
 
     _require(sk, "equilibrium", "equilibrium", ("n", "temperature", "q2", "q4", "pq"))
     _require(hopfield, "equilibrium", "equilibrium", ("alpha", "n", "retrieval", "q2"))
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8.4))
+    fig, axes = _subplots(2, 2, figsize=(11, 8.4))
     g = observables.binder_of_moments(sk.q2, sk.q4)
     _binder_panel(axes[0, 0], g, sk, 1.0, "SK", "T_c")
     alpha = float(hopfield.alpha.values.max())
@@ -470,3 +496,75 @@ def _retrieval_panel(ax, hopfield, theory):
         fontsize=9,
     )
     ax.legend(fontsize=8)
+
+
+_ANCHORS = (
+    (0.138, "k", "--", r"Hebbian $\alpha_c$ = 0.138"),
+    (0.6, "0.4", ":", r"HFP unlearning, best ($\approx$ 0.6)"),
+    (1.0, "0.6", "-.", r"projection: up to $\alpha$ = 1"),
+)
+_SIZE_STYLES = ("-", "--", ":", "-.")
+
+
+def rules(pairwise: xr.Dataset, memories: xr.Dataset):
+    """Results of ``studies/rules.py``: the fraction of stored patterns that are fixed
+    points and the overlap reached from cues at 0.8, against the load, for each learning
+    rule (against alpha = p/N, with the Hebbian, unlearning and projection anchors) and
+    for the power dense memories (against p / N^(n-1), the error-free capacity
+    N^(n-1) / (2 (2n-3)!! ln N) of each N marked)."""
+    _require(pairwise, "rules", "rules", ("rule", "alpha", "n", "stable", "m"))
+    _require(memories, "rules", "rules", ("degree", "relative_load", "n", "stable", "load"))
+    fig, axes = _subplots(2, 2, figsize=(11.5, 8.4))
+    colours = _colour_cycle()
+    for col, name in enumerate(("stable", "m")):
+        ax = axes[0, col]
+        for k, rule in enumerate(pairwise.rule.values):
+            for j, n in enumerate(pairwise.n.values):
+                y = _seed_mean(pairwise[name].sel(rule=rule, n=n))
+                ax.plot(
+                    pairwise.alpha,
+                    y,
+                    _SIZE_STYLES[j % 4],
+                    color=colours[k % len(colours)],
+                    marker=".",
+                    label=str(rule) if j == 0 else None,
+                )
+        for x, colour, style, text in _ANCHORS:
+            ax.axvline(x, color=colour, ls=style, lw=1, label=text if col == 0 else None)
+        ax.set_xlabel(label(pairwise.alpha))
+        ax.set_ylabel(label(pairwise[name]))
+        ax.set_ylim(-0.03 if name == "stable" else None, 1.03)
+        ax = axes[1, col]
+        for k, degree in enumerate(memories.degree.values):
+            for j, n in enumerate(memories.n.values):
+                cell = memories.sel(degree=degree, n=n)
+                colour = colours[(k + 7) % len(colours)]
+                ax.plot(
+                    _seed_mean(cell["load"]),
+                    _seed_mean(cell[name]),
+                    _SIZE_STYLES[j % 4],
+                    color=colour,
+                    marker=".",
+                    label=f"power n = {degree}, N = {n}",
+                )
+                anchor = _seed_mean(cell["load"]).values / cell.relative_load.values
+                ax.axvline(float(anchor[0]), color=colour, ls=_SIZE_STYLES[j % 4], lw=0.8)
+        ax.set_xscale("log")
+        ax.set_xlabel("load p / N$^{n-1}$ (thin lines: error-free capacity)")
+        ax.set_ylabel(label(memories[name]))
+        ax.set_ylim(-0.03 if name == "stable" else None, 1.03)
+    sizes = ", ".join(
+        f"{style} N = {n}"
+        for style, n in zip(_SIZE_STYLES, pairwise.n.values, strict=False)
+    )
+    axes[0, 0].set_title(f"learning rules ({sizes})", fontsize=10)
+    axes[0, 1].set_title("retrieval from cues at overlap 0.8", fontsize=10)
+    axes[1, 0].set_title("power dense memories", fontsize=10)
+    axes[0, 0].legend(fontsize=7, ncol=2)
+    axes[1, 0].legend(fontsize=7)
+    fig.suptitle(
+        f"Capacity across models, {pairwise.sizes['seed']} samples per point",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig

@@ -24,6 +24,33 @@ def test_help_lists_every_command(capsys):
         assert command in out
 
 
+def test_version_is_the_installed_distribution(capsys):
+    """``spinmem --version`` and ``spinmem.__version__`` report the version recorded
+    in the installed package metadata (the one results record too)."""
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"spinmem {version('spinmem')}"
+    assert spinmem.__version__ == version("spinmem")
+    net = spinmem.Hopfield.hebbian(np.ones((1, 4)))
+    ds = spinmem.simulate(net, temperature=0.5, sweeps=1)
+    assert ds.attrs["spinmem_version"] == spinmem.__version__
+
+
+def test_import_does_not_load_pyplot():
+    """pyplot (and its backend) are loaded only when a figure is drawn."""
+    code = (
+        "import sys, spinmem; "
+        "print('matplotlib.pyplot' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "False"]
+
+
 def test_info_reports_a_partial_sweep(tmp_path, capsys):
     store = tmp_path / "partial.h5"
     with pytest.raises(SweepError):

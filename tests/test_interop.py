@@ -1,0 +1,111 @@
+"""dimod and networkx conversions: equal energies on random instances, round trips."""
+
+import numpy as np
+import pytest
+import scipy.sparse
+
+import spinmem
+from spinmem import interop
+
+dimod = pytest.importorskip("dimod")
+networkx = pytest.importorskip("networkx")
+
+
+def _random_bqm(n, density, seed, vartype="SPIN"):
+    rng = np.random.default_rng(seed)
+    labels = [f"v{k}" for k in rng.permutation(n)]  # labels not in index order
+    linear = {v: rng.normal() for v in labels}
+    quadratic = {
+        (labels[i], labels[j]): rng.normal()
+        for i in range(n)
+        for j in range(i + 1, n)
+        if rng.random() < density
+    }
+    return dimod.BinaryQuadraticModel(linear, quadratic, rng.normal(), vartype)
+
+
+@pytest.mark.parametrize(
+    ("density", "vartype"), [(0.05, "SPIN"), (0.9, "SPIN"), (0.3, "BINARY")]
+)
+def test_from_bqm_keeps_every_energy_up_to_the_offset(density, vartype):
+    """40 variables, 200 random states: H(s) = E(s) - offset (SPIN), and for a BINARY
+    model E at x = (s + 1) / 2; dense or sparse storage by density."""
+    bqm = _random_bqm(40, density, seed=1, vartype=vartype)
+    net = spinmem.Hopfield.from_bqm(bqm)
+    assert net.storage == ("dense" if density > interop.DENSE_ABOVE else "sparse")
+    s = np.random.default_rng(2).choice(np.array([-1, 1], np.int8), (200, 40))
+    values = s if vartype == "SPIN" else (s + 1) // 2
+    expected = bqm.energies((values, list(bqm.variables)))
+    offset = bqm.spin.offset if vartype == "BINARY" else bqm.offset
+    np.testing.assert_allclose(net.energy(s), expected - offset, rtol=0, atol=1e-10)
+
+
+def test_to_bqm_and_back_round_trip():
+    """A Hebbian model with fields: the BQM's energies equal the model's; converting
+    back gives the same couplings and fields."""
+    xi = spinmem.random_patterns(4, 30, seed=3)
+    theta = np.random.default_rng(4).normal(size=30)
+    net = spinmem.Hopfield.hebbian(xi, theta)
+    bqm = net.to_bqm()
+    assert bqm.vartype is dimod.SPIN and bqm.offset == 0
+    s = np.random.default_rng(5).choice(np.array([-1, 1], np.int8), (100, 30))
+    np.testing.assert_allclose(
+        bqm.energies((s, list(range(30)))), net.energy(s), rtol=0, atol=1e-12
+    )
+    back = spinmem.Hopfield.from_bqm(bqm)
+    np.testing.assert_allclose(np.asarray(back.couplings), net.couplings, atol=1e-15)
+    np.testing.assert_allclose(back.fields, theta, atol=0)
+
+
+def test_sampleset_round_trip_carries_states_and_energies():
+    sk = spinmem.Hopfield.sherrington_kirkpatrick(20, seed=6)
+    ds = spinmem.simulate(sk, temperature=0.5, sweeps=20, replicas=7, seed=7)
+    samples = interop.to_sampleset(ds.state.values, sk)
+    np.testing.assert_allclose(samples.record.energy, ds.energy.isel(time=-1), atol=1e-9)
+    np.testing.assert_allclose(
+        sk.to_bqm().energies(samples), samples.record.energy, rtol=0, atol=1e-12
+    )
+    np.testing.assert_array_equal(interop.from_sampleset(samples), ds.state.values)
+    binary = samples.change_vartype(dimod.BINARY, inplace=False)
+    np.testing.assert_array_equal(interop.from_sampleset(binary), ds.state.values)
+
+
+def test_from_networkx_uses_edge_weights_as_couplings():
+    """A random weighted graph: J_ij equals the weight of edge (i, j) in node order,
+    and the energy of random states equals -sum over edges of w_ij s_i s_j."""
+    graph = networkx.gnp_random_graph(30, 0.2, seed=8)
+    rng = np.random.default_rng(9)
+    for u, v in graph.edges:
+        graph[u][v]["w"] = rng.normal()
+    net = spinmem.Hopfield.from_networkx(graph, weight="w")
+    s = rng.choice(np.array([-1, 1], np.int8), (50, 30))
+    expected = -sum(d["w"] * s[:, u] * s[:, v] for u, v, d in graph.edges(data=True))
+    np.testing.assert_allclose(net.energy(s), expected, rtol=0, atol=1e-12)
+    J = net.couplings
+    J = J.toarray() if scipy.sparse.issparse(J) else J
+    assert J[3, 7] == (graph[3][7]["w"] if graph.has_edge(3, 7) else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "match"),
+    [
+        (lambda: networkx.DiGraph([(0, 1)]), ValueError, "undirected"),
+        (lambda: networkx.Graph([(0, 1), (1, 1)]), ValueError, "self-loops"),
+        (lambda: networkx.MultiGraph([(0, 1), (0, 1)]), ValueError, "multigraph"),
+        (lambda: np.eye(3), TypeError, "networkx graph"),
+    ],
+)
+def test_bad_graphs_are_refused(make, error, match):
+    with pytest.raises(error, match=match):
+        spinmem.Hopfield.from_networkx(make())
+
+
+def test_bad_conversions_are_refused():
+    with pytest.raises(TypeError, match="BinaryQuadraticModel"):
+        spinmem.Hopfield.from_bqm({"a": 1})
+    memory = spinmem.dense.DenseMemory(spinmem.random_patterns(3, 10, seed=0))
+    with pytest.raises(TypeError, match="pairwise"):
+        interop.to_bqm(memory)
+    labelled = dimod.SampleSet.from_samples([{"a": 1, "b": -1}], dimod.SPIN, energy=[0.0])
+    with pytest.raises(ValueError, match="integers 0..1"):
+        interop.from_sampleset(labelled)
