@@ -131,6 +131,7 @@ def _sweep_size(attrs) -> int | None:
 
 def _plot(args) -> int:
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     from . import plot
@@ -142,8 +143,8 @@ def _plot(args) -> int:
             f"{args.file} is a partial sweep store; rerun its study (or sweep) to finish "
             "it, or read the finished points with spinmem.sweep.read_store"
         )
-    fig = plot.for_dataset(ds, variable=args.variable)
-    fig.savefig(args.output, dpi=150, bbox_inches="tight")
+    axes = plot.for_dataset(ds, variable=args.variable)
+    np.ravel(axes)[0].figure.savefig(args.output, dpi=150, bbox_inches="tight")
     print(f"wrote {args.output}")
     return 0
 

@@ -1,8 +1,11 @@
 """Figures from result Datasets (so they can be redrawn from HDF5 later).
 
 Every function takes a Dataset (as returned by a study or read with
-:func:`spinmem.load`) and returns a ``matplotlib.figure.Figure``; axes are labelled from
-the variables' ``long_name`` and ``units`` attributes.
+:func:`spinmem.load`), draws on the matplotlib axes given as ``ax=`` (one panel) or
+``axes=`` (several, in the layout the docstring names), or on a new pyplot figure when
+none are given, and returns the axes it drew on (``ax.figure`` is their figure); axes
+are labelled from the variables' ``long_name`` and ``units`` attributes. Titles of the
+whole figure and its layout are only set on figures the function made itself.
 """
 
 import numpy as np
@@ -37,14 +40,15 @@ def label(var: xr.DataArray) -> str:
 
 
 def for_dataset(ds: xr.Dataset, variable: str | None = None):
-    """The study's own figure when ``ds`` was written by a study, else :func:`quicklook`."""
+    """The study's own figure when ``ds`` was written by a study, else :func:`quicklook`;
+    returns the axes drawn on."""
     study = ds.attrs.get("study")
     if variable is None and study in _STUDY_PLOTS:
         return _STUDY_PLOTS[study](ds)
     return quicklook(ds, variable)
 
 
-def quicklook(ds: xr.Dataset, variable: str | None = None):
+def quicklook(ds: xr.Dataset, variable: str | None = None, *, ax=None):
     """One numeric variable, averaged over repetitions, as a line or a colour map.
 
     Dimensions ``seed``, ``replica``, ``start`` and ``point`` are averaged; of the rest,
@@ -64,7 +68,8 @@ def quicklook(ds: xr.Dataset, variable: str | None = None):
     rest = [d for d in var.dims if d not in averaged]
     averaged += rest[2:]
     var = var.mean(averaged, keep_attrs=True) if averaged else var
-    fig, ax = _subplots(figsize=(6, 4))
+    panels, own = _panels(ax, (1, 1), "quicklook", figsize=(6, 4))
+    ax = panels[0, 0]
     if var.ndim == 0:
         ax.bar([variable], [float(var)])
         ax.set_ylabel(label(ds[variable]))
@@ -79,8 +84,8 @@ def quicklook(ds: xr.Dataset, variable: str | None = None):
         mesh.colorbar.set_label(label(ds[variable]))
     if averaged:
         ax.set_title(f"{variable}, averaged over {', '.join(averaged)}", fontsize=9)
-    fig.tight_layout()
-    return fig
+    _finish(panels, own)
+    return ax
 
 
 def _subplots(*args, **kwargs):
@@ -89,6 +94,32 @@ def _subplots(*args, **kwargs):
     import matplotlib.pyplot as plt
 
     return plt.subplots(*args, **kwargs)
+
+
+def _panels(axes, shape: tuple[int, int], plot: str, **figure_kw):
+    """``(axes, own)``: the given axes as an array of ``shape`` (checked), or the axes
+    of a new figure of that layout; ``own`` says whether the figure is new."""
+    if axes is None:
+        _, new = _subplots(*shape, squeeze=False, **figure_kw)
+        return new, True
+    given = np.asarray(axes, dtype=object)
+    size = shape[0] * shape[1]
+    if given.size != size or not all(hasattr(a, "plot") for a in given.flat):
+        raise ValueError(
+            f"axes must be {size} matplotlib Axes ({shape[0]} x {shape[1]}) for "
+            f"plot.{plot}, got {given.size} object(s)"
+        )
+    return given.reshape(shape), False
+
+
+def _finish(axes, own: bool, title: str | None = None, fontsize: int = 11) -> None:
+    """Title and tight layout of a figure the plot made itself."""
+    if not own:
+        return
+    fig = np.ravel(axes)[0].figure
+    if title:
+        fig.suptitle(title, fontsize=fontsize)
+    fig.tight_layout()
 
 
 def _colormap(name: str):
@@ -155,11 +186,13 @@ def _theory_lines(ax, alpha_max):
     )
 
 
-def phase_diagram(ds: xr.Dataset):
+def phase_diagram(ds: xr.Dataset, *, axes=None):
     """Simulated retrieval overlap m and twin overlap q over (alpha, T), with the
-    replica-symmetric lines T_M, T_c and T_g of Amit, Gutfreund & Sompolinsky."""
+    replica-symmetric lines T_M, T_c and T_g of Amit, Gutfreund & Sompolinsky; two
+    panels (``axes``: 2 Axes)."""
     _require(ds, "phase_diagram", "phase_diagram", ("alpha", "temperature", "m", "q"))
-    fig, axes = _subplots(1, 2, figsize=(11, 4.4), sharey=True)
+    axes, own = _panels(axes, (1, 2), "phase_diagram", figsize=(11, 4.4), sharey=True)
+    axes = axes[0]
     alpha = ds["alpha"].values
     temperature = ds["temperature"].values
     for ax, name, title in zip(
@@ -172,7 +205,7 @@ def phase_diagram(ds: xr.Dataset):
         mesh = ax.pcolormesh(
             alpha, temperature, values, shading="nearest", cmap="viridis", vmin=0, vmax=1
         )
-        fig.colorbar(mesh, ax=ax, label=label(ds[name]))
+        ax.figure.colorbar(mesh, ax=ax, label=label(ds[name]))
         _theory_lines(ax, alpha.max())
         ax.set_xlim(alpha.min() - 0.005, alpha.max() + 0.005)
         ax.set_ylim(0, temperature.max() + 0.05)
@@ -184,13 +217,13 @@ def phase_diagram(ds: xr.Dataset):
     )
     n = ds.attrs.get("n_spins", "?")
     sweeps = ds.attrs.get("sweeps", "?")
-    fig.suptitle(
+    _finish(
+        axes,
+        own,
         f"Hopfield phase diagram: Glauber dynamics, N = {n}, {sweeps} sweeps; "
         "lines: replica-symmetric theory",
-        fontsize=11,
     )
-    fig.tight_layout()
-    return fig
+    return axes
 
 
 def capacity_estimate(ds: xr.Dataset) -> dict:
@@ -199,13 +232,15 @@ def capacity_estimate(ds: xr.Dataset) -> dict:
     return analysis.capacity_estimate(ds)
 
 
-def capacity(ds: xr.Dataset):
+def capacity(ds: xr.Dataset, *, axes=None):
     """Final overlap against alpha for several N, and the finite-size extrapolation of
-    alpha_c(N) with nu fitted and fixed at 1 and 1/2."""
+    alpha_c(N) with nu fitted and fixed at 1 and 1/2 (``axes``: 2 Axes)."""
     est = capacity_estimate(ds)
-    fig, (ax, inset) = _subplots(
-        1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.5, 1]}
+    axes, own = _panels(
+        axes, (1, 2), "capacity", figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.5, 1]}
     )
+    axes = axes[0]
+    ax, inset = axes
     reduced = seed_mean(ds)
     colours = _colormap("viridis")(np.linspace(0, 0.9, ds.sizes["n"]))
     for n, colour in zip(ds["n"].values, colours, strict=True):
@@ -261,12 +296,13 @@ def capacity(ds: xr.Dataset):
     inset.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     inset.legend(fontsize=7)
     inset.set_title(r"finite-size fits $\alpha_c + a N^{-\nu}$", fontsize=10)
-    fig.tight_layout()
-    return fig
+    _finish(axes, own)
+    return axes
 
 
-def unlearning(ds: xr.Dataset):
-    """Stable fraction, cue retrieval and spurious fraction against t = epsilon D / N."""
+def unlearning(ds: xr.Dataset, *, axes=None):
+    """Stable fraction, cue retrieval and spurious fraction against t = epsilon D / N
+    (``axes``: 3 Axes)."""
     _require(
         ds,
         "unlearning",
@@ -274,7 +310,8 @@ def unlearning(ds: xr.Dataset):
         ("t", "alpha", "epsilon", *_UNLEARNING_VARIABLES),
     )
     names = _UNLEARNING_VARIABLES
-    fig, axes = _subplots(1, 3, figsize=(13, 3.8), sharex=True)
+    axes, own = _panels(axes, (1, 3), "unlearning", figsize=(13, 3.8), sharex=True)
+    axes = axes[0]
     t = ds["t"].values
     for ax, name in zip(axes, names, strict=True):
         for alpha in ds["alpha"].values:
@@ -293,14 +330,14 @@ def unlearning(ds: xr.Dataset):
         ax.set_ylabel(label(ds[name]))
     axes[0].legend(fontsize=7)
     n = ds.attrs.get("n_spins", "?")
-    fig.suptitle(f"Hopfield-Feinstein-Palmer unlearning, N = {n}", fontsize=11)
-    fig.tight_layout()
-    return fig
+    _finish(axes, own, f"Hopfield-Feinstein-Palmer unlearning, N = {n}")
+    return axes
 
 
-def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None):
+def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None, *, axes=None):
     """End-state fractions by class against alpha (one panel per temperature), and
-    symmetric-mixture energies against finite-p theory."""
+    symmetric-mixture energies against finite-p theory (one more panel when
+    ``energies`` is given)."""
     _require(census, "mixtures", "mixtures", ("alpha", "temperature", "class", "fraction"))
     if energies is not None:
         _require(energies, "mixtures", "mixtures", ("components", "energy"))
@@ -308,7 +345,7 @@ def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None):
 
     temps = census["temperature"].values
     panels = len(temps) + (energies is not None)
-    fig, axes = _subplots(1, panels, figsize=(3.3 * panels, 3.6), squeeze=False)
+    axes, own = _panels(axes, (1, panels), "mixtures", figsize=(3.3 * panels, 3.6))
     axes = axes[0]
     fraction = _seed_mean(census["fraction"])
     for ax, temp in zip(axes, temps, strict=False):
@@ -335,18 +372,18 @@ def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None):
         ax.set_title(
             f"symmetric mixtures, N = {energies.attrs.get('n_spins', '?')}", fontsize=10
         )
-    fig.suptitle(
-        "zero-temperature end states from random starts (after Glauber at T)", fontsize=11
+    _finish(
+        axes, own, "zero-temperature end states from random starts (after Glauber at T)"
     )
-    fig.tight_layout()
-    return fig
+    return axes
 
 
-def annealing(ds: xr.Dataset):
+def annealing(ds: xr.Dataset, *, ax=None):
     """Final and best energy per spin against schedule length, averaged over instances
     (and seeds), with standard errors."""
     _require(ds, "annealing", "annealing", ("steps", "final", "best"))
-    fig, ax = _subplots(figsize=(6, 4))
+    panels, own = _panels(ax, (1, 1), "annealing", figsize=(6, 4))
+    ax = panels[0, 0]
     steps = ds["steps"].values
     over = [d for d in ("instance", "seed") if d in ds.dims]
     count = int(np.prod([ds.sizes[d] for d in over]))
@@ -379,8 +416,8 @@ def annealing(ds: xr.Dataset):
         fontsize=10,
     )
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    _finish(panels, own)
+    return ax
 
 
 _STUDY_PLOTS: dict = {
@@ -392,16 +429,16 @@ _STUDY_PLOTS: dict = {
 }
 
 
-def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset):
+def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset, *, axes=None):
     """Results of ``studies/equilibrium.py``: disorder-averaged Binder cumulants of SK
     and Hopfield networks against T for several N, P(q) of SK at the lowest
     temperature, and where the retrieval states take over the equilibrium weight
-    against the replica-symmetric T_c and T_M lines."""
+    against the replica-symmetric T_c and T_M lines (``axes``: 2 x 2 Axes)."""
     from . import observables, theory
 
     _require(sk, "equilibrium", "equilibrium", ("n", "temperature", "q2", "q4", "pq"))
     _require(hopfield, "equilibrium", "equilibrium", ("alpha", "n", "retrieval", "q2"))
-    fig, axes = _subplots(2, 2, figsize=(11, 8.4))
+    axes, own = _panels(axes, (2, 2), "equilibrium", figsize=(11, 8.4))
     g = observables.binder_of_moments(sk.q2, sk.q4)
     _binder_panel(axes[0, 0], g, sk, 1.0, "SK", "T_c")
     alpha = float(hopfield.alpha.values.max())
@@ -420,13 +457,13 @@ def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset):
     ax.set_title(f"SK overlap distribution at T = {t_low:g}", fontsize=10)
     ax.legend(fontsize=8)
     _retrieval_panel(axes[1, 1], hopfield, theory)
-    fig.suptitle(
+    _finish(
+        axes,
+        own,
         f"Equilibrium by parallel tempering: SK {sk.sizes['seed']} samples, "
         f"Hopfield {hopfield.sizes['seed']} samples per point",
-        fontsize=11,
     )
-    fig.tight_layout()
-    return fig
+    return axes
 
 
 _RESOLVED = 0.15  # a crossing with a larger jackknife error (or NaN) is not shown
@@ -506,15 +543,15 @@ _ANCHORS = (
 _SIZE_STYLES = ("-", "--", ":", "-.")
 
 
-def rules(pairwise: xr.Dataset, memories: xr.Dataset):
+def rules(pairwise: xr.Dataset, memories: xr.Dataset, *, axes=None):
     """Results of ``studies/rules.py``: the fraction of stored patterns that are fixed
     points and the overlap reached from cues at 0.8, against the load, for each learning
     rule (against alpha = p/N, with the Hebbian, unlearning and projection anchors) and
     for the power dense memories (against p / N^(n-1), the error-free capacity
-    N^(n-1) / (2 (2n-3)!! ln N) of each N marked)."""
+    N^(n-1) / (2 (2n-3)!! ln N) of each N marked); ``axes``: 2 x 2 Axes."""
     _require(pairwise, "rules", "rules", ("rule", "alpha", "n", "stable", "m"))
     _require(memories, "rules", "rules", ("degree", "relative_load", "n", "stable", "load"))
-    fig, axes = _subplots(2, 2, figsize=(11.5, 8.4))
+    axes, own = _panels(axes, (2, 2), "rules", figsize=(11.5, 8.4))
     colours = _colour_cycle()
     for col, name in enumerate(("stable", "m")):
         ax = axes[0, col]
@@ -562,9 +599,7 @@ def rules(pairwise: xr.Dataset, memories: xr.Dataset):
     axes[1, 0].set_title("power dense memories", fontsize=10)
     axes[0, 0].legend(fontsize=7, ncol=2)
     axes[1, 0].legend(fontsize=7)
-    fig.suptitle(
-        f"Capacity across models, {pairwise.sizes['seed']} samples per point",
-        fontsize=11,
+    _finish(
+        axes, own, f"Capacity across models, {pairwise.sizes['seed']} samples per point"
     )
-    fig.tight_layout()
-    return fig
+    return axes

@@ -8,6 +8,7 @@ A study is a sweep (:func:`spinmem.sweep`) of a point function over a grid, stor
 import argparse
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from .model import Hopfield, random_patterns
@@ -67,6 +68,12 @@ LABELS = {
     "steps": {"long_name": "schedule steps", "units": "steps"},
     "components": {"long_name": "mixture components n", "units": "1"},
     "instance": {"long_name": "problem instance", "units": "1"},
+    "rule": {"long_name": "learning rule or dense memory", "units": "1"},
+    "degree": {"long_name": "degree n of the dense memory", "units": "1"},
+    "relative_load": {
+        "long_name": "p / p_max, p_max = N^(n-1) / (2 (2n-3)!! ln N)",
+        "units": "1",
+    },
 }
 
 
@@ -106,7 +113,9 @@ def scalars(**values) -> xr.Dataset:
     )
 
 
-def save_figure(fig, path: Path) -> None:
-    """Write a figure as PNG and report the path."""
+def save_figure(drawn, path: Path) -> None:
+    """Write the figure of the axes a plot drew on (or a figure) as PNG and report
+    the path."""
+    fig = drawn if hasattr(drawn, "savefig") else np.ravel(drawn)[0].figure
     fig.savefig(path, dpi=130, bbox_inches="tight")
     print(f"wrote {path}")
