@@ -136,3 +136,89 @@ def test_equilibrium_quick_writes_both_stores_and_orders_the_phases(quick_runs):
     assert np.all(weight.isel(temperature=-1) < 0.1)
     png = (out / "equilibrium-quick.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_rules_quick_orders_the_capacities(quick_runs):
+    """Both stores and the figure; at alpha = 0.3 the Hebbian, clipped and diluted
+    rules store almost no pattern while the projection rule and the exponential memory
+    keep every one (projection: a fixed point for every pattern below alpha = 1), the
+    Storkey rule more than the Hebbian one at alpha = 0.15; the power memories keep
+    almost every pattern at half their error-free capacity and almost none at 8
+    times it."""
+    out = quick_runs("rules")
+    pair = spinmem.load(out / "rules-quick.h5")
+    mem = spinmem.load(out / "rules-memories-quick.h5")
+    for ds in (pair, mem):
+        assert ds.attrs["sweep_status"] == "complete"
+        for var in ("stable", "m", "recalled", "converged"):
+            assert np.all(np.isfinite(ds[var].values)), var
+    stable = pair.stable.mean("seed")
+    for rule in ("hebbian", "clipped", "diluted"):
+        assert np.all(stable.sel(rule=rule, alpha=0.3) < 0.1), rule
+    assert np.all(stable.sel(rule=["projection", "exp"]) == 1.0)
+    assert np.all(
+        stable.sel(rule="storkey", alpha=0.15) > stable.sel(rule="hebbian", alpha=0.15)
+    )
+    power = mem.stable.mean("seed")
+    assert np.all(power.sel(relative_load=0.5) > 0.9)
+    assert np.all(power.sel(relative_load=8.0) < 0.1)
+    png = (out / "rules-quick.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+_ON_AXES = {
+    # study: (plot function, files, layout)
+    "phase_diagram": ("phase_diagram", ["phase_diagram-quick.h5"], (1, 2)),
+    "capacity": ("capacity", ["capacity-quick.h5"], (1, 2)),
+    "unlearning": ("unlearning", ["unlearning-quick.h5"], (1, 3)),
+    "annealing": ("annealing", ["annealing-quick.h5"], (1, 1)),
+    "mixtures": ("mixtures", ["mixtures-quick.h5", "mixtures-energies-quick.h5"], None),
+    "equilibrium": (
+        "equilibrium",
+        ["equilibrium-sk-quick.h5", "equilibrium-hopfield-quick.h5"],
+        (2, 2),
+    ),
+    "rules": ("rules", ["rules-quick.h5", "rules-memories-quick.h5"], (2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ON_AXES))
+def test_every_plot_draws_on_the_axes_it_is_given(name, quick_runs):
+    """Each study plot draws on a user's axes (no new figure), returns exactly those
+    axes, and puts data on every one of them; a wrong number of axes is refused."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    function, files, layout = _ON_AXES[name]
+    out = quick_runs(name)
+    data = [spinmem.load(out / f) for f in files]
+    if layout is None:  # one panel per temperature, and the energies
+        layout = (1, data[0].sizes["temperature"] + 1)
+    fig, axes = plt.subplots(*layout, squeeze=False)
+    figures = plt.get_fignums()
+    plot = getattr(spinmem.plot, function)
+    keyword = "ax" if layout == (1, 1) else "axes"
+    given = axes[0, 0] if layout == (1, 1) else axes
+    drawn = plot(*data, **{keyword: given})
+    assert plt.get_fignums() == figures
+    assert [id(a) for a in np.ravel(drawn)] == [id(a) for a in axes.ravel()]
+    for ax in axes.ravel():
+        assert ax.lines or ax.collections or ax.patches or ax.images, ax
+    with pytest.raises(ValueError, match="matplotlib Axes"):
+        plot(*data, **{keyword: [axes[0, 0]] * (axes.size + 1)})
+    plt.close(fig)
+
+
+def test_quicklook_draws_on_a_given_ax(quick_runs):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ds = spinmem.load(quick_runs("capacity") / "capacity-quick.h5")
+    fig, ax = plt.subplots()
+    assert spinmem.plot.quicklook(ds, "m", ax=ax) is ax
+    assert len(ax.collections) == 1  # the (alpha, n) colour map
+    plt.close(fig)
