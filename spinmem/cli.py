@@ -12,8 +12,9 @@ _DESCRIPTION = """\
 spinmem: Hopfield networks as Ising spin systems.
 
 commands:
-  run SCRIPT [ARGS...]   run a study script (a path, or the name of one in studies/,
-                         e.g. `spinmem run phase_diagram --quick`) with its arguments
+  run SCRIPT [ARGS...]   run a study script (a path, or the name of a study of
+                         spinmem.studies, e.g. `spinmem run phase_diagram --quick`)
+                         with its arguments; results go to ./data or --out
   info FILE [--group G]  dimensions, coordinates, variables, provenance and, for a
                          partial sweep store, the completed and failed points
   plot FILE -o OUT.png   a quick-look figure (the study's own figure when the file
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser("run", help="run a study script with its arguments")
-    run.add_argument("script", help="path to a script, or a study name in studies/")
+    run.add_argument("script", help="path to a script, or the name of a study")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
     info = commands.add_parser("info", help="describe a result file")
     info.add_argument("file")
@@ -59,24 +60,36 @@ def _version() -> str:
 
 def _run(args) -> int:
     script = Path(args.script)
-    if not script.exists():
-        candidates = [
-            Path("studies") / f"{args.script}.py",
-            Path(__file__).resolve().parent.parent / "studies" / f"{args.script}.py",
-        ]
-        script = next((c for c in candidates if c.exists()), None)
-        if script is None:
-            raise FileNotFoundError(
-                f"no script {args.script!r} (nor studies/{args.script}.py)"
+    if script.suffix == ".py" or script.exists():
+        if not script.exists():
+            raise FileNotFoundError(f"no script {args.script!r}")
+        if script.suffix != ".py":
+            raise ValueError(
+                f"{script} is not a Python script (.py); `spinmem run` runs study "
+                "scripts. For a result file use `spinmem info` or `spinmem plot`"
             )
-    if script.suffix != ".py":
-        raise ValueError(
-            f"{script} is not a Python script (.py); `spinmem run` runs study scripts. "
-            "For a result file use `spinmem info` or `spinmem plot`"
+        sys.argv = [str(script), *args.args]
+        runpy.run_path(str(script), run_name="__main__")
+        return 0
+    names = study_names()
+    if args.script not in names:
+        raise FileNotFoundError(
+            f"no script {args.script!r}: give a path to a .py file or one of the "
+            f"studies {', '.join(names)}"
         )
-    sys.argv = [str(script), *args.args]
-    runpy.run_path(str(script), run_name="__main__")
+    module = f"spinmem.studies.{args.script}"
+    sys.argv = [module, *args.args]
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
     return 0
+
+
+def study_names() -> list[str]:
+    """The studies installed with the package (modules of ``spinmem.studies``)."""
+    import pkgutil
+
+    from . import studies
+
+    return sorted(m.name for m in pkgutil.iter_modules(studies.__path__))
 
 
 def _info(args) -> int:

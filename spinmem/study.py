@@ -25,7 +25,9 @@ __all__ = [
     "scalars",
 ]
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path("data")
+"""Default output folder: ``data`` in the current directory (never inside the
+installed package)."""
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -40,7 +42,7 @@ def parser(description: str) -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=DATA,
-        help=f"folder for the HDF5 and PNG files (default {DATA})",
+        help="folder for the HDF5 and PNG files (default: ./data)",
     )
     p.add_argument(
         "--workers",

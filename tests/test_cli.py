@@ -85,3 +85,16 @@ def test_errors_name_the_file(tmp_path, capsys):
     assert main(["info", str(tmp_path / "nope.h5")]) == 1
     assert "nope.h5" in capsys.readouterr().err
     assert main(["run", "no_such_study"]) == 1
+    assert "phase_diagram" in capsys.readouterr().err  # the studies it knows
+
+
+def test_run_finds_an_installed_study_and_writes_to_the_current_directory(
+    tmp_path, monkeypatch
+):
+    """``spinmem run NAME`` runs spinmem.studies.NAME; without --out the results go to
+    ./data of the current directory, which is not the package's."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "annealing", "--quick", "--no-progress"]) == 0
+    ds = spinmem.load(tmp_path / "data" / "annealing-quick.h5")
+    assert ds.attrs["study"] == "annealing" and ds.attrs["sweep_status"] == "complete"
+    assert (tmp_path / "data" / "annealing-quick.png").exists()

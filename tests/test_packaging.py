@@ -1,0 +1,46 @@
+"""A wheel built from the checkout runs the studies from anywhere."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import spinmem
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_runs_a_study_from_an_unrelated_directory(tmp_path):
+    """Build a wheel, install it (without dependencies, which this environment has)
+    into a fresh folder, and from another folder run ``spinmem run phase_diagram
+    --quick --out X``: the package and its studies come from the wheel, and the
+    results land in X, nothing inside the installed package."""
+    wheels, target, work = tmp_path / "wheels", tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    pip = [sys.executable, "-m", "pip", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", wheels, ROOT], check=True)
+    (wheel,) = wheels.glob("spinmem-*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "--target", target, wheel], check=True)
+    env = dict(os.environ, PYTHONPATH=str(target))
+    code = (
+        "import sys, spinmem.cli, spinmem.studies; print(spinmem.studies.__file__); "
+        "sys.exit(spinmem.cli.main(sys.argv[1:]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, "run", "phase_diagram", "--quick", "--out", "X"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines()[0].startswith(str(target))
+    ds = spinmem.load(work / "X" / "phase_diagram-quick.h5")
+    assert ds.attrs["sweep_status"] == "complete"
+    assert (work / "X" / "phase_diagram-quick.png").stat().st_size > 10_000
+    installed = {p.name for p in (target / "spinmem").rglob("*")}
+    assert not {"phase_diagram-quick.h5", "data"} & installed
