@@ -63,7 +63,7 @@ class DenseMemory(Hopfield):
     Examples
     --------
     >>> import spinmem
-    >>> xi = spinmem.random_patterns(200, 100, seed=1)  # p = 2 N: far beyond Hebbian
+    >>> xi = spinmem.random_patterns(150, 100, seed=1)  # p = 1.5 N: Hebbian keeps none
     >>> net = spinmem.dense.DenseMemory(xi, "power", degree=3)
     >>> bool(net.is_fixed_point(xi, strict=True).all())
     True

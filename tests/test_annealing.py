@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import all_states, sk_couplings
+from helpers import all_states, sk_couplings
 
 import spinmem
 from spinmem import schedules

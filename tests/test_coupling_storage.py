@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse
-from conftest import sk_couplings
+from helpers import sk_couplings
 
 import spinmem
 from spinmem import kernels

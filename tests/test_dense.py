@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import boltzmann_chi_square
+from helpers import boltzmann_chi_square
 
 import spinmem
 from spinmem import dense

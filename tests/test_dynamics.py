@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse
 import xarray as xr
-from conftest import boltzmann_chi_square, sk_couplings
+from helpers import boltzmann_chi_square, sk_couplings
 
 import spinmem
 from spinmem import kernels

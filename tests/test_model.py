@@ -4,7 +4,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from conftest import sk_couplings
+from helpers import sk_couplings
 
 import spinmem
 

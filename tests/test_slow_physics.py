@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import boltzmann_chi_square, sk_couplings
+from helpers import boltzmann_chi_square, sk_couplings
 
 import spinmem
 from spinmem import theory

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import boltzmann_chi_square, sk_couplings
+from helpers import boltzmann_chi_square, sk_couplings
 
 import spinmem
 from spinmem import kernels
