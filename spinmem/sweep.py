@@ -127,7 +127,8 @@ def sweep(
         Run on this many local processes (each with ``cores // workers`` numba
         threads). Default: in this process.
     client : dask.distributed.Client, optional
-        Run the points as tasks on this Dask cluster.
+        Run the points as tasks on this Dask cluster (dask is an optional
+        dependency: ``pip install "spinmem[dask]"``).
     progress : bool
         Show a progress bar (points done, rate, time left) when stderr is a terminal.
     attrs : dict, optional
