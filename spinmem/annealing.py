@@ -35,6 +35,7 @@ def anneal(
     seed: SeedLike = None,
     init="random",
     record_every: int = 1,
+    progress: bool = True,
 ) -> xr.Dataset:
     """Simulated annealing: stochastic dynamics along a decreasing temperature schedule.
 
@@ -56,6 +57,9 @@ def anneal(
         As in :func:`spinmem.simulate`.
     record_every : int
         Record after every this many schedule steps (and after the last).
+    progress : bool
+        Show a progress bar (in a terminal or a notebook) when the call lasts more
+        than two seconds; never inside a sweep's points.
 
     Returns
     -------
@@ -107,6 +111,8 @@ def anneal(
         _RULES[dynamics],
         _ORDER_CODES[order],
         False,
+        progress=progress,
+        desc="anneal",
     )
     steps = np.flatnonzero(record) + 1
     attrs = {

@@ -24,7 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import xarray as xr
 
-from . import _checks, kernels
+from . import _checks, _progress, kernels
 from .model import Hopfield
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
@@ -168,17 +168,18 @@ def run_blocks(
     rule: int,
     order: int,
     record_states: bool,
+    progress: bool = False,
+    desc: str = "sweeps",
 ) -> Trajectory:
     """Run replicas through blocks of sweeps at given inverse temperatures.
 
     ``states`` (R, N) and ``rng`` (R, 4) are updated in place. The kernel is called on
     chunks of about :data:`CHUNK_WORK` operations, so that Ctrl-C (and a sweep's point
-    timeout) takes effect between chunks; the numbers do not depend on the chunking.
+    timeout) takes effect between chunks, and a progress bar (``progress``) moves; the
+    numbers do not depend on the chunking.
     """
-    kind, cp = model._store.tag, model._store.kernel
-    theta, xi_t = model.fields, model._xi_t
     n_rep = states.shape[0]
-    p = xi_t.shape[1]
+    p = model.n_patterns
     g, counts, energy = init_work(model, states)
     rec_energy, rec_counts, rec_states = _record_buffers(states, p, record, record_states)
     rec_energy[:, 0], rec_counts[:, 0] = energy, counts
@@ -187,31 +188,25 @@ def run_blocks(
     best_s, best_e = states.copy(), energy.copy()
     flips = np.zeros(n_rep, dtype=np.int64)
     slot = 1
-    for chunk in _chunks(betas, block_sweeps, record, chunk_sweeps(model, n_rep)):
-        with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
-            kernels.run_replicas(
-                kind,
-                cp,
-                theta,
-                xi_t,
+    chunks = _chunks(betas, block_sweeps, record, chunk_sweeps(model, n_rep))
+    with _progress.bar(int(block_sweeps.sum()), "sweep", desc, progress) as bar:
+        for chunk in chunks:
+            _run_chunk(
+                model,
                 states,
+                rng,
                 g,
                 counts,
                 energy,
-                rng,
-                *chunk,
+                chunk,
                 rule,
                 order,
-                model.tie,
-                rec_energy,
-                rec_counts,
-                rec_states,
                 slot,
-                best_s,
-                best_e,
-                flips,
+                (rec_energy, rec_counts, rec_states),
+                (best_s, best_e, flips),
             )
-        slot += int(np.count_nonzero(chunk[2]))
+            slot += int(np.count_nonzero(chunk[2]))
+            bar.update(int(chunk[1].sum()))
     return Trajectory(
         rec_energy,
         rec_counts,
@@ -221,6 +216,29 @@ def run_blocks(
         best_e,
         flips,
     )
+
+
+def _run_chunk(model, states, rng, g, counts, energy, chunk, rule, order, slot, rec, best):
+    """One kernel call of :func:`run_blocks`."""
+    with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
+        kernels.run_replicas(
+            model._store.tag,
+            model._store.kernel,
+            model.fields,
+            model._xi_t,
+            states,
+            g,
+            counts,
+            energy,
+            rng,
+            *chunk,
+            rule,
+            order,
+            model.tie,
+            *rec,
+            slot,
+            *best,
+        )
 
 
 CHUNK_WORK = 2 * 10**8
@@ -303,7 +321,7 @@ def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
     return np.empty((n_rep, store.g_width), dtype=store.g_dtype)
 
 
-def _synchronous(model, states, steps, record, record_states):
+def _synchronous(model, states, steps, record, record_states, progress=False):
     xi_t = model._xi_t
     rec_energy, rec_counts, rec_states = _record_buffers(
         states, xi_t.shape[1], record, record_states
@@ -314,30 +332,45 @@ def _synchronous(model, states, steps, record, record_states):
     limit = chunk_sweeps(model, states.shape[0])
     g_template = _coupling_fields(model, 1)[0]
     done, slot = 0, 1
-    while done < steps:
-        take = min(limit, steps - done)
-        chunk_record = record[done : done + take]
-        kernels.synchronous_replicas(
-            model._store.tag,
-            model._store.kernel,
-            model.fields,
-            xi_t,
-            states,
-            prev,
-            done,
-            take,
-            chunk_record,
-            slot,
-            model.tie,
-            g_template,
-            rec_energy,
-            rec_counts,
-            rec_states,
-            cycle,
-        )
-        slot += int(np.count_nonzero(chunk_record))
-        done += take
+    with _progress.bar(steps, "step", "simulate", progress) as bar:
+        while done < steps:
+            take = min(limit, steps - done)
+            _synchronous_chunk(
+                model,
+                states,
+                prev,
+                done,
+                take,
+                record,
+                slot,
+                cycle,
+                g_template,
+                (rec_energy, rec_counts, rec_states),
+            )
+            slot += int(np.count_nonzero(record[done : done + take]))
+            done += take
+            bar.update(take)
     return rec_energy, rec_counts, (rec_states if record_states else None), cycle
+
+
+def _synchronous_chunk(model, states, prev, done, take, record, slot, cycle, g, rec):
+    """One kernel call of :func:`_synchronous`: steps ``done .. done + take``."""
+    kernels.synchronous_replicas(
+        model._store.tag,
+        model._store.kernel,
+        model.fields,
+        model._xi_t,
+        states,
+        prev,
+        done,
+        take,
+        record[done : done + take],
+        slot,
+        model.tie,
+        g,
+        *rec,
+        cycle,
+    )
 
 
 def record_mask(n_blocks: int, record_every: int) -> np.ndarray:
@@ -359,6 +392,7 @@ def simulate(
     seed: SeedLike = None,
     record_every: int = 1,
     record_states: bool = False,
+    progress: bool = True,
 ) -> xr.Dataset:
     """Run independent replicas of a dynamics at fixed temperature.
 
@@ -386,6 +420,9 @@ def simulate(
         Record energy and overlaps every this many sweeps (and after the last).
     record_states : bool
         Also record the full states at those times (``states(replica, time, spin)``).
+    progress : bool
+        Show a progress bar (in a terminal or a notebook) when the call lasts more
+        than two seconds; never inside a sweep's points.
 
     Returns
     -------
@@ -429,7 +466,7 @@ def simulate(
         record = np.zeros(sweeps, dtype=np.bool_)
         record[ends - 1] = True
         energy, counts, rec_states, cycle = _synchronous(
-            model, states, sweeps, record, record_states
+            model, states, sweeps, record, record_states, progress
         )
         extra["cycle_length"] = (
             ("replica",),
@@ -452,6 +489,8 @@ def simulate(
             _RULES[dynamics],
             _ORDER_CODES[order],
             record_states,
+            progress=progress,
+            desc="simulate",
         )
         energy, counts, rec_states = traj.energy, traj.counts, traj.states
         extra["flips"] = (

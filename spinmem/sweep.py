@@ -38,7 +38,6 @@ import functools
 import json
 import os
 import signal
-import sys
 import threading
 import time
 import traceback
@@ -52,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from . import _checks, _identity, _journal, storage
+from . import _checks, _identity, _journal, _progress, storage
 from .dynamics import package_version
 from .seeding import SeedLike, child, provenance, root_sequence
 
@@ -130,7 +129,8 @@ def sweep(
         Run the points as tasks on this Dask cluster (dask is an optional
         dependency: ``pip install "spinmem[dask]"``).
     progress : bool
-        Show a progress bar (points done, rate, time left) when stderr is a terminal.
+        Show a progress bar (points done, rate, time left) in a terminal or a
+        notebook. The points themselves show none.
     attrs : dict, optional
         Extra attributes for the result (for example the study's name and settings).
         They are recorded, not compared on resume: what must match on resume goes into
@@ -658,7 +658,7 @@ def run_point(function, kwargs, timeout=None):
     when it runs longer (main thread of the process only).
     """
     try:
-        with _alarm(timeout):
+        with _alarm(timeout), _progress.silenced():
             return ("ok", function(**kwargs))
     except Exception:
         return ("error", traceback.format_exc())
@@ -816,14 +816,16 @@ def _worker_start(threads: int, parent: int) -> None:
 
 
 class _progress_bar:
-    """tqdm on a terminal, nothing otherwise."""
+    """tqdm's bar where tqdm finds a terminal or a notebook, nothing otherwise."""
 
     def __init__(self, total, done, enabled):
         self.bar = None
-        if enabled and sys.stderr.isatty():
+        if enabled:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=total, initial=done, unit="point", desc="sweep")
+            self.bar = tqdm(
+                total=total, initial=done, unit="point", desc="sweep", disable=None
+            )
 
     def __enter__(self):
         return self

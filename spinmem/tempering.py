@@ -14,7 +14,7 @@ import xarray as xr
 from numpy.typing import ArrayLike
 from scipy.special import erfc
 
-from . import _checks, kernels
+from . import _checks, _progress, kernels
 from .dynamics import (
     _ORDER_CODES,
     _RULES,
@@ -45,6 +45,7 @@ def temper(
     init="random",
     seed: SeedLike = None,
     record_every: int = 1,
+    progress: bool = True,
 ) -> xr.Dataset:
     """Parallel tempering: ``chains`` independent ladders of K replicas.
 
@@ -70,6 +71,9 @@ def temper(
         child stream r, chain c swaps with child (1, c).
     record_every : int
         Record after every ``record_every``-th exchange round (and after the last).
+    progress : bool
+        Show a progress bar (in a terminal or a notebook) when the call lasts more
+        than two seconds; never inside a sweep's points.
 
     Returns
     -------
@@ -114,10 +118,12 @@ def temper(
     states = initial_states(model, init, n_rep, rng)
     run = _Ladder(model, states, rng, swap_rng, temps, chains, dynamics, order)
     rec = _Records(model, chains, n_temps, slots)
-    for step in range(rounds):
-        run.advance(swap_every)
-        if record[step]:
-            rec.take(run)
+    with _progress.bar(sweeps, "sweep", "temper", progress) as bar:
+        for step in range(rounds):
+            run.advance(swap_every)
+            if record[step]:
+                rec.take(run)
+            bar.update(swap_every)
     attrs = {
         "dynamics": dynamics,
         "order": order,

@@ -10,7 +10,7 @@ it with zero-temperature asynchronous dynamics to a fixed point ``s*``, and set
 import numpy as np
 import xarray as xr
 
-from . import _checks, _couplings, kernels
+from . import _checks, _couplings, _progress, kernels
 from .dynamics import _ORDER_CODES, ORDERS, check_model, package_version, relax_states
 from .model import Hopfield, make_cues, tie_threshold
 from .seeding import SeedLike, generator, provenance, root_sequence, stream_states
@@ -34,6 +34,7 @@ def unlearn(
     max_sweeps: int = 1000,
     retrieval_threshold: float = 0.75,
     significance: float | None = None,
+    progress: bool = True,
 ) -> tuple[Hopfield, xr.Dataset]:
     """Unlearn spurious minima by dreaming; return the new model and a trace.
 
@@ -65,6 +66,9 @@ def unlearn(
         Sweep limit of each relaxation.
     retrieval_threshold, significance : float
         Classification thresholds (see :func:`spinmem.classify`).
+    progress : bool
+        Show a progress bar of the dreams (in a terminal or a notebook) when the call
+        lasts more than two seconds; never inside a sweep's points.
 
     Returns
     -------
@@ -119,29 +123,31 @@ def unlearn(
     current = model
     rows = [probe(current, 0)]
     done, stuck = [0], [0]
-    for k, block in enumerate(blocks, start=1):
-        with np.errstate(over="ignore"):
-            stuck.append(
-                stuck[-1]
-                + kernels.dream_block(
-                    J,
-                    _couplings.Dense.tag,
-                    cp,
-                    model.fields,
-                    no_patterns,
-                    dream_rng,
-                    block,
-                    epsilon,
-                    beta,
-                    dream_sweeps,
-                    _ORDER_CODES[order],
-                    tie,
-                    max_sweeps,
+    with _progress.bar(dreams, "dream", "unlearn", progress) as bar:
+        for k, block in enumerate(blocks, start=1):
+            with np.errstate(over="ignore"):
+                stuck.append(
+                    stuck[-1]
+                    + kernels.dream_block(
+                        J,
+                        _couplings.Dense.tag,
+                        cp,
+                        model.fields,
+                        no_patterns,
+                        dream_rng,
+                        block,
+                        epsilon,
+                        beta,
+                        dream_sweeps,
+                        _ORDER_CODES[order],
+                        tie,
+                        max_sweeps,
+                    )
                 )
-            )
-        current = Hopfield(J, model.fields, xi)
-        done.append(done[-1] + block)
-        rows.append(probe(current, k))
+            current = Hopfield(J, model.fields, xi)
+            done.append(done[-1] + block)
+            rows.append(probe(current, k))
+            bar.update(block)
 
     n = model.n_spins
     trace = xr.Dataset(

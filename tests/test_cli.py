@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -98,3 +99,53 @@ def test_run_finds_an_installed_study_and_writes_to_the_current_directory(
     ds = spinmem.load(tmp_path / "data" / "annealing-quick.h5")
     assert ds.attrs["study"] == "annealing" and ds.attrs["sweep_status"] == "complete"
     assert (tmp_path / "data" / "annealing-quick.png").exists()
+
+
+class _RecordingBar:
+    """Stands in for tqdm: records the total and the updates."""
+
+    made: ClassVar[list] = []
+
+    def __init__(self, total=None, **kwargs):
+        self.total, self.kwargs, self.done = total, kwargs, 0
+        _RecordingBar.made.append(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n=1):
+        self.done += n
+
+
+def test_long_calls_show_a_bar_that_reaches_its_total(monkeypatch):
+    """simulate (in chunks of one sweep), anneal, temper and unlearn move a tqdm bar
+    from 0 to their total; progress=False and a sweep's points show none."""
+    import tqdm.auto
+
+    from spinmem import dynamics
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", _RecordingBar)
+    monkeypatch.setattr(dynamics, "CHUNK_WORK", 1)  # one sweep per kernel call
+    _RecordingBar.made.clear()
+    net = spinmem.Hopfield.hebbian(spinmem.random_patterns(3, 30, seed=1))
+    spinmem.simulate(net, temperature=0.5, sweeps=7, seed=1)
+    spinmem.simulate(net, sweeps=5, dynamics="synchronous", seed=1)
+    spinmem.anneal(net, [1.0, 0.5, 0.2], sweeps_per_step=3, seed=1)
+    spinmem.temper(net, [0.5, 1.0], sweeps=6, swap_every=2, seed=1)
+    spinmem.unlearn(net, dreams=4, epsilon=0.01, record_every=2, probes=2, seed=1)
+    made = [(b.total, b.done, b.kwargs["desc"]) for b in _RecordingBar.made]
+    assert made == [
+        (7, 7, "simulate"),
+        (5, 5, "simulate"),
+        (9, 9, "anneal"),
+        (6, 6, "temper"),
+        (4, 4, "unlearn"),
+    ]
+    assert all(b.kwargs["disable"] is None for b in _RecordingBar.made)  # tqdm decides
+    _RecordingBar.made.clear()
+    spinmem.simulate(net, temperature=0.5, sweeps=7, seed=1, progress=False)
+    spinmem.sweep(sf.retrieval, {"n": [20], "temperature": [0.5]}, progress=False)
+    assert _RecordingBar.made == []
