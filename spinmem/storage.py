@@ -74,7 +74,7 @@ def save(
                 f"{where} already holds a different dataset; pass overwrite=True to "
                 "replace it, or choose another path"
             )
-    stamped = prepared.assign_attrs(created=datetime.now(UTC).isoformat(timespec="seconds"))
+    stamped = stamp(prepared, "spinmem.save")
     if group is None:
         write_atomic(stamped, path)
     else:
@@ -132,9 +132,27 @@ def _groups(path: Path, group: str | None) -> list[str]:
         return sorted(k for k, v in node.items() if isinstance(v, h5py.Group))
 
 
+CONVENTIONS = "CF-1.10"
+REFERENCES = (
+    "spinmem docs/physics.md (model, conventions, algorithms); D. J. Amit, H. "
+    "Gutfreund and H. Sompolinsky, Ann. Phys. 173, 30 (1987)"
+)
+
+
+def stamp(dataset: xr.Dataset, writer: str) -> xr.Dataset:
+    """The dataset with ``created`` (UTC) and a line added to ``history``."""
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    line = f"{created}: written by {writer} (spinmem {package_version()})"
+    history = dataset.attrs.get("history")
+    history = f"{history}\n{line}" if history else line
+    return dataset.assign_attrs(created=created, history=history)
+
+
 def prepare(dataset: xr.Dataset) -> xr.Dataset:
     """A copy whose variables all have ``long_name``/``units`` and whose attributes are
-    storable in HDF5 (booleans as 0/1, None dropped), with the package version."""
+    storable in HDF5 (booleans as 0/1, None dropped), with the package version and the
+    global attributes ``Conventions``, ``source`` and ``references`` of the CF
+    conventions."""
     ds = dataset.copy()
     for name, var in ds.variables.items():
         var.attrs.setdefault("long_name", str(name))
@@ -143,6 +161,9 @@ def prepare(dataset: xr.Dataset) -> xr.Dataset:
         var.attrs.update(_storable(var.attrs))
     ds.attrs = _storable(ds.attrs)
     ds.attrs.setdefault("spinmem_version", package_version())
+    ds.attrs.setdefault("Conventions", CONVENTIONS)
+    ds.attrs.setdefault("source", f"spinmem {ds.attrs['spinmem_version']}")
+    ds.attrs.setdefault("references", REFERENCES)
     return ds
 
 
@@ -237,8 +258,12 @@ def _existing(path: Path, group: str | None) -> xr.Dataset | None:
 
 
 def _same_run(stored: xr.Dataset, new: xr.Dataset) -> bool:
-    stored = stored.copy()
-    stored.attrs.pop("created", None)
-    new = new.copy()
-    new.attrs.pop("created", None)
+    stored, new = stored.copy(), new.copy()
+    for attrs in (stored.attrs, new.attrs):
+        for key in _WRITE_ATTRS:
+            attrs.pop(key, None)
     return stored.identical(new)
+
+
+_WRITE_ATTRS = ("created", "history")
+"""Attributes that record the writing of a file, not the run it holds."""

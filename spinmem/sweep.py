@@ -44,7 +44,6 @@ import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from datetime import UTC, datetime
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -61,7 +60,7 @@ __all__ = ["PointTimeout", "StoreLocked", "SweepError", "read_store", "sweep"]
 
 POINT = "point"
 SEED_DIM = "seed"
-_FILE_ONLY_ATTRS = ("created", "sweep_status", "sweep_failures")
+_FILE_ONLY_ATTRS = ("created", "history", "sweep_status", "sweep_failures")
 
 
 class SweepError(RuntimeError):
@@ -559,9 +558,8 @@ def _check_consistent(template: xr.Dataset, ds: xr.Dataset, coords: dict) -> Non
 
 
 def _for_file(ds: xr.Dataset, status: str, failures=()) -> xr.Dataset:
-    out = storage.prepare(ds)
+    out = storage.stamp(storage.prepare(ds), f"spinmem.sweep ({status})")
     out.attrs["sweep_status"] = status
-    out.attrs["created"] = datetime.now(UTC).isoformat(timespec="seconds")
     if failures:
         out.attrs["sweep_failures"] = json.dumps(
             [{"coords": f["coords"], "error": f["error"]} for f in failures],

@@ -43,9 +43,9 @@ def test_save_load_round_trip_and_plain_h5py(tmp_path):
     path = spinmem.save(ds, tmp_path / "census.h5")
     back = spinmem.load(path)
     assert "created" in back.attrs and back.attrs["spinmem_version"]
-    # identical to what was written, the creation stamp aside (prepare() adds the
-    # default long_name/units and the package version that save() writes)
-    del back.attrs["created"]
+    # identical to what was written, the creation stamp and history aside (prepare()
+    # adds the default long_name/units and the package version that save() writes)
+    del back.attrs["created"], back.attrs["history"]
     xr.testing.assert_identical(back, storage.prepare(ds))
     # also readable with plain xarray and h5py
     with xr.open_dataset(path, engine="h5netcdf") as plain:
@@ -526,3 +526,31 @@ def test_a_store_without_finished_points_has_empty_grid_coordinates(tmp_path):
     assert ds.sizes["point"] == 0 and ds.attrs["sweep_status"] == "partial"
     assert ds.x.dtype == np.float64 and ds.name.values.tolist() == []
     assert ds.seed.values.tolist() == []
+
+
+def test_files_carry_cf_global_attributes(tmp_path):
+    """save and sweep stores write Conventions, source, references and a history line
+    per write; rewriting the same run is still recognised as the same run."""
+    ds = spinmem.simulate(
+        spinmem.Hopfield.hebbian(spinmem.random_patterns(2, 20, seed=1)),
+        temperature=0.5,
+        sweeps=3,
+        seed=1,
+    )
+    path = spinmem.save(ds, tmp_path / "run.h5")
+    back = spinmem.load(path)
+    assert back.attrs["Conventions"] == "CF-1.10"
+    assert back.attrs["source"] == f"spinmem {spinmem.__version__}"
+    assert "docs/physics.md" in back.attrs["references"]
+    assert back.attrs["history"].endswith(
+        f"written by spinmem.save (spinmem {spinmem.__version__})"
+    )
+    spinmem.save(ds, path)  # the same run: allowed, file unchanged
+    assert spinmem.load(path).attrs["history"] == back.attrs["history"]
+    resaved = spinmem.save(back, tmp_path / "again.h5")
+    assert len(spinmem.load(resaved).attrs["history"].splitlines()) == 2
+    store = tmp_path / "s.h5"
+    spinmem.sweep(sf.slow_scalar, {"x": [1, 2]}, store=store, progress=False)
+    attrs = spinmem.load(store).attrs
+    assert attrs["Conventions"] == "CF-1.10"
+    assert "spinmem.sweep (complete)" in attrs["history"]
