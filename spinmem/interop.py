@@ -38,13 +38,7 @@ def from_bqm(bqm) -> Hopfield:
     A ``BINARY`` model is converted to ``SPIN`` first (``x = (s + 1) / 2``). Spin i of
     the model is the i-th variable of ``bqm.variables``.
     """
-    dimod = _dimod()
-    if not isinstance(bqm, dimod.BinaryQuadraticModel):
-        raise TypeError(
-            f"bqm must be a dimod.BinaryQuadraticModel, got {type(bqm).__name__}"
-        )
-    if bqm.vartype is not dimod.SPIN:
-        bqm = bqm.change_vartype(dimod.SPIN, inplace=False)
+    bqm = _spin(bqm, "BinaryQuadraticModel", "bqm")
     n = bqm.num_variables
     if n < 2:
         raise ValueError(f"bqm must have at least 2 variables, got {n}")
@@ -106,13 +100,7 @@ def to_sampleset(states: ArrayLike, model: Hopfield):
 def from_sampleset(sampleset) -> np.ndarray:
     """The samples of a dimod ``SampleSet`` as int8 states (R, N), spin i from variable
     i (``BINARY`` samples mapped by ``s = 2 x - 1``)."""
-    dimod = _dimod()
-    if not isinstance(sampleset, dimod.SampleSet):
-        raise TypeError(
-            f"sampleset must be a dimod.SampleSet, got {type(sampleset).__name__}"
-        )
-    if sampleset.vartype is not dimod.SPIN:
-        sampleset = sampleset.change_vartype(dimod.SPIN, inplace=False)
+    sampleset = _spin(sampleset, "SampleSet", "sampleset")
     n = len(sampleset.variables)
     labels = list(sampleset.variables)
     if sorted(labels) != list(range(n)):
@@ -122,6 +110,16 @@ def from_sampleset(sampleset) -> np.ndarray:
         )
     order = [labels.index(i) for i in range(n)]
     return np.ascontiguousarray(sampleset.record.sample[:, order], dtype=np.int8)
+
+
+def _spin(obj, kind: str, name: str):
+    """A dimod object of class ``kind``, checked, in the SPIN vartype."""
+    dimod = _dimod()
+    if not isinstance(obj, getattr(dimod, kind)):
+        raise TypeError(f"{name} must be a dimod.{kind}, got {type(obj).__name__}")
+    return (
+        obj if obj.vartype is dimod.SPIN else obj.change_vartype(dimod.SPIN, inplace=False)
+    )
 
 
 def _model(J, theta: np.ndarray) -> Hopfield:
