@@ -38,6 +38,7 @@ STUDIES = [
     "mixtures",
     "unlearning",
     "equilibrium",
+    "rules",
 ]
 COLUMNS = ["compile", "monte carlo", "commits", "theory", "plot", "other"]
 

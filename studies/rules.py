@@ -101,7 +101,7 @@ def main(argv=None):
         alphas = [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9]
         relative = [0.5, 1.0, 2.0, 4.0, 8.0]
     else:
-        sizes, memory_sizes, seeds, probes = [200, 400, 800], [50, 100, 200], 4, 40
+        sizes, memory_sizes, seeds, probes = [200, 400, 800], [50, 100], 4, 40
         alphas = [0.05, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7]
         alphas += [0.8, 0.9]
         relative = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0]
@@ -137,20 +137,18 @@ def report(pairwise, memories) -> None:
     """Where each model's stable fraction drops below 1/2 (linear interpolation of the
     seed mean), at each N."""
     print("load where half the stored patterns are fixed points:")
-    stable = pairwise.stable.mean("seed")
-    for rule in pairwise.rule.values:
-        cells = [
-            f"N={n}: {_half(stable.sel(rule=rule, n=n), 'alpha')}"
-            for n in pairwise.n.values
-        ]
-        print(f"  {rule:10s} alpha  " + "  ".join(cells))
-    stable = memories.stable.mean("seed")
-    for degree in memories.degree.values:
-        cells = [
-            f"N={n}: {_half(stable.sel(degree=degree, n=n), 'relative_load')}"
-            for n in memories.n.values
-        ]
-        print(f"  power n={degree}  p/p_max  " + "  ".join(cells))
+    families = (
+        (pairwise, "rule", "alpha", "{} (alpha)"),
+        (memories, "degree", "relative_load", "power n={} (p/p_max)"),
+    )
+    for ds, family, load, name in families:
+        stable = ds.stable.mean("seed")
+        for value in ds[family].values:
+            cells = [
+                f"N={n}: {_half(stable.sel({family: value, 'n': n}), load)}"
+                for n in ds.n.values
+            ]
+            print(f"  {name.format(value):22s}" + "  ".join(cells))
 
 
 def _half(curve, dim) -> str:
