@@ -338,7 +338,11 @@ def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None, *, axes=Non
     """End-state fractions by class against alpha (one panel per temperature), and
     symmetric-mixture energies against finite-p theory (one more panel when
     ``energies`` is given)."""
-    _require(census, "mixtures", "mixtures", ("alpha", "temperature", "class", "fraction"))
+    if "class" in census.dims:  # files written before the dimension was renamed
+        census = census.rename({"class": "category"})
+    _require(
+        census, "mixtures", "mixtures", ("alpha", "temperature", "category", "fraction")
+    )
     if energies is not None:
         _require(energies, "mixtures", "mixtures", ("components", "energy"))
     from . import theory
@@ -349,8 +353,8 @@ def mixtures(census: xr.Dataset, energies: xr.Dataset | None = None, *, axes=Non
     axes = axes[0]
     fraction = _seed_mean(census["fraction"])
     for ax, temp in zip(axes, temps, strict=False):
-        for cls in census["class"].values:
-            values = fraction.sel({"temperature": temp, "class": cls})
+        for cls in census["category"].values:
+            values = fraction.sel(temperature=temp, category=cls)
             ax.plot(census["alpha"].values, values, marker="o", ms=3, label=str(cls))
         ax.set_xscale("log")
         ax.set_ylim(-0.03, 1.03)

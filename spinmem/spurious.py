@@ -201,8 +201,8 @@ def census(
         ``fixed_point`` (index of the distinct fixed point, identified up to global
         sign; -1 for a start that did not converge), ``converged``, ``sweeps``, and the
         final ``state(start, spin)``. Summary over the converged starts:
-        ``label_fraction(class)`` over the four labels (coordinate ``class``; NaN when
-        none converged), and the attributes ``n_distinct_fixed_points`` and
+        ``label_fraction(category)`` over the four labels (coordinate ``category``;
+        NaN when none converged), and the attributes ``n_distinct_fixed_points`` and
         ``n_converged``. A ``RuntimeWarning`` says how many starts did not converge.
     """
     model = check_model(model)
@@ -278,7 +278,7 @@ def census(
             ),
             "state": (("start", "spin"), s, {"long_name": "fixed point", "units": "1"}),
             "label_fraction": (
-                "class",
+                "category",
                 fractions,
                 {"long_name": "fraction of converged starts", "units": "1"},
             ),
@@ -286,7 +286,7 @@ def census(
         coords={
             "start": np.arange(starts),
             "pattern": np.arange(xi.shape[0]),
-            "class": list(LABELS),
+            "category": list(LABELS),
         },
         attrs={
             "n_distinct_fixed_points": int(fixed_point.max()) + 1,

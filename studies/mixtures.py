@@ -49,17 +49,17 @@ def census_point(alpha, temperature, *, n, starts, sweeps, seed):
     return xr.Dataset(
         {
             "fraction": (
-                "class",
+                "category",
                 fraction,
                 {"long_name": "fraction of end states", "units": "1"},
             ),
             "energy": (
-                "class",
+                "category",
                 mean_energy,
                 {"long_name": "mean energy per spin H/N", "units": "coupling units"},
             ),
         },
-        coords={"class": list(spinmem.LABELS)},
+        coords={"category": list(spinmem.LABELS)},
     )
 
 

@@ -243,7 +243,7 @@ def test_dense_memory_runs_in_relax_anneal_and_census():
     best = np.abs(annealed.overlap.isel(step=-1)).max("pattern")
     assert float(best.min()) == 1.0
     found = spinmem.census(net, starts=20, seed=7)
-    assert "retrieval" in set(found["class"].values.tolist())
+    assert "retrieval" in set(found["category"].values.tolist())
 
 
 def test_dense_memory_survives_pickling():

@@ -78,7 +78,7 @@ def test_census_counts_only_converged_starts():
     s = ds.state.values[converged]
     assert np.all(s * net.local_fields(s) > -1e-12)
     labels = ds.label.values[converged]
-    for cls, fraction in zip(ds["class"].values, ds.label_fraction.values, strict=True):
+    for cls, fraction in zip(ds["category"].values, ds.label_fraction.values, strict=True):
         assert fraction == pytest.approx(np.mean(labels == cls))
 
 

@@ -72,7 +72,7 @@ def test_census_finds_patterns_and_mixtures_at_low_load():
     ds = spinmem.census(net, starts=400, seed=6)
     assert ds.converged.all()
     assert np.all(net.is_fixed_point(ds.state.values))
-    fractions = dict(zip(ds["class"].values, ds.label_fraction.values, strict=True))
+    fractions = dict(zip(ds["category"].values, ds.label_fraction.values, strict=True))
     assert fractions["spin-glass"] == 0
     assert fractions["retrieval"] + fractions["reversed"] > 0.5
     assert fractions["mixture"] > 0.05

@@ -69,7 +69,7 @@ EXPECTED = {
         {"stable_fraction", "retrieval_overlap", "spurious_fraction", "min_stability"},
         ("alpha", "epsilon", "seed", "t"),
     ),
-    "mixtures": ({"fraction", "energy"}, ("alpha", "temperature", "seed", "class")),
+    "mixtures": ({"fraction", "energy"}, ("alpha", "temperature", "seed", "category")),
     "annealing": ({"final", "best"}, ("steps", "instance", "seed")),
 }
 
