@@ -140,7 +140,7 @@ def floor_costs(net, sweeps):
             sweeps,
             kernels.GLAUBER,
             kernels.RANDOM_ORDER,
-            net.tie,
+            net._tie,
         )
 
     attempts()

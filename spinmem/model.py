@@ -71,7 +71,7 @@ class Hopfield:
     True
     """
 
-    __slots__ = ("_hebbian", "_store", "_xi_t", "fields", "tie")
+    __slots__ = ("_hebbian", "_store", "_tie", "_xi_t", "fields")
 
     def __init__(
         self,
@@ -109,7 +109,7 @@ class Hopfield:
         object.__setattr__(self, "fields", _couplings.frozen(theta))
         object.__setattr__(self, "_xi_t", _couplings.frozen(xi_t))
         object.__setattr__(self, "_hebbian", hebbian)
-        object.__setattr__(self, "tie", tie_threshold(store, theta, store.integer))
+        object.__setattr__(self, "_tie", tie_threshold(store, theta, store.integer))
 
     def __setattr__(self, name, value):
         raise AttributeError(f"Hopfield models are immutable; cannot set {name!r}")
@@ -332,16 +332,16 @@ class Hopfield:
         A state is a fixed point when no spin wants to flip: ``s_i h_i >= 0`` for all i
         (spins with ``h_i = 0`` are kept). With ``strict=True`` every spin must be
         aligned with a non-zero field, ``s_i h_i > 0`` (the usual definition of a stable
-        stored pattern). Exact zero means ``|h_i| <= tie``: for integer-valued couplings
-        (exact fields) ``tie`` is 1e-10 times ``scale + max|theta|``, otherwise 1e-10
+        stored pattern). Exact zero means ``|h_i| <= t``: for integer-valued couplings
+        (exact fields) ``t`` is 1e-10 times ``scale + max|theta|``, otherwise 1e-10
         times the largest row sum of ``|J|`` plus ``max|theta|``, so rounding cannot
         decide stability.
         """
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
         aligned = s * self.local_fields(s)
         if strict:
-            return np.all(aligned > self.tie, axis=-1)
-        return np.all(aligned >= -self.tie, axis=-1)
+            return np.all(aligned > self._tie, axis=-1)
+        return np.all(aligned >= -self._tie, axis=-1)
 
     def stability(self, states: ArrayLike | None = None) -> np.ndarray:
         """Stability parameters ``Delta_i = s_i h_i / ||J_i||`` (``||J_i||`` row norm).

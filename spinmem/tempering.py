@@ -300,7 +300,7 @@ class _Ladder:
                 n_sweeps,
                 self.rule,
                 self.order,
-                model.tie,
+                model._tie,
             )
             kernels.swap_round(
                 self.betas,

@@ -177,7 +177,7 @@ def test_incremental_fields_and_energy_match_recomputation(kind):
         3000,
         kernels.GLAUBER,
         kernels.RANDOM_ORDER,
-        net.tie,
+        net._tie,
     )
     assert flips > 100_000
     fresh_g, fresh_counts = np.empty_like(g), np.empty_like(counts)
@@ -341,7 +341,7 @@ def test_models_survive_pickling_in_every_storage():
     dense, patterns = _hebbian_pair(5, 80, 1, True)
     for net in (dense, patterns, spinmem.Hopfield(_diluted(80, 6, 1))):
         copy = pickle.loads(pickle.dumps(net))
-        assert copy.storage == net.storage and copy.tie == net.tie
+        assert copy.storage == net.storage and copy._tie == net._tie
         a, b = (
             spinmem.simulate(m, temperature=0.7, sweeps=10, replicas=2, seed=1)
             for m in (net, copy)

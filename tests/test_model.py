@@ -143,7 +143,7 @@ def test_hebbian_is_the_general_constructor_on_the_hebbian_matrix(p, n):
     ]:
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
-    assert (direct._store.scale, direct.tie) == (general._store.scale, general.tie)
+    assert (direct._store.scale, direct._tie) == (general._store.scale, general._tie)
 
 
 def test_hebbian_memory_peak():
