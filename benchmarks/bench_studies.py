@@ -111,7 +111,7 @@ def one(name: str, out: str) -> dict:
 
     from spinmem import _journal, plot, storage, study, theory
 
-    sweep = importlib.import_module("spinmem.sweep")  # spinmem.sweep is the function
+    sweep = importlib.import_module("spinmem._sweep")
 
     clock = Clock()
     clock.patch("theory", theory, *theory.__all__)

@@ -22,7 +22,7 @@ import numpy as np
 
 import spinmem
 from spinmem import storage
-from spinmem.sweep import _for_file, _Plan
+from spinmem._sweep import _for_file, _Plan
 
 WORK_S = 1e-3
 _stamps: list[float] = []

@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from . import analysis, dense, observables, plot, rules, schedules, stats, theory
+from ._sweep import PointTimeout, StoreLocked, SweepError, read_store, sweep
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
 from .model import (
@@ -23,7 +24,6 @@ from .model import (
 )
 from .spurious import LABELS, census, classify, composition
 from .storage import load, save
-from .sweep import SweepError, sweep
 from .tempering import temper, temperature_ladder
 from .unlearning import unlearn
 
@@ -37,7 +37,9 @@ __all__ = [
     "LABELS",
     "ORDERS",
     "Hopfield",
+    "PointTimeout",
     "RelaxResult",
+    "StoreLocked",
     "SweepError",
     "__version__",
     "analysis",
@@ -52,6 +54,7 @@ __all__ = [
     "observables",
     "plot",
     "random_patterns",
+    "read_store",
     "relax",
     "replica_overlaps",
     "rules",

@@ -93,8 +93,8 @@ def study_names() -> list[str]:
 
 
 def _info(args) -> int:
+    from ._sweep import read_store
     from .storage import load
-    from .sweep import read_store
 
     ds = load(args.file, group=args.group)
     if ds.attrs.get("sweep_status") == "partial" and args.group is None:
@@ -154,7 +154,7 @@ def _plot(args) -> int:
     if ds.attrs.get("sweep_status") == "partial":
         raise ValueError(
             f"{args.file} is a partial sweep store; rerun its study (or sweep) to finish "
-            "it, or read the finished points with spinmem.sweep.read_store"
+            "it, or read the finished points with spinmem.read_store"
         )
     axes = plot.for_dataset(ds, variable=args.variable)
     np.ravel(axes)[0].figure.savefig(args.output, dpi=150, bbox_inches="tight")

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from ._sweep import sweep
 from .model import Hopfield, random_patterns
 from .seeding import child
-from .sweep import sweep
 
 __all__ = [
     "LABELS",

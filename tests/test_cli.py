@@ -10,8 +10,8 @@ import sweep_functions as sf
 import xarray as xr
 
 import spinmem
+from spinmem import SweepError
 from spinmem.cli import main
-from spinmem.sweep import SweepError
 
 
 def test_help_lists_every_command(capsys):

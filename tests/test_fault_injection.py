@@ -20,7 +20,7 @@ import sweep_functions as sf
 import xarray as xr
 
 import spinmem
-from spinmem.sweep import read_store
+from spinmem import read_store
 
 TESTS = str(Path(__file__).parent)
 GRID = {"x": list(range(60))}

@@ -16,8 +16,7 @@ import sweep_functions as sf
 import xarray as xr
 
 import spinmem
-from spinmem import storage
-from spinmem.sweep import StoreLocked, SweepError, read_store
+from spinmem import StoreLocked, SweepError, read_store, storage
 
 TESTS = str(Path(__file__).parent)
 
@@ -296,7 +295,7 @@ def test_a_torn_journal_record_is_never_read_as_finished(tmp_path, calls):
     records = [_journal.encode(k, ds) for k, ds in plan_points.items()]
     journal = _journal.journal_path(store)
     # write the store header the way a sweep starts, then the journal by hand
-    from spinmem.sweep import _for_file, _Plan
+    from spinmem._sweep import _for_file, _Plan
 
     plan = _Plan(sf.slow_scalar, grid, 1, {}, {})
     plan.root = np.random.SeedSequence(5)
@@ -426,7 +425,7 @@ def test_points_finished_when_ctrl_c_arrives_are_kept(tmp_path, monkeypatch, cal
     """Ctrl-C while the first result is being stored (raised just after it is
     journalled, once the workers have finished all six points and half a second
     more): the five finished results waiting behind it are stored too, not lost."""
-    sweep_module = importlib.import_module("spinmem.sweep")
+    sweep_module = importlib.import_module("spinmem._sweep")
     accept = sweep_module._accept
 
     def interrupted(*args):
