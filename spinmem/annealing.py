@@ -2,6 +2,7 @@
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from . import _checks, schedules
 from .dynamics import (
@@ -26,14 +27,14 @@ __all__ = ["anneal"]
 
 def anneal(
     model: Hopfield,
-    schedule,
+    schedule: ArrayLike,
     *,
     sweeps_per_step: int = 1,
     dynamics: str = "glauber",
     order: str = "random",
     replicas: int | None = None,
     seed: SeedLike = None,
-    init="random",
+    init: str | ArrayLike = "random",
     record_every: int = 1,
     progress: bool = True,
 ) -> xr.Dataset:

@@ -23,6 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from . import _checks, _progress, kernels
 from .model import Hopfield
@@ -387,7 +388,7 @@ def simulate(
     sweeps: int,
     dynamics: str = "glauber",
     order: str = "random",
-    init="random",
+    init: str | ArrayLike = "random",
     replicas: int | None = None,
     seed: SeedLike = None,
     record_every: int = 1,
@@ -578,7 +579,7 @@ class RelaxResult:
 
 def relax(
     model: Hopfield,
-    states,
+    states: ArrayLike,
     *,
     order: str = "random",
     max_sweeps: int = 1000,

@@ -554,7 +554,9 @@ def random_patterns(
     return out
 
 
-def make_cues(patterns, flip_fraction: float, *, seed: SeedLike = None) -> np.ndarray:
+def make_cues(
+    patterns: ArrayLike, flip_fraction: float, *, seed: SeedLike = None
+) -> np.ndarray:
     """Noisy copies of patterns: exactly ``round(f N)`` randomly chosen bits flipped.
 
     The initial overlap of each cue with its pattern is ``1 - 2 round(f N) / N``
@@ -583,7 +585,7 @@ def make_cues(patterns, flip_fraction: float, *, seed: SeedLike = None) -> np.nd
     return batch.reshape(xi.shape)
 
 
-def from_binary(values) -> np.ndarray:
+def from_binary(values: ArrayLike) -> np.ndarray:
     """0/1 data (booleans, binary images) to +-1 spins: ``s = 2 v - 1``."""
     v = np.asarray(values)
     if v.dtype == bool:
@@ -593,13 +595,13 @@ def from_binary(values) -> np.ndarray:
     return (2 * v.astype(np.int8) - 1).astype(np.int8)
 
 
-def to_binary(states) -> np.ndarray:
+def to_binary(states: ArrayLike) -> np.ndarray:
     """+-1 spins to 0/1 (uint8): ``v = (s + 1) / 2``."""
     s = _checks.spins("states", states, ndim=tuple(range(1, 8)))
     return ((s + 1) // 2).astype(np.uint8)
 
 
-def replica_overlaps(states) -> np.ndarray:
+def replica_overlaps(states: ArrayLike) -> np.ndarray:
     """Replica overlap matrix ``q_ab = (1/N) sum_i s_i^a s_i^b`` of states (R, N).
 
     The diagonal is 1. Off-diagonal values near 0 with all pattern overlaps near 0 mean

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from . import _checks
 from .dynamics import (
@@ -104,8 +105,8 @@ def _overlaps(states, patterns):
 
 
 def classify(
-    states,
-    patterns,
+    states: ArrayLike,
+    patterns: ArrayLike,
     *,
     retrieval_threshold: float = 0.75,
     significance: float | None = None,
@@ -136,7 +137,9 @@ def classify(
     return Thresholds.make(n, retrieval_threshold, significance, max_components).labels(m)
 
 
-def composition(states, patterns, *, significance: float | None = None) -> np.ndarray:
+def composition(
+    states: ArrayLike, patterns: ArrayLike, *, significance: float | None = None
+) -> np.ndarray:
     """The patterns visible in each state, with signs, e.g. ``"+0+1-4"``.
 
     Lists every pattern index with ``|m^mu| > significance`` in increasing order, each

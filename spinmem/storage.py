@@ -35,7 +35,7 @@ class StorageError(ValueError):
 
 def save(
     dataset: xr.Dataset,
-    path,
+    path: str | os.PathLike,
     *,
     group: str | None = None,
     overwrite: bool = False,
@@ -85,7 +85,7 @@ def save(
     return path
 
 
-def load(path, *, group: str | None = None) -> xr.Dataset:
+def load(path: str | os.PathLike, *, group: str | None = None) -> xr.Dataset:
     """Read a dataset written by :func:`save` (or any netCDF4/HDF5 file) into memory.
 
     Raises

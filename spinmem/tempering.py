@@ -42,7 +42,7 @@ def temper(
     chains: int = 1,
     dynamics: str = "metropolis",
     order: str = "random",
-    init="random",
+    init: str | ArrayLike = "random",
     seed: SeedLike = None,
     record_every: int = 1,
     progress: bool = True,

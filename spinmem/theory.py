@@ -30,6 +30,7 @@ from fractions import Fraction
 from math import comb
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import optimize, special, stats
 
 from . import _checks, kernels
@@ -339,7 +340,7 @@ def _energy_t0(m, c, alpha):
 # ---------------------------------------------------------------- lines
 
 
-def t_g(alpha):
+def t_g(alpha: ArrayLike) -> np.ndarray | float:
     """Spin-glass transition ``T_g = 1 + sqrt(alpha)``."""
     return 1.0 + np.sqrt(np.asarray(alpha, dtype=float))
 
