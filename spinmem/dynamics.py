@@ -584,6 +584,7 @@ def relax(
     order: str = "random",
     max_sweeps: int = 1000,
     seed: SeedLike = None,
+    progress: bool = True,
 ) -> RelaxResult:
     """Zero-temperature asynchronous dynamics from ``states`` to fixed points.
 
@@ -600,6 +601,9 @@ def relax(
         Give up after this many sweeps (``converged`` is then False), >= 1.
     seed : None, int, SeedSequence or Generator
         Root seed for the random site order (replica r uses child stream r).
+    progress : bool
+        Show a progress bar of the sweeps (in a terminal or a notebook) when the call
+        lasts more than two seconds; never inside a sweep's points.
 
     Returns
     -------
@@ -615,13 +619,20 @@ def relax(
         raise ValueError(f"states must hold at least one state, got shape {s.shape}")
     s = np.atleast_2d(s).copy()
     rng = stream_states(root_sequence(seed), s.shape[0])
-    return relax_states(model, s, rng, order, max_sweeps)
+    return relax_states(model, s, rng, order, max_sweeps, progress)
 
 
 def relax_states(
-    model: Hopfield, s: np.ndarray, rng: np.ndarray, order: str, max_sweeps: int
+    model: Hopfield,
+    s: np.ndarray,
+    rng: np.ndarray,
+    order: str,
+    max_sweeps: int,
+    progress: bool = False,
 ) -> RelaxResult:
-    """:func:`relax` on validated arrays: ``s`` (R, N) and ``rng`` (R, 4), in place."""
+    """:func:`relax` on validated arrays: ``s`` (R, N) and ``rng`` (R, 4), in place.
+    ``progress`` shows a bar of the sweeps of the slowest replica (no total: the run
+    stops when all have converged)."""
     kind, cp = model._store.tag, model._store.kernel
     theta, xi_t = model.fields, model._xi_t
     n_rep = s.shape[0]
@@ -632,22 +643,24 @@ def relax_states(
     limit = chunk_sweeps(model, n_rep)
     # in chunks, so that Ctrl-C takes effect between them; a replica that has converged
     # stays put (is_stuck holds), so the numbers do not depend on the chunking
-    while done.max() < max_sweeps and not converged.all():
-        with np.errstate(over="ignore"):
-            kernels.relax_replicas(
-                kind,
-                cp,
-                theta,
-                xi_t,
-                s,
-                g,
-                counts,
-                rng,
-                min(limit, max_sweeps - int(done.max())),
-                _ORDER_CODES[order],
-                model._tie,
-                chunk_done,
-                converged,
-            )
-        done += chunk_done
+    with _progress.bar(None, "sweep", "relax", progress) as bar:
+        while done.max() < max_sweeps and not converged.all():
+            with np.errstate(over="ignore"):
+                kernels.relax_replicas(
+                    kind,
+                    cp,
+                    theta,
+                    xi_t,
+                    s,
+                    g,
+                    counts,
+                    rng,
+                    min(limit, max_sweeps - int(done.max())),
+                    _ORDER_CODES[order],
+                    model._tie,
+                    chunk_done,
+                    converged,
+                )
+            done += chunk_done
+            bar.update(int(chunk_done.max()))
     return RelaxResult(s, done, converged)

@@ -179,6 +179,7 @@ def census(
     retrieval_threshold: float = 0.75,
     significance: float | None = None,
     max_components: int = 7,
+    progress: bool = True,
 ) -> xr.Dataset:
     """Relax many random states at zero temperature and classify the fixed points.
 
@@ -195,6 +196,9 @@ def census(
         Sweeps allowed per start; ``converged`` tells which starts reached a fixed point.
     retrieval_threshold, significance, max_components
         As in :func:`classify`.
+    progress : bool
+        Show a progress bar of the relaxation sweeps (in a terminal or a notebook)
+        when the call lasts more than two seconds; never inside a sweep's points.
 
     Returns
     -------
@@ -220,7 +224,7 @@ def census(
         model.n_spins, retrieval_threshold, significance, max_components
     )
     root = root_sequence(seed)
-    result = random_relaxations(model, starts, root, order, max_sweeps)
+    result = random_relaxations(model, starts, root, order, max_sweeps, progress=progress)
     s = result.states
     m = model.overlaps(s)
     labels = limits.labels(m)
@@ -309,7 +313,7 @@ def census(
     return ds
 
 
-def random_relaxations(model, count, root, order, max_sweeps, *key):
+def random_relaxations(model, count, root, order, max_sweeps, *key, progress=False):
     """Relax ``count`` uniformly random states (streams ``key + (k,)`` of ``root``)."""
     from . import kernels
 
@@ -317,4 +321,4 @@ def random_relaxations(model, count, root, order, max_sweeps, *key):
     s = np.empty((count, model.n_spins), dtype=np.int8)
     for k in range(count):
         kernels.random_spins(rng[k], s[k])
-    return relax_states(model, s, rng, order, max_sweeps)
+    return relax_states(model, s, rng, order, max_sweeps, progress)

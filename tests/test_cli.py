@@ -122,7 +122,8 @@ class _RecordingBar:
 
 def test_long_calls_show_a_bar_that_reaches_its_total(monkeypatch):
     """simulate (in chunks of one sweep), anneal, temper and unlearn move a tqdm bar
-    from 0 to their total; progress=False and a sweep's points show none."""
+    from 0 to their total, relax and census count sweeps; progress=False and a
+    sweep's points show none."""
     import tqdm.auto
 
     from spinmem import dynamics
@@ -136,14 +137,21 @@ def test_long_calls_show_a_bar_that_reaches_its_total(monkeypatch):
     spinmem.anneal(net, [1.0, 0.5, 0.2], sweeps_per_step=3, seed=1)
     spinmem.temper(net, [0.5, 1.0], sweeps=6, swap_every=2, seed=1)
     spinmem.unlearn(net, dreams=4, epsilon=0.01, record_every=2, probes=2, seed=1)
+    cues = spinmem.make_cues(net.patterns, 0.3, seed=2)
+    relaxed = spinmem.relax(net, cues, seed=3)
+    spinmem.census(net, starts=5, seed=4)
     made = [(b.total, b.done, b.kwargs["desc"]) for b in _RecordingBar.made]
-    assert made == [
+    assert made[:5] == [
         (7, 7, "simulate"),
         (5, 5, "simulate"),
         (9, 9, "anneal"),
         (6, 6, "temper"),
         (4, 4, "unlearn"),
     ]
+    # relaxations count the sweeps of the slowest replica (no total known in advance)
+    assert made[5] == (None, int(relaxed.sweeps.max()), "relax")
+    assert made[6][0] is None and made[6][1] >= 1 and made[6][2] == "relax"
+    assert len(made) == 7
     assert all(b.kwargs["disable"] is None for b in _RecordingBar.made)  # tqdm decides
     _RecordingBar.made.clear()
     spinmem.simulate(net, temperature=0.5, sweeps=7, seed=1, progress=False)
