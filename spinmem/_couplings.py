@@ -73,6 +73,11 @@ class Dense:
         """Operations of a sweep in which every attempt flips: N (field + row + p)."""
         return self.n * (1 + self.n + p)
 
+    def field_rounding(self, exact: bool) -> float:
+        """Scale of the rounding of a computed field: one product for exact integer
+        couplings, else the largest possible field (see ``model.tie_threshold``)."""
+        return self.scale if exact else self.largest_row_sum()
+
     def largest_row_sum(self) -> float:
         return max(float(np.abs(b).sum(axis=1).max()) for b in row_blocks(self.J))
 
@@ -127,6 +132,11 @@ class Sparse:
         _checks.memory("dense couplings", 8 * n * n, f"N x N = {n} x {n} float64")
         return frozen(self.A.toarray())
 
+    def field_rounding(self, exact: bool) -> float:
+        """Scale of the rounding of a computed field: one product for exact integer
+        couplings, else the largest possible field (see ``model.tie_threshold``)."""
+        return self.scale if exact else self.largest_row_sum()
+
     def largest_row_sum(self) -> float:
         return float(abs(self.A).sum(axis=1).max(initial=0.0))
 
@@ -141,6 +151,10 @@ class Patterns:
     kind = "patterns"
     tag = kernels.tag(kernels.PATTERNS)
     integer = True
+
+    def field_rounding(self, exact: bool) -> float:
+        """Scale of the rounding of a computed field: one product (exact integers)."""
+        return self.scale
 
     def __init__(self, xi_t: np.ndarray):
         self.xi_t = xi_t
@@ -205,8 +219,6 @@ class Memory:
         # float tables count level changes in g (see kernels._memory_field)
         self.g_dtype = table.dtype
         self.g_width = 0 if self.integer else table.shape[0]
-        # a tie computes as exactly zero, and any other field, however small, is real
-        self.exact_zero = not self.integer
 
     @property
     def integer(self) -> bool:
@@ -226,10 +238,11 @@ class Memory:
         """Operations of a sweep in which every attempt flips: N (2 p + 1)."""
         return self.n * (1 + 2 * p)
 
-    def largest_row_sum(self) -> float:
-        """A bound on ``|h_i|``: ``scale p max|F(M) - F(M - 2)|``."""
-        steps = np.abs(np.diff(self.table[::2].astype(np.float64)))
-        return self.scale * self.p * float(steps.max(initial=0.0))
+    def field_rounding(self, exact: bool) -> float:
+        """Scale of the rounding of a computed field: one product for integer tables;
+        none for float tables, whose ties compute as exactly zero (kernels count level
+        changes before summing) and whose other fields, however small, are real."""
+        return self.scale if self.integer else 0.0
 
     def row_norms(self) -> np.ndarray:
         """Ones: the stability of a site is then ``s_i h_i``, half its flip cost."""

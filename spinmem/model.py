@@ -367,12 +367,7 @@ def tie_threshold(store, theta: np.ndarray, exact: bool) -> float:
     """``|h|`` at or below this counts as an exact tie for zero-temperature rules: the
     rounding of one product and one sum for exact integer couplings (``exact``), else
     1e-10 of the largest possible field (``docs/physics.md`` section 8)."""
-    top = float(np.abs(theta).max(initial=0.0))
-    if getattr(store, "exact_zero", False):
-        return 1e-10 * top
-    if exact:
-        return 1e-10 * (store.scale + top)
-    return 1e-10 * (store.largest_row_sum() + top)
+    return 1e-10 * (store.field_rounding(exact) + float(np.abs(theta).max(initial=0.0)))
 
 
 def _rebuild(store, theta, xi_t, hebbian):
