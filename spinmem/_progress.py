@@ -19,7 +19,15 @@ class _NoBar:
 
 
 @contextlib.contextmanager
-def bar(total: int | None, unit: str, desc: str, enabled: bool = True):
+def bar(
+    total: int | None,
+    unit: str,
+    desc: str,
+    enabled: bool = True,
+    *,
+    initial: int = 0,
+    delay: float = DELAY,
+):
     """A tqdm bar to ``update``, or one that draws nothing when disabled or
     silenced."""
     if not enabled or _silenced[0]:
@@ -27,7 +35,9 @@ def bar(total: int | None, unit: str, desc: str, enabled: bool = True):
         return
     from tqdm.auto import tqdm
 
-    with tqdm(total=total, unit=unit, desc=desc, delay=DELAY, disable=None) as shown:
+    with tqdm(
+        total=total, initial=initial, unit=unit, desc=desc, delay=delay, disable=None
+    ) as shown:
         yield shown
 
 

@@ -266,7 +266,9 @@ def _run(plan, stored, workers, client, progress, store) -> xr.Dataset:
 
     try:
         with (
-            _progress_bar(plan.size, len(stored), progress) as bar,
+            _progress.bar(
+                plan.size, "point", "sweep", progress, initial=len(stored), delay=0
+            ) as bar,
             contextlib.closing(_execute(plan, todo, workers, client, finished)) as outcomes,
         ):
             if results:
@@ -811,27 +813,3 @@ def _worker_start(threads: int, parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
-
-
-class _progress_bar:
-    """tqdm's bar where tqdm finds a terminal or a notebook, nothing otherwise."""
-
-    def __init__(self, total, done, enabled):
-        self.bar = None
-        if enabled:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(
-                total=total, initial=done, unit="point", desc="sweep", disable=None
-            )
-
-    def __enter__(self):
-        return self
-
-    def update(self, n):
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.close()

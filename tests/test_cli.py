@@ -122,8 +122,8 @@ class _RecordingBar:
 
 def test_long_calls_show_a_bar_that_reaches_its_total(monkeypatch):
     """simulate (in chunks of one sweep), anneal, temper and unlearn move a tqdm bar
-    from 0 to their total, relax and census count sweeps; progress=False and a
-    sweep's points show none."""
+    from 0 to their total, relax and census count sweeps, a sweep counts its points;
+    progress=False and a sweep's points show none."""
     import tqdm.auto
 
     from spinmem import dynamics
@@ -157,3 +157,6 @@ def test_long_calls_show_a_bar_that_reaches_its_total(monkeypatch):
     spinmem.simulate(net, temperature=0.5, sweeps=7, seed=1, progress=False)
     spinmem.sweep(sf.retrieval, {"n": [20], "temperature": [0.5]}, progress=False)
     assert _RecordingBar.made == []
+    spinmem.sweep(sf.retrieval, {"n": [20], "temperature": [0.5, 1.0]}, seeds=2)
+    (sweep_bar,) = _RecordingBar.made  # the points' simulate calls draw none
+    assert (sweep_bar.total, sweep_bar.done, sweep_bar.kwargs["desc"]) == (4, 4, "sweep")
