@@ -135,7 +135,7 @@ def main(argv=None):
 
 def report(pairwise, memories) -> None:
     """Where each model's stable fraction drops below 1/2 (linear interpolation of the
-    seed mean), at each N."""
+    seed mean), at each N, and the seed-mean overlaps reached from cues."""
     print("load where half the stored patterns are fixed points:")
     families = (
         (pairwise, "rule", "alpha", "{} (alpha)"),
@@ -149,6 +149,13 @@ def report(pairwise, memories) -> None:
                 for n in ds.n.values
             ]
             print(f"  {name.format(value):22s}" + "  ".join(cells))
+    m = pairwise.m.mean("seed")
+    for n in pairwise.n.values:
+        print(f"overlap from cues at 0.8, N = {n}:")
+        print("  alpha " + "".join(f"{r!s:>11s}" for r in pairwise.rule.values))
+        for alpha in pairwise.alpha.values:
+            row = m.sel(n=n, alpha=alpha).values
+            print(f"  {alpha:5.3f} " + "".join(f"{v:11.3f}" for v in row))
 
 
 def _half(curve, dim) -> str:
