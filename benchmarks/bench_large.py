@@ -64,7 +64,7 @@ def hebbian_rows(n: int, alpha: float, dense_ok: bool):
         seconds, res = timed(
             spinmem.relax, net, xi[:starts], seed=2, max_sweeps=50, repeat=repeat
         )
-        relax_rate = n * float(np.sum(res.sweeps + 1)) / seconds
+        relax_rate = n * float(np.sum(res.sweeps.values + 1)) / seconds
         # about 2e9 coupling operations per replica: a few seconds on either path
         work = n * (n if storage == "dense" else 2 * p)
         sweeps = max(1, round(2e9 / work))
@@ -207,7 +207,7 @@ def print_goals() -> None:
     xi = spinmem.random_patterns(round(0.1 * n), n, seed=4)
     build, net = timed(spinmem.Hopfield.hebbian, xi)
     seconds, res = timed(spinmem.relax, net, xi[0], seed=5)
-    m = float(net.overlaps(res.states)[0, 0])
+    m = float(net.overlaps(res.state.values)[0, 0])
     print(
         f"N = {n}, alpha = 0.1 ({net.storage}, {spinmem._checks.size(net.nbytes)}): "
         f"model built in {build:.1f} s; relaxation from pattern 0 took {seconds:.1f} s, "

@@ -7,13 +7,11 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
-
 from . import analysis, dense, observables, plot, rules, schedules, stats, theory
 from ._sweep import PointTimeout, StoreLocked, SweepError, read_store, sweep
+from ._version import package_version
 from .annealing import anneal
-from .dynamics import DYNAMICS, ORDERS, RelaxResult, relax, simulate
+from .dynamics import DYNAMICS, ORDERS, relax, simulate
 from .model import (
     Hopfield,
     from_binary,
@@ -27,10 +25,7 @@ from .storage import load, save
 from .tempering import temper, temperature_ladder
 from .unlearning import unlearn
 
-try:
-    __version__ = _version("spinmem")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "unknown"
+__version__ = package_version()
 
 __all__ = [
     "DYNAMICS",
@@ -38,7 +33,6 @@ __all__ = [
     "ORDERS",
     "Hopfield",
     "PointTimeout",
-    "RelaxResult",
     "StoreLocked",
     "SweepError",
     "__version__",

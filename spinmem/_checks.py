@@ -134,3 +134,47 @@ def size(nbytes: float) -> str:
         nbytes /= 1024
         k += 1
     return f"{nbytes:.3g} {units[k]}"
+
+
+def real_input(name: str, value, what: str) -> np.ndarray:
+    """``value`` as an array (no copy) of a real dtype; complex, object or text input
+    is refused."""
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be {what}: {exc}") from None
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be {what}, got dtype {raw.dtype}")
+    return raw
+
+
+def real_array(name: str, value, what: str) -> np.ndarray:
+    """A float64 copy of a real array; complex, object or text input is refused."""
+    return np.array(real_input(name, value, what), dtype=np.float64)
+
+
+def fields(value, n: int) -> np.ndarray:
+    theta = real_array("fields", value, "a real array of length N")
+    if theta.shape != (n,):
+        raise ValueError(f"fields must have shape ({n},), got {theta.shape}")
+    if not np.all(np.isfinite(theta)):
+        raise ValueError("fields must be finite; found NaN or infinity")
+    return theta
+
+
+def patterns(value, n: int | None = None) -> np.ndarray:
+    xi = spins("patterns", value, n=n, ndim=(1, 2))
+    if xi.ndim == 1:
+        xi = xi[None, :]
+    if xi.shape[0] < 1:
+        raise ValueError(f"patterns must hold p >= 1 patterns, got shape {xi.shape}")
+    if xi.shape[1] < 2:
+        raise ValueError(f"patterns must have N >= 2 spins, got shape {xi.shape}")
+    return xi
+
+
+def stored_patterns(model, what: str) -> np.ndarray:
+    """The (p, N) patterns of ``model``; an error naming ``what`` when it has none."""
+    if model.patterns is None:
+        raise ValueError(f"{what} needs stored patterns; this model was built without any")
+    return model.patterns

@@ -339,3 +339,10 @@ def row_blocks(A: np.ndarray, elements: int = 2**17):
     """Consecutive blocks of rows of ``A`` of about ``elements`` entries each."""
     for k in row_slices(A, elements):
         yield A[k]
+
+
+def transposed(xi: np.ndarray) -> np.ndarray:
+    """(N, p) C-contiguous copy of (p, N) patterns (the kernels' layout)."""
+    out = np.empty(xi.shape[::-1], dtype=np.int8)
+    kernels.transpose(np.ascontiguousarray(xi, dtype=np.int8), out)
+    return out

@@ -46,10 +46,9 @@ def seed_mean(dataset: xr.Dataset, dim: str = "seed") -> xr.Dataset:
             err = var.std(dim, ddof=1) / np.sqrt(n)
         else:
             err = xr.full_like(mean, np.nan, dtype=float)
-        err.attrs = {
-            "long_name": f"standard error of {var.attrs.get('long_name', name)}",
-            "units": var.attrs.get("units", "unspecified"),
-        }
+        err.attrs = {"long_name": f"standard error of {var.attrs.get('long_name', name)}"}
+        if "units" in var.attrs:
+            err.attrs["units"] = var.attrs["units"]
         out[name] = mean
         out[f"{name}_stderr"] = err
     coords = {k: v for k, v in dataset.coords.items() if dim not in v.dims}
@@ -167,12 +166,12 @@ def binder_crossings(
             "crossing": (
                 "size_pair",
                 np.array(rows),
-                {"long_name": "Binder crossing temperature", "units": "coupling units"},
+                {"long_name": "Binder crossing temperature", "units": "1"},
             ),
             "crossing_stderr": (
                 "size_pair",
                 np.array(errors),
-                {"long_name": "jackknife standard error", "units": "coupling units"},
+                {"long_name": "jackknife standard error", "units": "1"},
             ),
         },
         coords={

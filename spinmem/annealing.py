@@ -5,20 +5,20 @@ import xarray as xr
 from numpy.typing import ArrayLike
 
 from . import _checks, schedules
-from .dynamics import (
-    _ORDER_CODES,
-    _RULES,
-    ORDERS,
+from ._engine import (
+    ORDER_CODES,
+    RULES,
     check_memory,
     check_model,
     initial_states,
-    package_version,
     record_mask,
     resolve_replicas,
     run_blocks,
     sweep_limit,
     trajectory_dataset,
 )
+from ._version import package_version
+from .dynamics import ORDERS
 from .model import Hopfield
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
@@ -109,8 +109,8 @@ def anneal(
         1.0 / temps,
         block_sweeps,
         record,
-        _RULES[dynamics],
-        _ORDER_CODES[order],
+        RULES[dynamics],
+        ORDER_CODES[order],
         False,
         progress=progress,
         desc="anneal",
@@ -146,19 +146,19 @@ def anneal(
         temperature=(
             "step",
             temps[steps - 1],
-            {"long_name": "temperature T", "units": "coupling units"},
+            {"long_name": "temperature T", "units": "1"},
         ),
         sweep=(
             "step",
             steps * sweeps_per_step,
-            {"long_name": "sweeps done", "units": "sweeps"},
+            {"long_name": "sweeps done", "units": "1"},
         ),
     )
-    ds["step"].attrs.update(long_name="schedule steps done", units="steps")
+    ds["step"].attrs.update(long_name="schedule steps done", units="1")
     ds["initial_energy"] = (
         ("replica",),
         traj.energy[:, 0],
-        {"long_name": "initial energy H", "units": "coupling units"},
+        {"long_name": "initial energy H", "units": "1"},
     )
     ds["best_state"] = (
         ("replica", "spin"),
@@ -168,7 +168,7 @@ def anneal(
     ds["best_energy"] = (
         ("replica",),
         traj.best_energy,
-        {"long_name": "lowest energy H met", "units": "coupling units"},
+        {"long_name": "lowest energy H met", "units": "1"},
     )
     ds["flips"] = (("replica",), traj.flips, {"long_name": "accepted flips", "units": "1"})
     return ds

@@ -11,7 +11,7 @@ import scipy.special
 from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
-from .model import Hopfield, _fields, _patterns, _transposed
+from .model import Hopfield
 
 __all__ = ["DenseMemory", "softmax_energy", "softmax_retrieval"]
 
@@ -19,7 +19,7 @@ INTERACTIONS = ("power", "exp")
 
 
 class DenseMemory(Hopfield):
-    """A dense associative memory of N +-1 spins, ``H(s) = -sum_mu F(xi^mu . s)``.
+    """A dense associative memory of N +-1 spins, ``H(s) = -sum_mu F(M_mu)``.
 
     The energy is a sum over the stored patterns of a function of each pattern's
     overlap count ``M_mu = xi^mu . s = N m_mu`` (``docs/physics.md`` section 12):
@@ -81,7 +81,7 @@ class DenseMemory(Hopfield):
         fields: ArrayLike | None = None,
     ):
         interaction = _checks.choice("interaction", interaction, INTERACTIONS)
-        xi = _patterns(patterns)
+        xi = _checks.patterns(patterns)
         p, n = xi.shape
         if interaction == "power":
             degree = _checks.integer("degree", degree, minimum=2)
@@ -92,8 +92,8 @@ class DenseMemory(Hopfield):
             lam = _checks.real("lam", lam, positive=True)
             table = np.exp(lam * np.arange(-2 * n, 1, dtype=np.float64))
             c, degree = 1.0 / lam, None
-        theta = np.zeros(n) if fields is None else _fields(fields, n)
-        self._setup(_couplings.frozen(_transposed(xi)), table, c, theta)
+        theta = np.zeros(n) if fields is None else _checks.fields(fields, n)
+        self._setup(_couplings.frozen(_couplings.transposed(xi)), table, c, theta)
         object.__setattr__(self, "interaction", interaction)
         object.__setattr__(self, "degree", degree)
         object.__setattr__(self, "lam", lam)
@@ -177,7 +177,7 @@ def softmax_retrieval(
     iterations : ndarray of int, shape (k,) or ()
         Updates taken (``max_iter`` if not converged).
     """
-    xi = _patterns(patterns).astype(np.float64)
+    xi = _checks.patterns(patterns).astype(np.float64)
     beta = _checks.real("beta", beta, positive=True)
     max_iter = _checks.integer("max_iter", max_iter, minimum=1)
     tol = _checks.real("tol", tol, positive=True)
@@ -208,7 +208,7 @@ def softmax_retrieval(
 def softmax_energy(patterns: ArrayLike, states: ArrayLike, beta: float) -> np.ndarray:
     """``E(x) = -lse(beta, xi x) + x.x / 2 + log(p) / beta + M^2 / 2``, ``M`` the largest
     pattern norm; :func:`softmax_retrieval` never increases it."""
-    xi = _patterns(patterns).astype(np.float64)
+    xi = _checks.patterns(patterns).astype(np.float64)
     beta = _checks.real("beta", beta, positive=True)
     x = np.asarray(states, dtype=np.float64)
     lse = scipy.special.logsumexp(beta * x @ xi.T, axis=-1) / beta

@@ -98,8 +98,12 @@ class Hopfield:
             if storage == "sparse":
                 store = _sparse_store(store.J)
         n = store.n
-        theta = np.zeros(n) if fields is None else _fields(fields, n)
-        xi_t = None if patterns is None else _transposed(_patterns(patterns, n))
+        theta = np.zeros(n) if fields is None else _checks.fields(fields, n)
+        xi_t = (
+            None
+            if patterns is None
+            else _couplings.transposed(_checks.patterns(patterns, n))
+        )
         self._init(store, theta, xi_t, hebbian=False)
 
     def _init(self, store, theta, xi_t, *, hebbian: bool) -> None:
@@ -138,13 +142,13 @@ class Hopfield:
             memory, patterns otherwise.
         """
         storage = _checks.choice("storage", storage, ("auto", "dense", "patterns"))
-        xi = _patterns(patterns)
+        xi = _checks.patterns(patterns)
         p, n = xi.shape
-        theta = np.zeros(n) if fields is None else _fields(fields, n)
+        theta = np.zeros(n) if fields is None else _checks.fields(fields, n)
         if storage == "auto":
             dense_fits = _checks.fits(_HEBBIAN_BUILD_BYTES * n * n + 2 * n * p)
             storage = "dense" if n <= DENSE_MAX_SPINS and dense_fits else "patterns"
-        xi_t = _transposed(xi)
+        xi_t = _couplings.transposed(xi)
         if storage == "patterns":
             store = _couplings.Patterns(_couplings.frozen(xi_t))
         else:
@@ -319,8 +323,8 @@ class Hopfield:
         return h.reshape(s.shape), energy.reshape(s.shape[:-1])
 
     def overlaps(self, states: ArrayLike) -> np.ndarray:
-        """Overlaps ``m^mu = (1/N) xi^mu . s``: shape (p,) or (R, p)."""
-        self._require_patterns("overlaps")
+        """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i``: shape (p,) or (R, p)."""
+        _checks.stored_patterns(self, "overlaps")
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
         return overlap_counts(s, self._xi_t) / self.n_spins
 
@@ -349,18 +353,11 @@ class Hopfield:
         Defaults to the stored patterns: shape (p, N). Positive everywhere means a
         fixed point; the minimum over sites measures how robust it is.
         """
-        s = self._require_patterns("stability") if states is None else states
+        s = _checks.stored_patterns(self, "stability") if states is None else states
         s = _checks.spins("states", s, n=self.n_spins, ndim=_ANY)
         norms = self._store.row_norms()
         norms[norms == 0] = 1.0
         return s * self.local_fields(s) / norms
-
-    def _require_patterns(self, what: str) -> np.ndarray:
-        if self.patterns is None:
-            raise ValueError(
-                f"{what} needs stored patterns; this model was built without any"
-            )
-        return self.patterns
 
 
 def tie_threshold(store, theta: np.ndarray, exact: bool) -> float:
@@ -412,13 +409,6 @@ def overlap_counts(s: np.ndarray, xi_t: np.ndarray) -> np.ndarray:
     return out.reshape((*s.shape[:-1], p))
 
 
-def _transposed(xi: np.ndarray) -> np.ndarray:
-    """(N, p) C-contiguous copy of (p, N) patterns (the kernels' layout)."""
-    out = np.empty(xi.shape[::-1], dtype=np.int8)
-    kernels.transpose(np.ascontiguousarray(xi, dtype=np.int8), out)
-    return out
-
-
 def _dense_store(J: np.ndarray) -> "_couplings.Dense":
     return _couplings.Dense(J, *_couplings.integer_form(J, J.shape[0]))
 
@@ -427,27 +417,10 @@ def _sparse_store(J: np.ndarray) -> "_couplings.Sparse":
     return _couplings.Sparse(_couplings.sparse_couplings(scipy.sparse.csr_array(J)))
 
 
-def _real_input(name: str, value, what: str) -> np.ndarray:
-    """``value`` as an array (no copy) of a real dtype; complex, object or text input
-    is refused."""
-    try:
-        raw = np.asarray(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be {what}: {exc}") from None
-    if raw.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be {what}, got dtype {raw.dtype}")
-    return raw
-
-
-def _real_array(name: str, value, what: str) -> np.ndarray:
-    """A float64 copy of a real array; complex, object or text input is refused."""
-    return np.array(_real_input(name, value, what), dtype=np.float64)
-
-
 def _dense_couplings(value) -> np.ndarray:
     """Validated, exactly symmetrised float64 couplings, built a block of rows at a time
     (one N x N float64 array beyond the input, no full-size temporaries)."""
-    raw = _real_input("couplings", value, "a real (N, N) array")
+    raw = _checks.real_input("couplings", value, "a real (N, N) array")
     if raw.ndim != 2 or raw.shape[0] != raw.shape[1]:
         raise ValueError(f"couplings must be a square (N, N) array, got shape {raw.shape}")
     n = raw.shape[0]
@@ -492,26 +465,6 @@ def _dense_couplings(value) -> np.ndarray:
             f"exceeds {SYMMETRY_RTOL:g} * max |J|"
         )
     return J
-
-
-def _fields(value, n: int) -> np.ndarray:
-    theta = _real_array("fields", value, "a real array of length N")
-    if theta.shape != (n,):
-        raise ValueError(f"fields must have shape ({n},), got {theta.shape}")
-    if not np.all(np.isfinite(theta)):
-        raise ValueError("fields must be finite; found NaN or infinity")
-    return theta
-
-
-def _patterns(value, n: int | None = None) -> np.ndarray:
-    xi = _checks.spins("patterns", value, n=n, ndim=(1, 2))
-    if xi.ndim == 1:
-        xi = xi[None, :]
-    if xi.shape[0] < 1:
-        raise ValueError(f"patterns must hold p >= 1 patterns, got shape {xi.shape}")
-    if xi.shape[1] < 2:
-        raise ValueError(f"patterns must have N >= 2 spins, got shape {xi.shape}")
-    return xi
 
 
 def random_patterns(

@@ -36,7 +36,7 @@ def label(var: xr.DataArray) -> str:
     """Axis label ``long_name [units]`` of a variable or coordinate."""
     name = var.attrs.get("long_name", var.name)
     units = var.attrs.get("units")
-    return f"{name} [{units}]" if units and units not in ("1", "unspecified") else str(name)
+    return f"{name} [{units}]" if units and units != "1" else str(name)
 
 
 def for_dataset(ds: xr.Dataset, variable: str | None = None):
@@ -413,7 +413,7 @@ def annealing(ds: xr.Dataset, *, ax=None):
         )
     ax.set_xscale("log")
     ax.set_xlabel(label(ds["steps"]) + " (1 sweep each)")
-    ax.set_ylabel("energy per spin H/N [coupling units]")
+    ax.set_ylabel("energy per spin H/N")
     ax.set_title(
         f"simulated annealing, SK model N = {ds.attrs.get('n_spins', '?')}, "
         f"{count} instances",

@@ -10,7 +10,7 @@ import scipy.sparse
 from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
-from .model import Hopfield, _patterns, _transposed, hebbian_matrix
+from .model import Hopfield, hebbian_matrix
 from .seeding import SeedLike, generator, root_sequence
 
 __all__ = ["centred", "clipped", "diluted", "dreaming", "projection", "storkey"]
@@ -113,7 +113,7 @@ def diluted(
     seed : None, int, SeedSequence or Generator
         The kept pairs of row i are drawn from this stream, row by row.
     """
-    xi = _patterns(patterns)
+    xi = _checks.patterns(patterns)
     c = _checks.real("c", c, positive=True, maximum=1.0)
     storage = _checks.choice("storage", storage, ("auto", "dense", "sparse"))
     n = xi.shape[1]
@@ -158,7 +158,7 @@ def centred(patterns: ArrayLike, bias: float | None = None) -> Hopfield:
 def _rule_patterns(patterns, what: str, bytes_per_pair: int = 24) -> np.ndarray:
     """Validated patterns, after checking that the rule's N x N work arrays
     (``bytes_per_pair`` at their peak, the model's copies included) fit in memory."""
-    xi = _patterns(patterns)
+    xi = _checks.patterns(patterns)
     n = xi.shape[1]
     _checks.memory(
         what, bytes_per_pair * n * n, f"N x N = {n} x {n} couplings and work arrays"
@@ -181,5 +181,5 @@ def _from_kernel(xi: np.ndarray, K: np.ndarray) -> Hopfield:
 
 def _with_store(store, xi: np.ndarray) -> Hopfield:
     model = object.__new__(Hopfield)
-    model._init(store, np.zeros(store.n), _transposed(xi), hebbian=False)
+    model._init(store, np.zeros(store.n), _couplings.transposed(xi), hebbian=False)
     return model

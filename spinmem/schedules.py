@@ -1,4 +1,4 @@
-"""Annealing schedules: sequences of temperatures ``T_1 >= T_2 >= ... >= T_K > 0``.
+"""Annealing schedules: non-increasing sequences of temperatures ``T_k > 0``.
 
 A schedule is a plain 1-D float64 array of temperatures (coupling units, ``beta = 1/T``),
 one per annealing step (``docs/physics.md`` section 3). The constructors below build the

@@ -31,15 +31,10 @@ import xarray as xr
 from numpy.typing import ArrayLike
 
 from . import _checks
-from .dynamics import (
-    ORDERS,
-    check_memory,
-    check_model,
-    package_version,
-    relax_states,
-    sweep_limit,
-)
-from .model import Hopfield, _patterns
+from ._engine import check_memory, check_model, relax_states, sweep_limit
+from ._version import package_version
+from .dynamics import ORDERS
+from .model import Hopfield
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
 __all__ = [
@@ -99,7 +94,7 @@ class Thresholds:
 
 
 def _overlaps(states, patterns):
-    xi = _patterns(patterns)
+    xi = _checks.patterns(patterns)
     s = _checks.spins("states", states, n=xi.shape[1])
     return s.astype(np.float64) @ xi.T.astype(np.float64) / xi.shape[1], xi.shape[1]
 
@@ -213,7 +208,7 @@ def census(
         ``n_converged``. A ``RuntimeWarning`` says how many starts did not converge.
     """
     model = check_model(model)
-    xi = model._require_patterns("census")
+    xi = _checks.stored_patterns(model, "census")
     starts = _checks.integer("starts", starts, minimum=1)
     order = _checks.choice("order", order, ORDERS)
     max_sweeps = _checks.integer(
@@ -251,12 +246,12 @@ def census(
             "energy": (
                 "start",
                 energy,
-                {"long_name": "energy H", "units": "coupling units"},
+                {"long_name": "energy H", "units": "1"},
             ),
             "energy_per_spin": (
                 "start",
                 energy / model.n_spins,
-                {"long_name": "energy per spin H/N", "units": "coupling units"},
+                {"long_name": "energy per spin H/N", "units": "1"},
             ),
             "overlap": (("start", "pattern"), m, {"long_name": "overlap m", "units": "1"}),
             "label": ("start", labels, {"long_name": "state class"}),
@@ -281,7 +276,7 @@ def census(
             "sweeps": (
                 "start",
                 result.sweeps,
-                {"long_name": "sweeps taken", "units": "sweeps"},
+                {"long_name": "sweeps taken", "units": "1"},
             ),
             "state": (("start", "spin"), s, {"long_name": "fixed point", "units": "1"}),
             "label_fraction": (

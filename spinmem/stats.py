@@ -48,7 +48,8 @@ def autocorrelation_time(
     Returns
     -------
     xarray.Dataset
-        ``tau`` (time units), ``tau_stderr`` (Sokal's ``tau sqrt(2 (2M + 1) / n)``
+        ``tau`` (in units of the ``dim`` coordinate, or in records without one),
+        ``tau_stderr`` (Sokal's ``tau sqrt(2 (2M + 1) / n)``
         with n the pooled number of records), ``ess`` (effective sample size
         ``chains n / tau_records``), ``reliable`` (series at least
         ``RELIABLE_LENGTH`` autocorrelation times long). A constant series has
@@ -66,11 +67,9 @@ def autocorrelation_time(
     )
     return xr.Dataset(
         {
-            "tau": (tau * spacing).assign_attrs(
-                long_name="integrated autocorrelation time", units=_time_units(x, dim)
-            ),
+            "tau": (tau * spacing).assign_attrs(long_name=_tau_name(x, dim), units="1"),
             "tau_stderr": (err * spacing).assign_attrs(
-                long_name="standard error of tau", units=_time_units(x, dim)
+                long_name="standard error of tau", units="1"
             ),
             "ess": ess.assign_attrs(long_name="effective sample size", units="1"),
             "reliable": ok.assign_attrs(
@@ -99,7 +98,7 @@ def time_average(
         :func:`autocorrelation_time`; ``rhat``, the split-chain potential scale
         reduction (each chain cut in halves; values above about 1.01-1.1 mean the
         chains have not mixed); ``drift``, the second half's mean minus the first
-        half's in units of their combined standard error (|drift| > 3 signals a
+        half's in units of their combined standard error (``|drift| > 3`` signals a
         trend, typically incomplete equilibration).
     """
     series, spacing = _series(x, dim, chain_dim)
@@ -113,11 +112,11 @@ def time_average(
         vectorize=True,
     )
     names = ("mean", "stderr", "tau", "ess", "reliable", "rhat", "drift")
-    units = x.attrs.get("units", "unspecified")
+    units = x.attrs.get("units")
     labels = {
         "mean": ("time average", units),
         "stderr": ("standard error of the time average", units),
-        "tau": ("integrated autocorrelation time", _time_units(x, dim)),
+        "tau": (_tau_name(x, dim), "1"),
         "ess": ("effective sample size", "1"),
         "reliable": (f"series longer than {RELIABLE_LENGTH} tau", "1"),
         "rhat": ("split-chain potential scale reduction R-hat", "1"),
@@ -128,7 +127,8 @@ def time_average(
         if name == "tau":
             value = value * spacing
         long_name, unit = labels[name]
-        data[name] = value.assign_attrs(long_name=long_name, units=unit)
+        value = value.assign_attrs(long_name=long_name)
+        data[name] = value if unit is None else value.assign_attrs(units=unit)
     return xr.Dataset(data)
 
 
@@ -162,10 +162,10 @@ def _series(x, dim: str, chain_dim: str | None) -> tuple[xr.DataArray, float]:
     return x.rename({"_chain": "chain", "_time": "time"}).astype(np.float64), spacing
 
 
-def _time_units(x: xr.DataArray, dim: str) -> str:
+def _tau_name(x: xr.DataArray, dim: str) -> str:
     if dim in x.coords:
-        return x[dim].attrs.get("units", "time units")
-    return "records"
+        return f"integrated autocorrelation time, in units of the {dim} coordinate"
+    return "integrated autocorrelation time, in records"
 
 
 def _tau(x: np.ndarray, c: float) -> tuple[float, float, float, bool]:

@@ -1,11 +1,18 @@
 """Results in HDF5: :func:`save` and :func:`load` through h5netcdf.
 
 Files are plain netCDF4/HDF5: they open with ``xarray.open_dataset(path,
-engine="h5netcdf")`` and with ``h5py``. Every variable carries ``long_name`` and
-``units`` attributes (``long_name`` defaults to the variable's name and ``units`` to
-``"unspecified"`` when a dataset lacks them), and every file carries provenance: the
-package version, the creation time (``created``, UTC, ISO 8601) and whatever the dataset's
-own attributes record (parameters, seed entropy).
+engine="h5netcdf")`` and with ``h5py``. Every variable carries a ``long_name`` (the
+variable's name when a dataset lacks one) and the package's own variables UDUNITS
+``units``: energies, temperatures and fields are in units of the couplings and sweeps
+are counts, so all are ``"1"`` (the global ``energy_convention`` says which energy).
+Every file carries provenance: the package version, the creation time (``created``, UTC,
+ISO 8601), a ``history`` line per write and whatever the dataset's own attributes record
+(parameters, seed entropy), with the CF global attributes ``Conventions``, ``source``
+and ``references``.
+
+Files written by spinmem 0.1 named their units in words (``"coupling units"``,
+``"sweeps"``, ``"steps"``, ``"dreams"``) or wrote ``"unspecified"``; :func:`load` reads
+those as ``"1"`` and as no units (:data:`LEGACY_UNITS`).
 
 Whole-file writes are atomic: the dataset goes to a temporary file beside the target,
 which is flushed to disk and then renamed over it, so a crash leaves either the old file
@@ -22,11 +29,21 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from .dynamics import package_version
+from ._version import package_version
 
 __all__ = ["StorageError", "load", "save"]
 
 ENGINE = "h5netcdf"
+
+LEGACY_UNITS = {
+    "coupling units": "1",
+    "sweeps": "1",
+    "steps": "1",
+    "dreams": "1",
+    "unspecified": None,
+}
+"""Units written in words by spinmem 0.1, and the UDUNITS units :func:`load` reads them
+as (None: no units attribute)."""
 
 
 class StorageError(ValueError):
@@ -97,7 +114,7 @@ def load(path: str | os.PathLike, *, group: str | None = None) -> xr.Dataset:
         groups there (the message lists them).
     """
     path = Path(path)
-    ds = _read(path, group)
+    ds = _upgrade_units(_read(path, group))
     if not ds.variables and not ds.attrs:
         groups = _groups(path, group)
         if groups:
@@ -106,6 +123,18 @@ def load(path: str | os.PathLike, *, group: str | None = None) -> xr.Dataset:
                 f"{where} holds no dataset of its own, only the groups "
                 f"{', '.join(groups)}; pass group=... (spinmem info --group ...)"
             )
+    return ds
+
+
+def _upgrade_units(ds: xr.Dataset) -> xr.Dataset:
+    """:data:`LEGACY_UNITS` replaced by their UDUNITS form, in place."""
+    for var in ds.variables.values():
+        units = var.attrs.get("units")
+        if isinstance(units, str) and units in LEGACY_UNITS:
+            if LEGACY_UNITS[units] is None:
+                del var.attrs["units"]
+            else:
+                var.attrs["units"] = LEGACY_UNITS[units]
     return ds
 
 
@@ -149,15 +178,13 @@ def stamp(dataset: xr.Dataset, writer: str) -> xr.Dataset:
 
 
 def prepare(dataset: xr.Dataset) -> xr.Dataset:
-    """A copy whose variables all have ``long_name``/``units`` and whose attributes are
+    """A copy whose variables all have a ``long_name`` and whose attributes are
     storable in HDF5 (booleans as 0/1, None dropped), with the package version and the
     global attributes ``Conventions``, ``source`` and ``references`` of the CF
     conventions."""
     ds = dataset.copy()
     for name, var in ds.variables.items():
         var.attrs.setdefault("long_name", str(name))
-        if var.dtype.kind in "biufc":
-            var.attrs.setdefault("units", "unspecified")
         var.attrs.update(_storable(var.attrs))
     ds.attrs = _storable(ds.attrs)
     ds.attrs.setdefault("spinmem_version", package_version())

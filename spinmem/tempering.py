@@ -15,16 +15,16 @@ from numpy.typing import ArrayLike
 from scipy.special import erfc
 
 from . import _checks, _progress, kernels
-from .dynamics import (
-    _ORDER_CODES,
-    _RULES,
-    ORDERS,
+from ._engine import (
+    ORDER_CODES,
+    RULES,
     check_memory,
     check_model,
     init_work,
     initial_states,
-    package_version,
 )
+from ._version import package_version
+from .dynamics import ORDERS
 from .model import Hopfield
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
@@ -228,7 +228,7 @@ def temperature_ladder(
             "temperatures": (
                 "k",
                 temps,
-                {"long_name": "temperature T", "units": "coupling units"},
+                {"long_name": "temperature T", "units": "1"},
             ),
             "predicted_acceptance": (
                 "pair_k",
@@ -238,7 +238,7 @@ def temperature_ladder(
             "pilot_sigma": (
                 "pilot_temperature",
                 sigma,
-                {"long_name": "energy standard deviation", "units": "coupling units"},
+                {"long_name": "energy standard deviation", "units": "1"},
             ),
             "pilot_acceptance": (
                 "pilot_pair",
@@ -269,7 +269,7 @@ class _Ladder:
         n_temps = temps.size
         self.model, self.s, self.rng, self.swap_rng = model, states, rng, swap_rng
         self.betas = 1.0 / temps
-        self.rule, self.order = _RULES[dynamics], _ORDER_CODES[order]
+        self.rule, self.order = RULES[dynamics], ORDER_CODES[order]
         n_rep = states.shape[0]
         self.g, self.counts, self.energy = init_work(model, states)
         self.at = np.arange(n_rep, dtype=np.int64).reshape(chains, n_temps)
@@ -346,7 +346,7 @@ class _Records:
             "energy": (
                 ("chain", "temperature", "time"),
                 self.energy,
-                {"long_name": "energy H", "units": "coupling units"},
+                {"long_name": "energy H", "units": "1"},
             ),
             "swap_acceptance": (
                 ("pair_k",),

@@ -11,7 +11,9 @@ import numpy as np
 import xarray as xr
 
 from . import _checks, _couplings, _progress, kernels
-from .dynamics import _ORDER_CODES, ORDERS, check_model, package_version, relax_states
+from ._engine import ORDER_CODES, check_model, relax_states
+from ._version import package_version
+from .dynamics import ORDERS
 from .model import Hopfield, make_cues, tie_threshold
 from .seeding import SeedLike, generator, provenance, root_sequence, stream_states
 from .spurious import Thresholds, random_relaxations
@@ -90,7 +92,7 @@ def unlearn(
     starts in parallel threads.
     """
     model = check_model(model)
-    xi = model._require_patterns("unlearn")
+    xi = _checks.stored_patterns(model, "unlearn")
     dreams = _checks.integer("dreams", dreams, minimum=0)
     epsilon = _checks.real("epsilon", epsilon, positive=True)
     dream_temperature = _checks.real("dream_temperature", dream_temperature, minimum=0.0)
@@ -139,7 +141,7 @@ def unlearn(
                         epsilon,
                         beta,
                         dream_sweeps,
-                        _ORDER_CODES[order],
+                        ORDER_CODES[order],
                         tie,
                         max_sweeps,
                     )
@@ -159,7 +161,7 @@ def unlearn(
             "dream": (
                 "dream",
                 np.array(done),
-                {"long_name": "dreams done", "units": "dreams"},
+                {"long_name": "dreams done", "units": "1"},
             ),
             "t": (
                 "dream",
@@ -187,7 +189,7 @@ def unlearn(
     trace["unconverged_dreams"] = (
         "dream",
         np.array(stuck),
-        {"long_name": "dreams that hit max_sweeps", "units": "dreams"},
+        {"long_name": "dreams that hit max_sweeps", "units": "1"},
     )
     return current, trace
 

@@ -40,11 +40,11 @@ def point(steps, instance, *, n, replicas, instance_seed, seed):
     )
     final = ds.energy.isel(step=-1).values / n
     return study.scalars(
-        final=(float(final.mean()), "final energy per spin H/N", "coupling units"),
+        final=(float(final.mean()), "final energy per spin H/N", "1"),
         best=(
             float(ds.best_energy.min()) / n,
             "lowest energy per spin found",
-            "coupling units",
+            "1",
         ),
     )
 

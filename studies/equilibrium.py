@@ -64,7 +64,7 @@ def _tempered(net, temperatures, sweeps, seed) -> xr.Dataset:
         "energy": (
             late.energy.mean(("chain", "time")) / net.n_spins,
             "energy per spin",
-            "coupling units",
+            "1",
         ),
         "c": (heat.c, "specific heat per spin", "1"),
         "q2_rhat": (

@@ -38,7 +38,7 @@ def census_point(alpha, temperature, *, n, starts, sweeps, seed):
             seed=child(seed, 1),
             record_every=sweeps,
         ).state.values
-    end = spinmem.relax(net, begin, seed=child(seed, 2)).states
+    end = spinmem.relax(net, begin, seed=child(seed, 2)).state.values
     labels = spinmem.classify(end, patterns)
     energy = net.energy(end) / n
     fraction = [np.mean(labels == c) for c in spinmem.LABELS]
@@ -56,7 +56,7 @@ def census_point(alpha, temperature, *, n, starts, sweeps, seed):
             "energy": (
                 "category",
                 mean_energy,
-                {"long_name": "mean energy per spin H/N", "units": "coupling units"},
+                {"long_name": "mean energy per spin H/N", "units": "1"},
             ),
         },
         coords={"category": list(spinmem.LABELS)},
@@ -68,9 +68,9 @@ def energy_point(components, *, n, seed):
     patterns = spinmem.random_patterns(components, n, seed=child(seed, 0))
     net = spinmem.Hopfield.hebbian(patterns)
     mix = np.sign(patterns.sum(axis=0)).astype(np.int8)
-    end = spinmem.relax(net, mix, seed=child(seed, 1)).states[0]
+    end = spinmem.relax(net, mix, seed=child(seed, 1)).state.values[0]
     return study.scalars(
-        energy=(float(net.energy(end)) / n, "energy per spin H/N", "coupling units"),
+        energy=(float(net.energy(end)) / n, "energy per spin H/N", "1"),
         overlap=(float(net.overlaps(end).mean()), "mean overlap with the components", "1"),
         flipped=(float(np.mean(end != mix)), "fraction of spins changed by relaxing", "1"),
     )

@@ -55,7 +55,7 @@ def _measure(net, xi, *, probes, max_sweeps, seed):
     stable = net.is_fixed_point(targets, strict=True)
     cues = spinmem.make_cues(targets, CUE_FLIP, seed=child(seed, 1))
     out = spinmem.relax(net, cues, seed=child(seed, 2), max_sweeps=max_sweeps)
-    m = np.einsum("ki,ki->k", out.states.astype(np.float64), targets) / xi.shape[1]
+    m = np.einsum("ki,ki->k", out.state.values.astype(np.float64), targets) / xi.shape[1]
     return study.scalars(
         stable=(
             float(stable.mean()),
@@ -65,7 +65,7 @@ def _measure(net, xi, *, probes, max_sweeps, seed):
         m=(float(m.mean()), "overlap after relaxing from cues at overlap 0.8", "1"),
         recalled=(float(np.mean(m == 1.0)), "fraction of cues recalled exactly", "1"),
         converged=(
-            float(np.mean(out.converged)),
+            float(np.mean(out.converged.values)),
             f"fraction of relaxations at a fixed point within {max_sweeps} sweeps",
             "1",
         ),

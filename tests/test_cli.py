@@ -126,10 +126,10 @@ def test_long_calls_show_a_bar_that_reaches_its_total(monkeypatch):
     progress=False and a sweep's points show none."""
     import tqdm.auto
 
-    from spinmem import dynamics
+    from spinmem import _engine
 
     monkeypatch.setattr(tqdm.auto, "tqdm", _RecordingBar)
-    monkeypatch.setattr(dynamics, "CHUNK_WORK", 1)  # one sweep per kernel call
+    monkeypatch.setattr(_engine, "CHUNK_WORK", 1)  # one sweep per kernel call
     _RecordingBar.made.clear()
     net = spinmem.Hopfield.hebbian(spinmem.random_patterns(3, 30, seed=1))
     spinmem.simulate(net, temperature=0.5, sweeps=7, seed=1)

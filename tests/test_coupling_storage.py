@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse
+import xarray as xr
 from helpers import sk_couplings
 
 import spinmem
@@ -77,8 +78,7 @@ def test_pattern_backed_relax_anneal_and_census_equal_dense():
     dense, patterns = _hebbian_pair(30, 300, 5, True)
     cues = spinmem.make_cues(dense.patterns[:5], 0.3, seed=1)
     a, b = (spinmem.relax(net, cues, seed=2) for net in (dense, patterns))
-    np.testing.assert_array_equal(a.states, b.states)
-    np.testing.assert_array_equal(a.sweeps, b.sweeps)
+    xr.testing.assert_identical(a, b)
     temps = np.linspace(2.0, 0.1, 8)
     a, b = (
         spinmem.anneal(net, temps, sweeps_per_step=3, replicas=3, seed=4)

@@ -232,7 +232,7 @@ def test_dense_memory_runs_in_relax_anneal_and_census():
     net = dense.DenseMemory(xi, degree=3)
     cues = spinmem.make_cues(xi[:10], 0.1, seed=4)
     out = spinmem.relax(net, cues, seed=5)
-    np.testing.assert_array_equal(out.states, xi[:10])
+    np.testing.assert_array_equal(out.state, xi[:10])
     annealed = spinmem.anneal(
         net,
         spinmem.schedules.geometric(1.0, 0.05, 30),
@@ -343,4 +343,4 @@ def test_exponential_memory_retrieves_from_far_cues_with_tiny_fields():
     net = dense.DenseMemory(xi, "exp", lam=1.0)
     cues = spinmem.make_cues(xi[:5], 0.1, seed=3)
     out = spinmem.relax(net, cues, seed=4)
-    np.testing.assert_array_equal(out.states, xi[:5])
+    np.testing.assert_array_equal(out.state, xi[:5])

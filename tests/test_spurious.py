@@ -30,7 +30,7 @@ def test_symmetric_three_mixture(three_patterns):
     assert energy == pytest.approx(-0.5 * np.sum(m**2) + 3 / n / 2, abs=1e-12)
     assert energy == pytest.approx(-3 / 8 + 3 / n / 2, abs=0.06)
     # (nearly) a fixed point: relaxation changes almost nothing
-    relaxed = spinmem.relax(net, mix, seed=0).states[0]
+    relaxed = spinmem.relax(net, mix, seed=0).state.values[0]
     assert np.mean(relaxed != mix) < 0.01
     assert spinmem.classify(mix, xi) == "mixture"
     assert spinmem.composition(mix, xi) == "+0+1+2"

@@ -51,17 +51,35 @@ def test_save_load_round_trip_and_plain_h5py(tmp_path):
         np.testing.assert_array_equal(plain.energy.values, ds.energy.values)
     with h5py.File(path, "r") as handle:
         assert set(ds.data_vars) <= set(handle)
-        assert handle["energy"].attrs["units"] == "coupling units"
+        assert handle["energy"].attrs["units"] == "1"
         np.testing.assert_array_equal(handle["state"][...], ds.state.values)
         assert np.asarray(handle.attrs["starts"]).item() == 20
 
 
-def test_every_variable_gets_units_and_long_name(tmp_path):
+def test_every_variable_gets_a_long_name_and_no_invented_units(tmp_path):
     ds = xr.Dataset({"x": ("a", [1.0, 2.0])}, coords={"a": [0, 1]})
     back = spinmem.load(spinmem.save(ds, tmp_path / "x.h5"))
     for name in ("x", "a"):
         assert back[name].attrs["long_name"] == name
-        assert back[name].attrs["units"] == "unspecified"
+        assert "units" not in back[name].attrs
+
+
+def test_units_written_in_words_by_version_0_1_are_read_as_udunits(tmp_path):
+    """Old files said "coupling units", "sweeps", "steps", "dreams" or "unspecified";
+    load() gives "1" (no units for "unspecified") and leaves other units alone."""
+    legacy = {"e": "coupling units", "t": "sweeps", "k": "steps", "d": "dreams"}
+    ds = xr.Dataset(
+        {name: ("a", [1.0], {"units": units}) for name, units in legacy.items()}
+        | {
+            "u": ("a", [1.0], {"units": "unspecified"}),
+            "v": ("a", [1.0], {"units": "m s-1"}),
+        }
+    )
+    ds.to_netcdf(tmp_path / "old.h5", engine="h5netcdf")
+    back = spinmem.load(tmp_path / "old.h5")
+    assert all(back[name].attrs["units"] == "1" for name in legacy)
+    assert "units" not in back["u"].attrs
+    assert back["v"].attrs["units"] == "m s-1"
 
 
 def test_groups_and_overwrite_protection(tmp_path):
