@@ -51,7 +51,7 @@ import numpy as np
 import xarray as xr
 
 from . import _checks, _identity, _journal, _progress, storage
-from .dynamics import package_version
+from ._version import package_version
 from .seeding import SeedLike, child, provenance, root_sequence
 
 StoreLocked = _journal.StoreLocked
@@ -141,7 +141,9 @@ def sweep(
         Resume a store although the function's code, a partial's bound arguments or a
         closure variable differ from those that computed the stored points (see
         ``sweep_code``); the previous identity is kept in ``sweep_code_previous``.
-        Without it such a store is refused.
+        Without it such a store is refused. A complete store is rewritten with the
+        current identity (and a ``history`` line), its points unchanged: for a
+        function edited in ways that leave its numbers alone (names, units, labels).
     timeout : float, optional
         Seconds a point may run; one that runs longer is stopped and recorded as a
         failed point (:class:`PointTimeout`), and a rerun retries it. It is checked by
@@ -193,6 +195,8 @@ def sweep(
     try:
         existing = _read_store(store, plan, seed, allow_changed_function)
         if existing is not None and existing.attrs.get("sweep_status") == "complete":
+            if "sweep_code_previous" in plan.extra_attrs:
+                return _restamp(store, plan, existing)
             return _strip(existing)
         done = _resume(store, plan, seed, existing)
         return _run(plan, done, workers, client, progress, store)
@@ -619,6 +623,14 @@ def _check_code(path: Path, attrs: dict, plan: _Plan, allow_changed: bool) -> No
         + ". Use a new store path, or pass allow_changed_function=True to keep the "
         "stored points and compute only the missing ones with the function as it is now"
     )
+
+
+def _restamp(store: Path, plan: "_Plan", existing: xr.Dataset) -> xr.Dataset:
+    """A complete store kept under a changed function: same points, the current code
+    identity, the previous one in ``sweep_code_previous``."""
+    ds = existing.assign_attrs({**plan.extra_attrs, **plan.code})
+    storage.write_atomic(_for_file(ds, "complete"), store)
+    return _strip(storage.load(store))
 
 
 def _root_from(ds: xr.Dataset) -> np.random.SeedSequence:

@@ -52,6 +52,12 @@ def parser(description: str) -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=2026, help="root seed (default 2026)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--keep-changed",
+        action="store_true",
+        help="keep the points of a store that an earlier version of the study's point "
+        "function computed (its identity is kept as sweep_code_previous)",
+    )
     return p
 
 
@@ -64,10 +70,10 @@ def outputs(args, name: str) -> tuple[Path, Path]:
 
 LABELS = {
     "alpha": {"long_name": "load alpha = p/N", "units": "1"},
-    "temperature": {"long_name": "temperature T", "units": "coupling units"},
+    "temperature": {"long_name": "temperature T", "units": "1"},
     "n": {"long_name": "number of spins N", "units": "1"},
     "epsilon": {"long_name": "unlearning strength epsilon", "units": "1"},
-    "steps": {"long_name": "schedule steps", "units": "steps"},
+    "steps": {"long_name": "schedule steps", "units": "1"},
     "components": {"long_name": "mixture components n", "units": "1"},
     "instance": {"long_name": "problem instance", "units": "1"},
     "rule": {"long_name": "learning rule or dense memory", "units": "1"},
@@ -80,20 +86,36 @@ LABELS = {
 
 
 def run(
-    function, grid, args, *, name: str, seeds: int, store: Path, **settings
+    function,
+    grid,
+    args,
+    *,
+    name: str,
+    seeds: int,
+    store: Path,
+    stream: int | None = None,
+    **settings,
 ) -> xr.Dataset:
-    """Sweep ``function`` over ``grid`` into ``store``; ``settings`` are recorded."""
+    """Sweep ``function`` over ``grid`` into ``store``; ``settings`` are recorded.
+
+    The root seed is ``args.seed``; a study that runs several sweeps gives each after
+    the first its own ``stream`` (root ``SeedSequence(args.seed, spawn_key=(stream,))``)
+    so that their points draw independent networks.
+    """
     attrs = {"study": name, "quick": int(bool(args.quick)), **settings}
     labels = {k: v for k, v in LABELS.items() if k in grid}
     return sweep(
         function,
         grid,
         seeds=seeds,
-        seed=args.seed,
+        seed=args.seed
+        if stream is None
+        else np.random.SeedSequence(args.seed, spawn_key=(stream,)),
         store=store,
         workers=args.workers,
         progress=not args.no_progress,
         attrs=attrs,
+        allow_changed_function=args.keep_changed,
         grid_attrs=labels,
     )
 

@@ -99,3 +99,26 @@ def test_an_edited_function_body_is_refused_and_can_be_accepted(tmp_path):
     )
     assert mixed.v.values.ravel().tolist() == [1, 2, 300, 400]
     assert "code" in mixed.attrs["sweep_code_previous"]
+
+
+def test_a_complete_store_is_restamped_when_a_changed_function_is_accepted(tmp_path):
+    """All points done by the old code: accepting the new code keeps them, records both
+    identities and a history line; the new code then resumes the store unrefused."""
+    store = tmp_path / "done.h5"
+    grid = {"a": [1, 2]}
+    old = _module(tmp_path, "a", "restamped_study")
+    spinmem.sweep(old.point, grid, seed=1, store=store, progress=False)
+    before = spinmem.load(store)
+    new = _module(tmp_path, "a + 0", "restamped_study")
+    with pytest.raises(FileExistsError, match="changed"):
+        spinmem.sweep(new.point, grid, seed=1, store=store, progress=False)
+    kept = spinmem.sweep(
+        new.point, grid, seed=1, store=store, progress=False, allow_changed_function=True
+    )
+    assert kept.v.values.ravel().tolist() == [1, 2]
+    after = spinmem.load(store)
+    assert after.attrs["sweep_code_previous"] == before.attrs["sweep_code"]
+    assert after.attrs["sweep_code"] != before.attrs["sweep_code"]
+    assert after.attrs["history"].startswith(before.attrs["history"] + "\n")
+    again = spinmem.sweep(new.point, grid, seed=1, store=store, progress=False)
+    assert again.v.values.ravel().tolist() == [1, 2]
