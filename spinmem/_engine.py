@@ -12,7 +12,9 @@ import numpy as np
 import xarray as xr
 
 from . import _checks, _progress, kernels
+from ._version import package_version
 from .model import Hopfield
+from .seeding import provenance
 
 RULES = {
     "glauber": kernels.GLAUBER,
@@ -23,6 +25,20 @@ RULES = {
 
 ORDER_CODES = {"random": kernels.RANDOM_ORDER, "sequential": kernels.SEQUENTIAL_ORDER}
 """Kernel codes of the site orders."""
+
+
+def result_attrs(model: Hopfield, root: np.random.SeedSequence, **parameters) -> dict:
+    """The attributes of every simulation result: its ``parameters``, then the model's
+    size, storage and energy convention, the package version and the seed provenance."""
+    return {
+        **parameters,
+        "n_spins": model.n_spins,
+        "n_patterns": model.n_patterns,
+        "storage": model.storage,
+        "energy_convention": model.energy_convention,
+        "spinmem_version": package_version(),
+        **provenance(root),
+    }
 
 
 def check_model(model) -> Hopfield:

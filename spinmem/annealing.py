@@ -13,14 +13,14 @@ from ._engine import (
     initial_states,
     record_mask,
     resolve_replicas,
+    result_attrs,
     run_blocks,
     sweep_limit,
     trajectory_dataset,
 )
-from ._version import package_version
 from .dynamics import ORDERS
 from .model import Hopfield
-from .seeding import SeedLike, provenance, root_sequence, stream_states
+from .seeding import SeedLike, root_sequence, stream_states
 
 __all__ = ["anneal"]
 
@@ -116,22 +116,19 @@ def anneal(
         desc="anneal",
     )
     steps = np.flatnonzero(record) + 1
-    attrs = {
-        "dynamics": dynamics,
-        "order": order,
-        "sweeps_per_step": sweeps_per_step,
-        "schedule_steps": temps.size,
-        "t_start": float(temps[0]),
-        "t_end": float(temps[-1]),
-        "record_every": record_every,
-        "replicas": n_rep,
-        "n_spins": model.n_spins,
-        "n_patterns": model.n_patterns,
-        "init": init if isinstance(init, str) else "given",
-        "energy_convention": model.energy_convention,
-        "spinmem_version": package_version(),
-        **provenance(root),
-    }
+    attrs = result_attrs(
+        model,
+        root,
+        dynamics=dynamics,
+        order=order,
+        sweeps_per_step=sweeps_per_step,
+        schedule_steps=temps.size,
+        t_start=float(temps[0]),
+        t_end=float(temps[-1]),
+        record_every=record_every,
+        replicas=n_rep,
+        init=init if isinstance(init, str) else "given",
+    )
     ds = trajectory_dataset(
         model,
         steps,

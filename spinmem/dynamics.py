@@ -32,14 +32,14 @@ from ._engine import (
     initial_states,
     relax_states,
     resolve_replicas,
+    result_attrs,
     run_blocks,
     sweep_limit,
     synchronous,
     trajectory_dataset,
 )
-from ._version import package_version
 from .model import Hopfield
-from .seeding import SeedLike, provenance, root_sequence, stream_states
+from .seeding import SeedLike, root_sequence, stream_states
 
 __all__ = ["DYNAMICS", "ORDERS", "relax", "simulate"]
 
@@ -166,20 +166,17 @@ def simulate(
             {"long_name": "accepted flips", "units": "1"},
         )
     times = np.concatenate([[0], ends])
-    attrs = {
-        "dynamics": dynamics,
-        "order": order if dynamics != "synchronous" else "parallel",
-        "temperature": t,
-        "sweeps": sweeps,
-        "record_every": record_every,
-        "replicas": n_rep,
-        "n_spins": model.n_spins,
-        "n_patterns": model.n_patterns,
-        "init": init if isinstance(init, str) else "given",
-        "energy_convention": model.energy_convention,
-        "spinmem_version": package_version(),
-        **provenance(root),
-    }
+    attrs = result_attrs(
+        model,
+        root,
+        dynamics=dynamics,
+        order=order if dynamics != "synchronous" else "parallel",
+        temperature=t,
+        sweeps=sweeps,
+        record_every=record_every,
+        replicas=n_rep,
+        init=init if isinstance(init, str) else "given",
+    )
     ds = trajectory_dataset(model, times, "time", energy, counts, rec_states, states, attrs)
     ds["initial_state"] = (
         ("replica", "spin"),
@@ -250,17 +247,14 @@ def relax(
     out = relax_states(
         model, s, stream_states(root, s.shape[0]), order, max_sweeps, progress
     )
-    attrs = {
-        "dynamics": "zero",
-        "order": order,
-        "max_sweeps": max_sweeps,
-        "replicas": s.shape[0],
-        "n_spins": model.n_spins,
-        "n_patterns": model.n_patterns,
-        "energy_convention": model.energy_convention,
-        "spinmem_version": package_version(),
-        **provenance(root),
-    }
+    attrs = result_attrs(
+        model,
+        root,
+        dynamics="zero",
+        order=order,
+        max_sweeps=max_sweeps,
+        replicas=s.shape[0],
+    )
     return xr.Dataset(
         {
             "state": (

@@ -31,11 +31,10 @@ import xarray as xr
 from numpy.typing import ArrayLike
 
 from . import _checks
-from ._engine import check_memory, check_model, relax_states, sweep_limit
-from ._version import package_version
+from ._engine import check_memory, check_model, relax_states, result_attrs, sweep_limit
 from .dynamics import ORDERS
 from .model import Hopfield
-from .seeding import SeedLike, provenance, root_sequence, stream_states
+from .seeding import SeedLike, root_sequence, stream_states
 
 __all__ = [
     "LABELS",
@@ -290,20 +289,18 @@ def census(
             "pattern": np.arange(xi.shape[0]),
             "category": list(LABELS),
         },
-        attrs={
-            "n_distinct_fixed_points": int(fixed_point.max()) + 1,
-            "n_converged": int(converged.sum()),
-            "starts": starts,
-            "order": order,
-            "max_sweeps": max_sweeps,
-            "retrieval_threshold": limits.retrieval,
-            "significance": limits.significance,
-            "max_components": limits.max_components,
-            "n_spins": model.n_spins,
-            "n_patterns": model.n_patterns,
-            "spinmem_version": package_version(),
-            **provenance(root),
-        },
+        attrs=result_attrs(
+            model,
+            root,
+            n_distinct_fixed_points=int(fixed_point.max()) + 1,
+            n_converged=int(converged.sum()),
+            starts=starts,
+            order=order,
+            max_sweeps=max_sweeps,
+            retrieval_threshold=limits.retrieval,
+            significance=limits.significance,
+            max_components=limits.max_components,
+        ),
     )
     return ds
 

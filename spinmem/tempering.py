@@ -22,8 +22,8 @@ from ._engine import (
     check_model,
     init_work,
     initial_states,
+    result_attrs,
 )
-from ._version import package_version
 from .dynamics import ORDERS
 from .model import Hopfield
 from .seeding import SeedLike, provenance, root_sequence, stream_states
@@ -124,21 +124,17 @@ def temper(
             if record[step]:
                 rec.take(run)
             bar.update(swap_every)
-    attrs = {
-        "dynamics": dynamics,
-        "order": order,
-        "sweeps": sweeps,
-        "swap_every": swap_every,
-        "chains": chains,
-        "record_every": record_every,
-        "n_spins": model.n_spins,
-        "n_patterns": model.n_patterns,
-        "storage": model.storage,
-        "init": init if isinstance(init, str) else "given",
-        "energy_convention": model.energy_convention,
-        "spinmem_version": package_version(),
-        **provenance(root),
-    }
+    attrs = result_attrs(
+        model,
+        root,
+        dynamics=dynamics,
+        order=order,
+        sweeps=sweeps,
+        swap_every=swap_every,
+        chains=chains,
+        record_every=record_every,
+        init=init if isinstance(init, str) else "given",
+    )
     times = (np.flatnonzero(record) + 1) * swap_every
     return rec.dataset(model, run, temps, times, attrs)
 

@@ -11,11 +11,10 @@ import numpy as np
 import xarray as xr
 
 from . import _checks, _couplings, _progress, kernels
-from ._engine import ORDER_CODES, check_model, relax_states
-from ._version import package_version
+from ._engine import ORDER_CODES, check_model, relax_states, result_attrs
 from .dynamics import ORDERS
 from .model import Hopfield, make_cues, tie_threshold
-from .seeding import SeedLike, generator, provenance, root_sequence, stream_states
+from .seeding import SeedLike, generator, root_sequence, stream_states
 from .spurious import Thresholds, random_relaxations
 
 __all__ = ["unlearn"]
@@ -169,22 +168,20 @@ def unlearn(
                 {"long_name": "unlearning time epsilon D / N", "units": "1"},
             ),
         },
-        attrs={
-            "dreams": dreams,
-            "epsilon": epsilon,
-            "dream_temperature": dream_temperature,
-            "dream_sweeps": dream_sweeps if dream_temperature > 0 else 0,
-            "record_every": record_every,
-            "probes": probes,
-            "cue_overlap": cue_overlap,
-            "order": order,
-            "n_spins": n,
-            "n_patterns": xi.shape[0],
-            "alpha": model.alpha,
-            "reference": "Hopfield, Feinstein & Palmer, Nature 304, 158 (1983)",
-            "spinmem_version": package_version(),
-            **provenance(root),
-        },
+        attrs=result_attrs(
+            model,
+            root,
+            dreams=dreams,
+            epsilon=epsilon,
+            dream_temperature=dream_temperature,
+            dream_sweeps=dream_sweeps if dream_temperature > 0 else 0,
+            record_every=record_every,
+            probes=probes,
+            cue_overlap=cue_overlap,
+            order=order,
+            alpha=model.alpha,
+            reference="Hopfield, Feinstein & Palmer, Nature 304, 158 (1983)",
+        ),
     )
     trace["unconverged_dreams"] = (
         "dream",
