@@ -392,8 +392,10 @@ class _Plan:
         return point
 
     def normalise(self, k: int, output) -> xr.Dataset:
-        """The point's output as a Dataset, checked against the first point's layout."""
-        ds = _as_dataset(output)
+        """The point's output as a Dataset, checked against the first point's layout,
+        with units written in words by spinmem 0.1 in their UDUNITS form (so that a
+        store resumed across versions has one set of units)."""
+        ds = storage.upgrade_units(_as_dataset(output))
         clash = set(ds.dims) & (set(self.names) | {SEED_DIM, POINT})
         if clash:
             raise ValueError(f"function output uses reserved dimension(s) {sorted(clash)}")

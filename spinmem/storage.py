@@ -12,7 +12,8 @@ and ``references``.
 
 Files written by spinmem 0.1 named their units in words (``"coupling units"``,
 ``"sweeps"``, ``"steps"``, ``"dreams"``) or wrote ``"unspecified"``; :func:`load` reads
-those as ``"1"`` and as no units (:data:`LEGACY_UNITS`).
+those as ``"1"`` and as no units (:data:`LEGACY_UNITS`, :func:`upgrade_units`), and so
+does a sweep with the points it stores.
 
 Whole-file writes are atomic: the dataset goes to a temporary file beside the target,
 which is flushed to disk and then renamed over it, so a crash leaves either the old file
@@ -31,7 +32,7 @@ import xarray as xr
 
 from ._version import package_version
 
-__all__ = ["StorageError", "load", "save"]
+__all__ = ["LEGACY_UNITS", "StorageError", "load", "save", "upgrade_units"]
 
 ENGINE = "h5netcdf"
 
@@ -114,7 +115,7 @@ def load(path: str | os.PathLike, *, group: str | None = None) -> xr.Dataset:
         groups there (the message lists them).
     """
     path = Path(path)
-    ds = _upgrade_units(_read(path, group))
+    ds = upgrade_units(_read(path, group))
     if not ds.variables and not ds.attrs:
         groups = _groups(path, group)
         if groups:
@@ -126,8 +127,9 @@ def load(path: str | os.PathLike, *, group: str | None = None) -> xr.Dataset:
     return ds
 
 
-def _upgrade_units(ds: xr.Dataset) -> xr.Dataset:
-    """:data:`LEGACY_UNITS` replaced by their UDUNITS form, in place."""
+def upgrade_units(ds: xr.Dataset) -> xr.Dataset:
+    """``ds`` with the :data:`LEGACY_UNITS` of its variables replaced by their UDUNITS
+    form (in place; returns ``ds``)."""
     for var in ds.variables.values():
         units = var.attrs.get("units")
         if isinstance(units, str) and units in LEGACY_UNITS:

@@ -571,3 +571,25 @@ def test_files_carry_cf_global_attributes(tmp_path):
     attrs = spinmem.load(store).attrs
     assert attrs["Conventions"] == "CF-1.10"
     assert "spinmem.sweep (complete)" in attrs["history"]
+
+
+def test_a_sweep_stores_one_set_of_udunits_units(tmp_path):
+    """Points that name their units in the words of spinmem 0.1 (a store resumed
+    across versions holds both kinds) are stored with the UDUNITS "1"."""
+
+    def point(a, seed):
+        return xr.Dataset(
+            {
+                "e": ((), float(a), {"units": "coupling units"}),
+                "t": ((), 2.0 * a, {"units": "sweeps"}),
+                "v": ((), 3.0 * a, {"units": "m s-1"}),
+            }
+        )
+
+    ds = spinmem.sweep(point, {"a": [1, 2]}, seed=1, store=tmp_path / "s.h5")
+    back = spinmem.load(tmp_path / "s.h5")
+    for result in (ds, back):
+        assert result.e.attrs["units"] == result.t.attrs["units"] == "1"
+        assert result.v.attrs["units"] == "m s-1"
+    with h5py.File(tmp_path / "s.h5", "r") as handle:
+        assert handle["t"].attrs["units"] == "1"
