@@ -126,6 +126,10 @@ def classify(
     Returns
     -------
     ndarray of str, shape () or (R,)
+        One label per state given, like a numpy function of the states rather than a
+        simulation result: there is nothing to record beyond the labels, and they
+        index straight into the caller's arrays. :func:`census` returns them in a
+        Dataset with the rest of a census.
     """
     m, n = _overlaps(states, patterns)
     return Thresholds.make(n, retrieval_threshold, significance, max_components).labels(m)
@@ -139,6 +143,7 @@ def composition(
     Lists every pattern index with ``|m^mu| > significance`` in increasing order, each
     preceded by the sign of ``m^mu``; the symmetric 3-mixture
     ``sign(xi^0 + xi^1 + xi^2)`` reads ``"+0+1+2"``. Empty for spin-glass states.
+    An array of str, one per state, as :func:`classify` returns.
     """
     m, n = _overlaps(states, patterns)
     if significance is None:

@@ -74,7 +74,8 @@ def unlearn(
     Returns
     -------
     model : Hopfield
-        The couplings after D dreams (same fields and patterns).
+        The couplings after D dreams (same fields and patterns). A pair rather than
+        one Dataset because the first result is a model to simulate, not data.
     trace : xarray.Dataset
         Along ``dream`` (coordinate: dreams done, from 0, with ``t = epsilon D / N``):
         ``stable_fraction`` (patterns that are strict fixed points, ``xi_i h_i > 0``
