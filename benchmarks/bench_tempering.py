@@ -10,6 +10,12 @@ tempering run 16 times longer with 4 chains), which includes the bias of runs st
 metastable valleys. The last column is the ratio of wall time x squared error
 (Glauber over tempering): how many times longer plain Glauber needs for the same error.
 
+A second table times the rounds themselves at small N, where a round (sweeps of every
+replica, the exchanges, the records) is short: ``spinmem.temper`` with chain pairs in
+threads, each running its rounds in one compiled call, against the same rounds made
+one kernel call at a time from Python (the path ``temper`` takes with fewer chain
+pairs than threads). Both give identical numbers.
+
 Run: python benchmarks/bench_tempering.py [--quick]
 """
 
@@ -20,6 +26,8 @@ import numpy as np
 from _timing import timed
 
 import spinmem
+from spinmem import kernels
+from spinmem import tempering as pt
 
 T_LOW, T_HIGH, K = 0.3, 1.6, 16
 
@@ -38,6 +46,47 @@ def glauber(net, sweeps, seed):
     )
     late = ds.energy.isel(time=slice(ds.sizes["time"] // 2, None))
     return float(late.mean()) / net.n_spins
+
+
+def round_by_round(net, temps, sweeps, chains, seed):
+    """The rounds of ``spinmem.temper`` (swap_every = 1, recording every round) made
+    one kernel call at a time."""
+    root = spinmem.seeding.root_sequence(seed)
+    n_rep = chains * temps.size
+    rng = spinmem.seeding.stream_states(root, n_rep)
+    swap_rng = spinmem.seeding.stream_states(root, chains, 1)
+    states = spinmem._engine.initial_states(net, "random", n_rep, rng)
+    ladder = pt._Ladder(net, states, rng, swap_rng, temps, chains, "metropolis", "random")
+    rec = pt._Records(net, chains, temps.size, sweeps)
+    for _ in range(sweeps):
+        ladder._round(1)
+        for m in range((chains + 1) // 2):
+            kernels.record_pair(
+                ladder.s, ladder.counts, ladder.energy, ladder.at,
+                rec.energy, rec.counts, rec.q, rec.slot, m,
+            )  # fmt: skip
+        rec.slot += 1
+    return rec.energy
+
+
+def round_costs(sizes, sweeps, chains=4, k=12):
+    print(f"\nrounds: {chains} chains x K = {k}, swap_every = 1, {sweeps} rounds")
+    print(
+        f"{'N':>5} {'one call per pair [us/round]':>29} {'call per step':>14} {'ratio':>6}"
+    )
+    for n in sizes:
+        net = spinmem.Hopfield.sherrington_kirkpatrick(n, seed=1)
+        temps = np.geomspace(0.3, 2.0, k)
+        round_by_round(net, temps, 2, chains, 0)  # compile
+        spinmem.temper(net, temps, sweeps=2, chains=chains, seed=0, progress=False)
+        t_pair, ds = timed(
+            spinmem.temper, net, temps, sweeps=sweeps, chains=chains, seed=3,
+            progress=False, repeat=3,
+        )  # fmt: skip
+        t_step, energy = timed(round_by_round, net, temps, sweeps, chains, 3, repeat=3)
+        assert np.array_equal(ds.energy.values, energy)  # the same numbers
+        us = 1e6 / sweeps
+        print(f"{n:>5} {t_pair * us:>29.1f} {t_step * us:>14.1f} {t_step / t_pair:>6.1f}")
 
 
 def main():
@@ -74,6 +123,7 @@ def main():
             f"{sweeps:>14} {e_pt:>11.5f} {e_gl:>16.5f} {s_pt:>7.3f} {s_gl:>10.3f} "
             f"{ratio:>24.1f}"
         )
+    round_costs([16, 64, 256], 1000 if args.quick else 4000)
 
 
 if __name__ == "__main__":

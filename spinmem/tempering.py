@@ -9,6 +9,9 @@ temperature (whichever replica is there), so each temperature's time series samp
 own Boltzmann distribution once equilibrated.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
 import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
@@ -20,6 +23,7 @@ from ._engine import (
     RULES,
     check_memory,
     check_model,
+    chunk_sweeps,
     init_work,
     initial_states,
     result_attrs,
@@ -29,8 +33,6 @@ from .model import Hopfield
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
 __all__ = ["temper", "temperature_ladder"]
-
-_COLD, _HOT = 1, 2
 
 
 def temper(
@@ -118,12 +120,14 @@ def temper(
     states = initial_states(model, init, n_rep, rng)
     run = _Ladder(model, states, rng, swap_rng, temps, chains, dynamics, order)
     rec = _Records(model, chains, n_temps, slots)
+    # rounds in kernel calls of about CHUNK_WORK operations: Ctrl-C and the progress
+    # bar act between calls; the numbers do not depend on the chunking
+    per_call = max(1, chunk_sweeps(model, n_rep) // swap_every)
     with _progress.bar(sweeps, "sweep", "temper", progress) as bar:
-        for step in range(rounds):
-            run.advance(swap_every)
-            if record[step]:
-                rec.take(run)
-            bar.update(swap_every)
+        for first in range(0, rounds, per_call):
+            mask = record[first : first + per_call]
+            run.rounds(swap_every, mask, rec)
+            bar.update(mask.size * swap_every)
     attrs = result_attrs(
         model,
         root,
@@ -273,11 +277,76 @@ class _Ladder:
         self.attempted = np.zeros(n_temps - 1, dtype=np.int64)
         self.label = np.zeros(n_rep, dtype=np.int8)
         self.trips = np.zeros(n_rep, dtype=np.int64)
-        self._track()
+        kernels.track_trips(self.at, self.label, self.trips)
 
-    def advance(self, n_sweeps: int) -> None:
-        """``n_sweeps`` sweeps of every replica at its temperature, then one round of
-        exchange attempts."""
+    def rounds(self, swap_every: int, record: np.ndarray, rec: "_Records") -> None:
+        """``record.size`` rounds of ``swap_every`` sweeps and one exchange pass,
+        recording into ``rec`` after the rounds that ``record`` marks: in one kernel
+        call with a thread per chain pair when there are enough pairs to occupy the
+        threads, else round by round with the replicas of a round across threads."""
+        chains = self.at.shape[0]
+        if (chains + 1) // 2 >= numba.get_num_threads():
+            self._pairs(swap_every, record, rec)
+            return
+        for flag in record:
+            self._round(swap_every)
+            if flag:
+                for m in range((chains + 1) // 2):
+                    kernels.record_pair(
+                        self.s, self.counts, self.energy, self.at,
+                        rec.energy, rec.counts, rec.q, rec.slot, m,
+                    )  # fmt: skip
+                rec.slot += 1
+
+    def _pairs(self, swap_every, record, rec) -> None:
+        """Every chain pair through the rounds, pairs in concurrent threads."""
+        model, n_pairs = self.model, (self.at.shape[0] + 1) // 2
+        accepted = np.zeros((n_pairs, self.betas.size - 1), dtype=np.int64)
+        attempted = np.zeros_like(accepted)
+
+        def run(m):
+            kernels.temper_pair(
+                model._store.tag,
+                model._store.kernel,
+                model.fields,
+                model._xi_t,
+                self.s,
+                self.g,
+                self.counts,
+                self.energy,
+                self.rng,
+                self.betas,
+                self.at,
+                self.swap_rng,
+                accepted[m],
+                attempted[m],
+                self.label,
+                self.trips,
+                swap_every,
+                self.rule,
+                self.order,
+                model._tie,
+                record,
+                rec.energy,
+                rec.counts,
+                rec.q,
+                rec.slot,
+                m,
+            )
+
+        threads = min(n_pairs, numba.get_num_threads())
+        with np.errstate(over="ignore"):
+            if threads == 1:
+                for m in range(n_pairs):
+                    run(m)
+            else:
+                with ThreadPoolExecutor(threads) as pool:
+                    list(pool.map(run, range(n_pairs)))
+        self.accepted += accepted.sum(axis=0)
+        self.attempted += attempted.sum(axis=0)
+        rec.slot += int(np.count_nonzero(record))
+
+    def _round(self, swap_every) -> None:
         beta_of = np.empty(self.s.shape[0])
         beta_of[self.at] = self.betas[None, :]
         model = self.model
@@ -293,7 +362,7 @@ class _Ladder:
                 self.energy,
                 self.rng,
                 beta_of,
-                n_sweeps,
+                swap_every,
                 self.rule,
                 self.order,
                 model._tie,
@@ -306,14 +375,7 @@ class _Ladder:
                 self.accepted,
                 self.attempted,
             )
-        self._track()
-
-    def _track(self) -> None:
-        """Count a round trip when a replica that has been hottest reaches coldest."""
-        cold, hot = self.at[:, 0], self.at[:, -1]
-        self.trips[cold] += self.label[cold] == _HOT
-        self.label[cold] = _COLD
-        self.label[hot] = np.where(self.label[hot] == _COLD, _HOT, self.label[hot])
+        kernels.track_trips(self.at, self.label, self.trips)
 
 
 class _Records:
@@ -324,17 +386,6 @@ class _Records:
         self.q = np.empty((n_pairs, n_temps, slots))
         self.pairs = [(a, a + 1) for a in range(0, chains - 1, 2)]
         self.slot = 0
-
-    def take(self, run: _Ladder) -> None:
-        k = self.slot
-        self.energy[:, :, k] = run.energy[run.at]
-        self.counts[:, :, k] = run.counts[run.at]
-        if self.pairs:
-            s = run.s[run.at].astype(np.float64)  # (chains, K, N)
-            n = s.shape[-1]
-            for m, (a, b) in enumerate(self.pairs):
-                self.q[m, :, k] = np.einsum("ki,ki->k", s[a], s[b]) / n
-        self.slot += 1
 
     def dataset(self, model, run, temps, times, attrs) -> xr.Dataset:
         chains, n_temps = run.at.shape
