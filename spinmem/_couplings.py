@@ -342,7 +342,16 @@ def row_blocks(A: np.ndarray, elements: int = 2**17):
 
 
 def transposed(xi: np.ndarray) -> np.ndarray:
-    """(N, p) C-contiguous copy of (p, N) patterns (the kernels' layout)."""
+    """(N, p) C-contiguous copy of (p, N) patterns (the kernels' layout): numpy's copy
+    below :data:`TRANSPOSE_KERNEL_SIZE` entries, where the tiled kernel's compilation
+    (about a second) would cost more than it saves."""
+    xi = np.ascontiguousarray(xi, dtype=np.int8)
+    if xi.size < TRANSPOSE_KERNEL_SIZE:
+        return np.ascontiguousarray(xi.T)
     out = np.empty(xi.shape[::-1], dtype=np.int8)
-    kernels.transpose(np.ascontiguousarray(xi, dtype=np.int8), out)
+    kernels.transpose(xi, out)
     return out
+
+
+TRANSPOSE_KERNEL_SIZE = 10**7
+"""Pattern entries from which :func:`transposed` uses the tiled kernel."""

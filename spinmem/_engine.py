@@ -6,8 +6,10 @@ Everything here works on validated plain arrays; :mod:`spinmem.dynamics`,
 :mod:`spinmem.unlearning` check their arguments and call it.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import xarray as xr
 
@@ -241,8 +243,6 @@ CHUNK_WORK = 2 * 10**8
 def chunk_sweeps(model: Hopfield, replicas: int) -> int:
     """Sweeps per kernel call: ``CHUNK_WORK`` over the worst-case work of one sweep
     (every attempt flips) for the replicas of one thread."""
-    import numba
-
     per_thread = -(-replicas // numba.get_num_threads())
     return max(1, CHUNK_WORK // (per_thread * sweep_work(model)))
 
@@ -301,10 +301,33 @@ def init_work(model: Hopfield, states: np.ndarray):
     counts = np.empty((n_rep, model.n_patterns), dtype=np.int32)
     energy = np.empty(n_rep)
     store = model._store
-    kernels.init_replicas(
-        store.tag, store.kernel, model.fields, model._xi_t, states, g, counts, energy
-    )
+
+    def block(first, stop):
+        kernels.init_replicas(
+            store.tag, store.kernel, model.fields, model._xi_t, states, g, counts,
+            energy, first, stop,
+        )  # fmt: skip
+
+    # threads only where the work (about one sweep's worth per replica) pays for them
+    heavy = n_rep * sweep_work(model) > THREAD_WORK
+    in_blocks(block, n_rep, numba.get_num_threads() if heavy else 1)
     return g, counts, energy
+
+
+THREAD_WORK = 10**7
+"""Coupling operations above which :func:`init_work` spreads replicas over threads."""
+
+
+def in_blocks(fn, count: int, threads: int) -> None:
+    """``fn(first, stop)`` over ``range(count)`` cut into ``threads`` contiguous blocks,
+    in concurrent threads when more than one (``fn`` must release the GIL to gain)."""
+    threads = max(1, min(threads, count))
+    edges = np.linspace(0, count, threads + 1).astype(int)
+    if threads == 1:
+        fn(0, count)
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(fn, edges[:-1], edges[1:]))
 
 
 def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:

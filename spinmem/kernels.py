@@ -479,10 +479,12 @@ def run_replicas(
         )
 
 
-@njit(cache=True, parallel=True)
-def init_replicas(kind, cp, fields, patterns_t, s, g, counts, energy):
-    """``init_state`` for every replica (first axis), in parallel threads."""
-    for r in prange(s.shape[0]):
+@njit(cache=True, nogil=True)
+def init_replicas(kind, cp, fields, patterns_t, s, g, counts, energy, first, stop):
+    """``init_state`` for replicas ``first .. stop - 1`` (first axis). The GIL is
+    released, so blocks of replicas can run in concurrent threads (a numba prange
+    would cost seconds of compilation per coupling storage for a once-per-run step)."""
+    for r in range(first, stop):
         energy[r] = init_state(kind, cp, fields, patterns_t, s[r], g[r], counts[r])
 
 

@@ -61,7 +61,7 @@ def _reference_temper(net, temps, *, sweeps, chains, seed, swap_every=1, swap=No
     store = net._store
     g = g.astype(store.g_dtype)
     kernels.init_replicas(
-        store.tag, store.kernel, net.fields, net._xi_t, s, g, counts, energy
+        store.tag, store.kernel, net.fields, net._xi_t, s, g, counts, energy, 0, n_rep
     )
     betas = 1.0 / temps
     at = np.arange(n_rep, dtype=np.int64).reshape(chains, k_temps)
