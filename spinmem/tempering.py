@@ -306,15 +306,7 @@ class _Ladder:
 
         def run(m):
             kernels.temper_pair(
-                model._store.tag,
-                model._store.kernel,
-                model.fields,
-                model._xi_t,
-                self.s,
-                self.g,
-                self.counts,
-                self.energy,
-                self.rng,
+                *self._replicas(),
                 self.betas,
                 self.at,
                 self.swap_rng,
@@ -346,21 +338,29 @@ class _Ladder:
         self.attempted += attempted.sum(axis=0)
         rec.slot += int(np.count_nonzero(record))
 
+    def _replicas(self) -> tuple:
+        """The leading arguments of the replica kernels: the model, then the states
+        and their work arrays and streams."""
+        store, model = self.model._store, self.model
+        return (
+            store.tag,
+            store.kernel,
+            model.fields,
+            model._xi_t,
+            self.s,
+            self.g,
+            self.counts,
+            self.energy,
+            self.rng,
+        )
+
     def _round(self, swap_every) -> None:
         beta_of = np.empty(self.s.shape[0])
         beta_of[self.at] = self.betas[None, :]
         model = self.model
         with np.errstate(over="ignore"):
             kernels.sweep_replicas(
-                model._store.tag,
-                model._store.kernel,
-                model.fields,
-                model._xi_t,
-                self.s,
-                self.g,
-                self.counts,
-                self.energy,
-                self.rng,
+                *self._replicas(),
                 beta_of,
                 swap_every,
                 self.rule,

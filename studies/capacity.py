@@ -86,27 +86,23 @@ def main(argv=None):
         store = store.with_name(f"{NAME}-max{args.max_n}.h5")
         figure = figure.with_name(f"{NAME}-max{args.max_n}.png")
     function = functools.partial(point, probe_budget=budget, max_sweeps=max_sweeps)
-    ds = study.run(
-        function,
-        {"alpha": alphas, "n": sizes},
-        args,
-        name=NAME,
-        seeds=seeds,
-        store=store,
-        threshold=THRESHOLD,
-    )
+    sweeps = [(alphas, store, None)]
     if not args.quick:
-        fine = study.run(
+        sweeps.append((FINE_ALPHAS, store.with_name(f"{store.stem}-fine.h5"), 1))
+    parts = [
+        study.run(
             function,
-            {"alpha": FINE_ALPHAS, "n": sizes},
+            {"alpha": grid, "n": sizes},
             args,
             name=NAME,
             seeds=seeds,
-            store=store.with_name(f"{store.stem}-fine.h5"),
-            stream=1,
+            store=path,
+            stream=stream,
             threshold=THRESHOLD,
         )
-        ds = combine(ds, fine)
+        for grid, path, stream in sweeps
+    ]
+    ds = parts[0] if len(parts) == 1 else combine(*parts)
     estimate = spinmem.plot.capacity_estimate(ds)
     print("alpha_c(N), mean and standard error over seeds:")
     for n, a, e in zip(
