@@ -17,8 +17,13 @@ def main() -> None:
     print("initial overlaps with the cued patterns:", np.diag(net.overlaps(cues)).round(3))
 
     relaxed = spinmem.relax(net, cues, seed=3)
-    print("after zero-temperature relaxation:    ", np.diag(net.overlaps(relaxed.states)))
-    print("sweeps taken:", relaxed.sweeps, "fixed points:", relaxed.converged.all())
+    print("after zero-temperature relaxation:    ", np.diag(net.overlaps(relaxed.state)))
+    print(
+        "sweeps taken:",
+        relaxed.sweeps.values,
+        "fixed points:",
+        bool(relaxed.converged.all()),
+    )
 
     for temperature in (0.2, 0.4):
         ds = spinmem.simulate(

@@ -47,3 +47,15 @@ def test_docs_build_without_warnings(tmp_path):
     assert "sweeps taken" in api  # the numpydoc Returns section made it to the page
     gallery = (out / "gallery.html").read_text()
     assert gallery.count("<img") >= 5
+
+
+def test_the_retrieval_example_recalls_its_patterns(capsys):
+    """examples/retrieval.py runs against the current API, and at alpha = 0.05 the
+    zero-temperature relaxation recalls all five cued patterns exactly."""
+    import runpy
+
+    runpy.run_path(str(ROOT / "examples" / "retrieval.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("after zero-temperature"))
+    assert line.split(":", 1)[1].split() == ["[1.", "1.", "1.", "1.", "1.]"]
+    assert "fixed points: True" in out
