@@ -26,7 +26,6 @@ import numpy as np
 from _timing import timed
 
 import spinmem
-from spinmem import kernels
 from spinmem import tempering as pt
 
 T_LOW, T_HIGH, K = 0.3, 1.6, 16
@@ -60,12 +59,7 @@ def round_by_round(net, temps, sweeps, chains, seed):
     rec = pt._Records(net, chains, temps.size, sweeps)
     for _ in range(sweeps):
         ladder._round(1)
-        for m in range((chains + 1) // 2):
-            kernels.record_pair(
-                ladder.s, ladder.counts, ladder.energy, ladder.at,
-                rec.energy, rec.counts, rec.q, rec.slot, m,
-            )  # fmt: skip
-        rec.slot += 1
+        ladder.record(rec)
     return rec.energy
 
 

@@ -132,10 +132,7 @@ class Sparse:
         _checks.memory("dense couplings", 8 * n * n, f"N x N = {n} x {n} float64")
         return frozen(self.A.toarray())
 
-    def field_rounding(self, exact: bool) -> float:
-        """Scale of the rounding of a computed field: one product for exact integer
-        couplings, else the largest possible field (see ``model.tie_threshold``)."""
-        return self.scale if exact else self.largest_row_sum()
+    field_rounding = Dense.field_rounding
 
     def largest_row_sum(self) -> float:
         return float(abs(self.A).sum(axis=1).max(initial=0.0))

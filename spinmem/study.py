@@ -13,7 +13,7 @@ import xarray as xr
 
 from ._sweep import sweep
 from .model import Hopfield, random_patterns
-from .seeding import child
+from .seeding import child, root_sequence
 
 __all__ = [
     "LABELS",
@@ -99,8 +99,8 @@ def run(
     """Sweep ``function`` over ``grid`` into ``store``; ``settings`` are recorded.
 
     The root seed is ``args.seed``; a study that runs several sweeps gives each after
-    the first its own ``stream`` (root ``SeedSequence(args.seed, spawn_key=(stream,))``)
-    so that their points draw independent networks.
+    the first its own ``stream`` (root: child ``stream`` of ``args.seed``) so that
+    their points draw independent networks.
     """
     attrs = {"study": name, "quick": int(bool(args.quick)), **settings}
     labels = {k: v for k, v in LABELS.items() if k in grid}
@@ -108,9 +108,7 @@ def run(
         function,
         grid,
         seeds=seeds,
-        seed=args.seed
-        if stream is None
-        else np.random.SeedSequence(args.seed, spawn_key=(stream,)),
+        seed=args.seed if stream is None else child(root_sequence(args.seed), stream),
         store=store,
         workers=args.workers,
         progress=not args.no_progress,

@@ -9,8 +9,6 @@ temperature (whichever replica is there), so each temperature's time series samp
 own Boltzmann distribution once equilibrated.
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numba
 import numpy as np
 import xarray as xr
@@ -24,6 +22,7 @@ from ._engine import (
     check_memory,
     check_model,
     chunk_sweeps,
+    in_blocks,
     init_work,
     initial_states,
     result_attrs,
@@ -291,49 +290,50 @@ class _Ladder:
         for flag in record:
             self._round(swap_every)
             if flag:
-                for m in range((chains + 1) // 2):
-                    kernels.record_pair(
-                        self.s, self.counts, self.energy, self.at,
-                        rec.energy, rec.counts, rec.q, rec.slot, m,
-                    )  # fmt: skip
-                rec.slot += 1
+                self.record(rec)
+
+    def record(self, rec: "_Records") -> None:
+        """Energies, overlap counts and twin overlaps of every chain into the next
+        slot of ``rec``."""
+        for m in range((self.at.shape[0] + 1) // 2):
+            kernels.record_pair(
+                self.s, self.counts, self.energy, self.at,
+                rec.energy, rec.counts, rec.q, rec.slot, m,
+            )  # fmt: skip
+        rec.slot += 1
 
     def _pairs(self, swap_every, record, rec) -> None:
-        """Every chain pair through the rounds, pairs in concurrent threads."""
+        """Every chain pair through the rounds, blocks of pairs in concurrent
+        threads."""
         model, n_pairs = self.model, (self.at.shape[0] + 1) // 2
         accepted = np.zeros((n_pairs, self.betas.size - 1), dtype=np.int64)
         attempted = np.zeros_like(accepted)
 
-        def run(m):
-            kernels.temper_pair(
-                *self._replicas(),
-                self.betas,
-                self.at,
-                self.swap_rng,
-                accepted[m],
-                attempted[m],
-                self.label,
-                self.trips,
-                swap_every,
-                self.rule,
-                self.order,
-                model._tie,
-                record,
-                rec.energy,
-                rec.counts,
-                rec.q,
-                rec.slot,
-                m,
-            )
+        def run(first, stop):
+            for m in range(first, stop):
+                kernels.temper_pair(
+                    *self._replicas(),
+                    self.betas,
+                    self.at,
+                    self.swap_rng,
+                    accepted[m],
+                    attempted[m],
+                    self.label,
+                    self.trips,
+                    swap_every,
+                    self.rule,
+                    self.order,
+                    model._tie,
+                    record,
+                    rec.energy,
+                    rec.counts,
+                    rec.q,
+                    rec.slot,
+                    m,
+                )
 
-        threads = min(n_pairs, numba.get_num_threads())
         with np.errstate(over="ignore"):
-            if threads == 1:
-                for m in range(n_pairs):
-                    run(m)
-            else:
-                with ThreadPoolExecutor(threads) as pool:
-                    list(pool.map(run, range(n_pairs)))
+            in_blocks(run, n_pairs, numba.get_num_threads())
         self.accepted += accepted.sum(axis=0)
         self.attempted += attempted.sum(axis=0)
         rec.slot += int(np.count_nonzero(record))

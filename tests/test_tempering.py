@@ -6,6 +6,7 @@ from helpers import boltzmann_chi_square, sk_couplings
 
 import spinmem
 from spinmem import kernels
+from spinmem._engine import init_work
 from spinmem.seeding import stream_states
 
 TEMPS = np.array([0.35, 0.6, 1.0, 1.6])
@@ -55,14 +56,8 @@ def _reference_temper(net, temps, *, sweeps, chains, seed, swap_every=1, swap=No
     s = np.empty((n_rep, net.n_spins), dtype=np.int8)
     for r in range(n_rep):
         kernels.random_spins(rng[r], s[r])
-    g = np.empty((n_rep, 0 if net.storage == "patterns" else net.n_spins))
-    counts = np.empty((n_rep, net.n_patterns), dtype=np.int32)
-    energy = np.empty(n_rep)
+    g, counts, energy = init_work(net, s)
     store = net._store
-    g = g.astype(store.g_dtype)
-    kernels.init_replicas(
-        store.tag, store.kernel, net.fields, net._xi_t, s, g, counts, energy, 0, n_rep
-    )
     betas = 1.0 / temps
     at = np.arange(n_rep, dtype=np.int64).reshape(chains, k_temps)
     acc, att = np.zeros(k_temps - 1, np.int64), np.zeros(k_temps - 1, np.int64)
