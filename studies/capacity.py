@@ -116,6 +116,12 @@ def main(argv=None):
             f"chi2/dof = {fit['chi2']:.1f}/{fit['dof']}"
         )
     print("theory: replica symmetric 0.1379, one-step RSB 0.1382")
+    if len(parts) > 1:
+        stuck = 1.0 - parts[1].converged.mean("seed")
+        print(f"relaxations still moving after {max_sweeps} sweeps on the refined grid:")
+        for n in sizes:
+            row = stuck.sel(n=n).values
+            print(f"  N = {n:7d}: {row.min():.0%} to {row.max():.0%}")
     study.save_figure(spinmem.plot.capacity(ds), figure)
     return ds
 
