@@ -441,7 +441,17 @@ def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset, *, axes=None):
     from . import observables, theory
 
     _require(sk, "equilibrium", "equilibrium", ("n", "temperature", "q2", "q4", "pq"))
-    _require(hopfield, "equilibrium", "equilibrium", ("alpha", "n", "retrieval", "q2"))
+    _require(
+        hopfield,
+        "equilibrium",
+        "equilibrium",
+        ("alpha", "n", "retrieval", "q2", "q2_rhat", "round_trips"),
+    )
+    if "chains" not in hopfield.attrs:
+        raise ValueError(
+            "plot.equilibrium needs the Hopfield Dataset's 'chains' attribute (chains "
+            "per run) to count round trips per chain"
+        )
     axes, own = _panels(axes, (2, 2), "equilibrium", figsize=(11, 8.4))
     g = observables.binder_of_moments(sk.q2, sk.q4)
     _binder_panel(axes[0, 0], g, sk, 1.0, "SK", "T_c")
@@ -471,7 +481,6 @@ def equilibrium(sk: xr.Dataset, hopfield: xr.Dataset, *, axes=None):
 
 
 _RESOLVED = 0.15  # a crossing with a larger jackknife error (or NaN) is not shown
-_MIXED = 1.1  # R-hat of q^2 above this marks a point whose chains did not mix
 
 
 def _binder_panel(ax, g, ds, t_star, title, star_label):
@@ -509,10 +518,15 @@ def _retrieval_panel(ax, hopfield, theory):
     grid = np.linspace(0.001, low.max() if low.size else 0.05, 60)
     ax.plot(grid, [theory.t_c(a) for a in grid], "k:", label="$T_c$ (RS)")
     ax.plot(grid, [theory.t_m(a) for a in grid], "k-", lw=1, label="$T_M$ (RS)")
-    rhat = hopfield.q2_rhat.max(("seed", "temperature"))
+    from . import stats
+
+    check = stats.mixed(
+        hopfield.q2_rhat.max("temperature"),
+        hopfield.round_trips / int(hopfield.attrs["chains"]),
+    )
     for n in hopfield.n.values:
         (line,) = ax.plot(low, t_half.sel(n=n, alpha=low), "-", label=f"N = {n}")
-        mixed = (rhat.sel(n=n, alpha=low) <= _MIXED).values
+        mixed = check.all("seed").sel(n=n, alpha=low).values
         for ok, face in ((mixed, line.get_color()), (~mixed, "white")):
             ax.plot(
                 low[ok],
@@ -524,7 +538,7 @@ def _retrieval_panel(ax, hopfield, theory):
     ax.text(
         0.98,
         0.98,
-        f"open: chains not mixed (R-hat of q² > {_MIXED})",
+        f"open: some sample not {check.attrs['long_name']}",
         transform=ax.transAxes,
         ha="right",
         va="top",

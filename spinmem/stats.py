@@ -20,7 +20,7 @@ import xarray as xr
 
 from . import _checks
 
-__all__ = ["autocorrelation_time", "time_average"]
+__all__ = ["autocorrelation_time", "mixed", "time_average"]
 
 RELIABLE_LENGTH = 50
 """A series shorter than this many autocorrelation times gives an unreliable ``tau``."""
@@ -130,6 +130,49 @@ def time_average(
         value = value.assign_attrs(long_name=long_name)
         data[name] = value if unit is None else value.assign_attrs(units=unit)
     return xr.Dataset(data)
+
+
+def mixed(
+    rhat: xr.DataArray,
+    round_trips: xr.DataArray,
+    *,
+    max_rhat: float = 1.1,
+    min_round_trips: float = 10,
+) -> xr.DataArray:
+    """Whether parallel-tempering runs mixed: both checks of ``docs/physics.md``
+    section 10 passed.
+
+    Parameters
+    ----------
+    rhat : xarray.DataArray
+        Split-chain R-hat of a run (for example the largest over its temperatures,
+        from :func:`time_average`).
+    round_trips : xarray.DataArray
+        Coldest -> hottest -> coldest round trips of the same runs, per chain (the sum
+        over a chain's replicas).
+    max_rhat : float
+        Largest R-hat of a mixed run, >= 1.
+    min_round_trips : float
+        Fewest round trips per chain of a mixed run, >= 0. Without round trips the cold
+        temperatures keep the valleys the chains fell into, and chains stuck in
+        valleys of the same kind can still give R-hat near 1.
+
+    Returns
+    -------
+    xarray.DataArray
+        Boolean, broadcast over both inputs: ``rhat <= max_rhat`` and
+        ``round_trips >= min_round_trips`` (NaN in either fails).
+    """
+    max_rhat = _checks.real("max_rhat", max_rhat, minimum=1.0)
+    min_round_trips = _checks.real("min_round_trips", min_round_trips, minimum=0.0)
+    rhat, round_trips = xr.DataArray(rhat), xr.DataArray(round_trips)
+    ok = (rhat <= max_rhat) & (round_trips >= min_round_trips)
+    return ok.assign_attrs(
+        long_name=(
+            f"mixed (R-hat <= {max_rhat:g}, >= {min_round_trips:g} round trips per chain)"
+        ),
+        units="1",
+    )
 
 
 def _series(x, dim: str, chain_dim: str | None) -> tuple[xr.DataArray, float]:

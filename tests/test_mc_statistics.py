@@ -68,6 +68,24 @@ def test_equilibration_checks_flag_trends_and_unmixed_chains():
     assert float(stats.time_average(apart).rhat) > 1.1
 
 
+def test_mixed_runs_pass_both_checks_at_their_thresholds():
+    """A run mixed needs R-hat <= 1.1 and >= 10 round trips per chain, bounds
+    included; NaN fails; the checks broadcast over their dimensions."""
+    rhat = xr.DataArray([1.0, 1.1, 1.1000001, 1.02, np.nan], dims="sample")
+    trips = xr.DataArray([[10.0], [0.0]], dims=("n", "x")).squeeze("x")
+    ok = stats.mixed(rhat, trips)
+    assert ok.dims == ("sample", "n")
+    assert ok.values.tolist() == [
+        [True, False],
+        [True, False],
+        [False, False],
+        [True, False],
+        [False, False],
+    ]
+    assert not bool(stats.mixed(1.0, 9.99))
+    assert bool(stats.mixed(1.5, 0, max_rhat=1.5, min_round_trips=0))
+
+
 def test_constant_series_have_no_autocorrelation_time():
     x = xr.DataArray(np.ones((2, 100)), dims=("chain", "time"))
     out = stats.time_average(x)
@@ -214,6 +232,8 @@ def test_temperature_ladder_places_free_spins_at_equal_acceptance():
             "t_max must be > t_min",
         ),
         (lambda: spinmem.Hopfield.sherrington_kirkpatrick(8, couplings="x"), "couplings"),
+        (lambda: stats.mixed(1.0, 20, max_rhat=0.9), "max_rhat must be >= 1"),
+        (lambda: stats.mixed(1.0, 20, min_round_trips=-1), "min_round_trips"),
     ],
 )
 def test_bad_input_is_refused(call, match):
