@@ -139,6 +139,28 @@ def test_equilibrium_quick_writes_both_stores_and_orders_the_phases(quick_runs):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_equilibrium_long_runs_replace_the_short_ones_where_both_exist(quick_runs):
+    """The merged Hopfield result holds the long store's samples at its points, the
+    short store's elsewhere, and says which with ``sweeps``."""
+    out = quick_runs("equilibrium")
+    short = spinmem.load(out / "equilibrium-hopfield-quick.h5")
+    long = spinmem.load(out / "equilibrium-hopfield-long-quick.h5")
+    ds = _load_study("equilibrium").refine(short, long)
+    assert ds.sizes == short.sizes
+    at = {"alpha": long.alpha.values, "n": long.n.values}
+    elsewhere = {"n": [n for n in short.n.values if n not in long.n.values]}
+    for name in ("q2", "pq", "retrieval", "round_trips"):
+        assert ds[name].dtype == short[name].dtype, name
+        assert ds[name].sel(at).identical(long[name].sel(at)), name
+        assert ds[name].sel(elsewhere).identical(short[name].sel(elsewhere)), name
+    assert not ds.q2.sel(at).equals(short.q2.sel(at))
+    assert int(ds.sweeps.sel(alpha=0.04, n=200)) == long.attrs["sweeps"] == 1200
+    assert int(ds.sweeps.sel(alpha=0.04, n=100)) == short.attrs["sweeps"] == 600
+    assert int(ds.sweeps.sel(alpha=0.02, n=200)) == 1200
+    with pytest.raises(ValueError, match="samples per point"):
+        _load_study("equilibrium").refine(short, long.isel(seed=[0]))
+
+
 def test_rules_quick_orders_the_capacities(quick_runs):
     """Both stores and the figure; at alpha = 0.3 the Hebbian, clipped and diluted
     rules store almost no pattern while the projection rule and the exponential memory
