@@ -174,6 +174,7 @@ def main(argv=None):
         )
     hopfield = refine(results["hopfield"], results["hopfield-long"])
     report(results["sk"], hopfield)
+    _print_replaced(results["hopfield"], results["hopfield-long"])
     _, figure = study.outputs(args, NAME)
     study.save_figure(spinmem.plot.equilibrium(results["sk"], hopfield), figure)
     return {"sk": results["sk"], "hopfield": hopfield}
@@ -233,6 +234,50 @@ def report(sk: xr.Dataset, hopfield: xr.Dataset) -> None:
             + f"   (N = {hopfield.n.values.tolist()})"
             f"; RS T_c {theory.t_c(alpha):.3f}, T_M {theory.t_m(alpha):.3f}"
         )
+    _print_mixing(hopfield, check)
+
+
+def _print_replaced(short: xr.Dataset, long: xr.Dataset) -> None:
+    """The retrieval temperatures of the short runs that the long runs replace."""
+    check = stats.mixed(short.q2_rhat.max("temperature"), short.round_trips / CHAINS)
+    t_half = spinmem.analysis.crossings(
+        short.retrieval.mean("seed"), 0.5, dim="temperature"
+    )
+    print(f"the same with the {short.attrs['sweeps']}-sweep runs the long ones replace:")
+    for alpha in long.alpha.values:
+        cells = [
+            f"{float(t_half.sel(alpha=alpha, n=n)):.2f}"
+            + (" " if check.sel(alpha=alpha, n=n).all() else "*")
+            for n in long.n.values
+        ]
+        print(
+            f"  alpha = {alpha:g}: "
+            + "  ".join(cells)
+            + f"   (N = {long.n.values.tolist()})"
+        )
+
+
+def _print_mixing(hopfield: xr.Dataset, check: xr.DataArray) -> None:
+    """Per Hopfield point: the sweeps, the samples not mixed, the fewest round trips
+    per chain, and the lowest sample-mean exchange acceptance with its pair."""
+    seeds = hopfield.sizes["seed"]
+    trips = (hopfield.round_trips / CHAINS).min("seed")
+    acceptance = hopfield.acceptance.mean("seed")
+    t = hopfield.temperature.values
+    print(
+        f"Hopfield mixing: sweeps, samples not mixed of {seeds}, fewest round trips "
+        "per chain, lowest mean exchange acceptance (between T_k and T_k+1):"
+    )
+    for alpha in hopfield.alpha.values:
+        for n in hopfield.n.values:
+            at = {"alpha": alpha, "n": n}
+            k = int(acceptance.sel(at).argmin("pair_k"))
+            print(
+                f"  alpha = {alpha:g}, N = {n}: {int(hopfield.sweeps.sel(at))}, "
+                f"{int((~check.sel(at)).sum())}, {float(trips.sel(at)):.1f}, "
+                f"{float(acceptance.sel(at).isel(pair_k=k)):.2f} "
+                f"({t[k]:g}-{t[k + 1]:g})"
+            )
 
 
 def _print_binder(name: str, g: xr.Dataset, at) -> None:
