@@ -47,14 +47,93 @@ def child(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
 
 
 def stream_states(root: np.random.SeedSequence, count: int, *key: int) -> np.ndarray:
-    """xoshiro256** states (``count``, 4) uint64 for children ``key + (0..count-1)``."""
-    states = np.empty((count, 4), dtype=np.uint64)
-    for k in range(count):
-        words = child(root, *key, k).generate_state(4, np.uint64)
-        if not words.any():  # the all-zero state is the one xoshiro cannot leave
-            words[0] = 1
-        states[k] = words
+    """xoshiro256** states (``count``, 4) uint64 for children ``key + (0..count-1)``.
+
+    Row k is ``child(root, *key, k).generate_state(4, np.uint64)``, computed for all
+    children at once by numpy's SeedSequence algorithm (:func:`_pool`, :func:`_draw`);
+    an all-zero row, the one state xoshiro cannot leave, gets a first word of 1.
+    """
+    if count >= 2**32:
+        raise ValueError(f"count must be < 2**32 streams, got {count}")
+    prefix = _words(root.entropy)
+    if prefix.size < _POOL:
+        prefix = np.concatenate([prefix, np.zeros(_POOL - prefix.size, np.uint32)])
+    spawn = tuple(root.spawn_key) + tuple(int(k) for k in key)
+    prefix = np.concatenate([prefix] + [_words(k) for k in spawn])
+    entropy = np.empty((count, prefix.size + 1), np.uint32)
+    entropy[:, :-1] = prefix
+    entropy[:, -1] = np.arange(count, dtype=np.uint32)
+    states = _draw(_pool(entropy), 8).view(np.uint64)
+    states[~states.any(axis=1), 0] = 1
     return states
+
+
+# numpy.random.SeedSequence's constants (numpy/random/bit_generator.pyx)
+_POOL = 4
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+_MASK = 0xFFFFFFFF
+
+
+def _words(value) -> np.ndarray:
+    """A non-negative int (or a sequence of them) as little-endian 32-bit words, as
+    SeedSequence reads its entropy and spawn key (0 is one word)."""
+    if not isinstance(value, Integral):
+        parts = [_words(v) for v in value]
+        return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+    value = int(value)
+    out = [value & _MASK]
+    while value > _MASK:
+        value >>= 32
+        out.append(value & _MASK)
+    return np.array(out, np.uint32)
+
+
+class _Hash:
+    """SeedSequence's hashmix: a multiplier that advances with every use."""
+
+    def __init__(self, start: int, mult: int):
+        self.const, self.mult = start, mult
+
+    def __call__(self, value: np.ndarray) -> np.ndarray:
+        value = value ^ np.uint32(self.const)
+        self.const = (self.const * self.mult) & _MASK
+        value = value * np.uint32(self.const)
+        return value ^ (value >> np.uint32(16))
+
+
+def _mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    result = np.uint32(_MIX_L) * x - np.uint32(_MIX_R) * y
+    return result ^ (result >> np.uint32(16))
+
+
+def _pool(entropy: np.ndarray) -> np.ndarray:
+    """SeedSequence's entropy pool (rows, 4) of the entropy words in each row."""
+    hashmix = _Hash(_INIT_A, _MULT_A)
+    rows, width = entropy.shape
+    zero = np.zeros(rows, np.uint32)
+    mixer = [hashmix(entropy[:, i] if i < width else zero) for i in range(_POOL)]
+    for src in range(_POOL):
+        for dst in range(_POOL):
+            if src != dst:
+                mixer[dst] = _mix(mixer[dst], hashmix(mixer[src]))
+    for src in range(_POOL, width):
+        for dst in range(_POOL):
+            mixer[dst] = _mix(mixer[dst], hashmix(entropy[:, src]))
+    return np.stack(mixer, axis=1)
+
+
+def _draw(pool: np.ndarray, words: int) -> np.ndarray:
+    """SeedSequence.generate_state: ``words`` uint32 words per row of ``pool``."""
+    hash_const = _INIT_B
+    out = np.empty((pool.shape[0], words), np.uint32)
+    for i in range(words):
+        value = pool[:, i % _POOL] ^ np.uint32(hash_const)
+        hash_const = (hash_const * _MULT_B) & _MASK
+        value = value * np.uint32(hash_const)
+        out[:, i] = value ^ (value >> np.uint32(16))
+    return out
 
 
 def generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
