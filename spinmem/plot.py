@@ -525,7 +525,9 @@ def _retrieval_panel(ax, hopfield, theory):
         hopfield.round_trips / int(hopfield.attrs["chains"]),
     )
     for n in hopfield.n.values:
-        (line,) = ax.plot(low, t_half.sel(n=n, alpha=low), "-", label=f"N = {n}")
+        (line,) = ax.plot(
+            low, t_half.sel(n=n, alpha=low), "-", label=_sweeps_label(hopfield, n, low)
+        )
         mixed = check.all("seed").sel(n=n, alpha=low).values
         for ok, face in ((mixed, line.get_color()), (~mixed, "white")):
             ax.plot(
@@ -551,6 +553,15 @@ def _retrieval_panel(ax, hopfield, theory):
         fontsize=9,
     )
     ax.legend(fontsize=8)
+
+
+def _sweeps_label(ds, n, alphas) -> str:
+    """``N = n``, with the sweeps per run of those points when ``ds`` records them."""
+    if "sweeps" not in ds:
+        return f"N = {n}"
+    sweeps = np.unique(ds.sweeps.sel(n=n, alpha=alphas).values)
+    span = "–".join(f"{int(v)}" for v in (sweeps.min(), sweeps.max())[: sweeps.size])
+    return f"N = {n}, {span} sweeps"
 
 
 _ANCHORS = (

@@ -159,6 +159,16 @@ def test_equilibrium_long_runs_replace_the_short_ones_where_both_exist(quick_run
     assert int(ds.sweeps.sel(alpha=0.02, n=200)) == 1200
     with pytest.raises(ValueError, match="samples per point"):
         _load_study("equilibrium").refine(short, long.isel(seed=[0]))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sk = spinmem.load(out / "equilibrium-sk-quick.h5")
+    axes = spinmem.plot.equilibrium(sk, ds)
+    labels = [t.get_text() for t in axes[1, 1].get_legend().get_texts()]
+    assert "N = 100, 600 sweeps" in labels and "N = 200, 1200 sweeps" in labels
+    plt.close(axes[0, 0].figure)
 
 
 def test_rules_quick_orders_the_capacities(quick_runs):
