@@ -214,47 +214,48 @@ def report(sk: xr.Dataset, hopfield: xr.Dataset) -> None:
     g = observables.binder_of_moments(hop.q2, hop.q4)
     hot = g.temperature.values[g.temperature.values >= 1.0]
     _print_binder(f"Hopfield alpha = {strongest:g}", g, at=hot)
-    weight = hopfield.retrieval.mean("seed")
-    t_half = spinmem.analysis.crossings(weight, 0.5, dim="temperature")
-    check = stats.mixed(hopfield.q2_rhat.max("temperature"), hopfield.round_trips / CHAINS)
-    mixed = check.all("seed")
+    check = _mixed(hopfield)
     print(
         "T where some |m| > 0.5 in half the records (* some sample not "
         f"{check.attrs['long_name']}):"
     )
-    for alpha in hopfield.alpha.values[hopfield.alpha.values < 0.052]:
+    _retrieval_table(
+        hopfield,
+        hopfield.alpha.values[hopfield.alpha.values < 0.052],
+        hopfield.n.values,
+        lambda alpha: f"; RS T_c {theory.t_c(alpha):.3f}, T_M {theory.t_m(alpha):.3f}",
+    )
+    _print_mixing(hopfield, check)
+
+
+def _mixed(ds: xr.Dataset) -> xr.DataArray:
+    """Whether each sample's chains mixed (``stats.mixed``)."""
+    return stats.mixed(ds.q2_rhat.max("temperature"), ds.round_trips / CHAINS)
+
+
+def _retrieval_table(ds, alphas, sizes, tail=lambda alpha: "") -> None:
+    """One row per alpha: the temperature where the retrieval weight crosses 1/2 for
+    each N, starred where some sample did not mix."""
+    t_half = spinmem.analysis.crossings(ds.retrieval.mean("seed"), 0.5, dim="temperature")
+    mixed = _mixed(ds).all("seed")
+    for alpha in alphas:
         cells = [
             f"{float(t_half.sel(alpha=alpha, n=n)):.2f}"
             + (" " if mixed.sel(alpha=alpha, n=n) else "*")
-            for n in hopfield.n.values
+            for n in sizes
         ]
         print(
             f"  alpha = {alpha:g}: "
             + "  ".join(cells)
-            + f"   (N = {hopfield.n.values.tolist()})"
-            f"; RS T_c {theory.t_c(alpha):.3f}, T_M {theory.t_m(alpha):.3f}"
+            + f"   (N = {[int(n) for n in sizes]})"
+            + tail(alpha)
         )
-    _print_mixing(hopfield, check)
 
 
 def _print_replaced(short: xr.Dataset, long: xr.Dataset) -> None:
     """The retrieval temperatures of the short runs that the long runs replace."""
-    check = stats.mixed(short.q2_rhat.max("temperature"), short.round_trips / CHAINS)
-    t_half = spinmem.analysis.crossings(
-        short.retrieval.mean("seed"), 0.5, dim="temperature"
-    )
     print(f"the same with the {short.attrs['sweeps']}-sweep runs the long ones replace:")
-    for alpha in long.alpha.values:
-        cells = [
-            f"{float(t_half.sel(alpha=alpha, n=n)):.2f}"
-            + (" " if check.sel(alpha=alpha, n=n).all() else "*")
-            for n in long.n.values
-        ]
-        print(
-            f"  alpha = {alpha:g}: "
-            + "  ".join(cells)
-            + f"   (N = {long.n.values.tolist()})"
-        )
+    _retrieval_table(short, long.alpha.values, long.n.values)
 
 
 def _print_mixing(hopfield: xr.Dataset, check: xr.DataArray) -> None:
