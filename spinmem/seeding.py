@@ -126,14 +126,8 @@ def _pool(entropy: np.ndarray) -> np.ndarray:
 
 def _draw(pool: np.ndarray, words: int) -> np.ndarray:
     """SeedSequence.generate_state: ``words`` uint32 words per row of ``pool``."""
-    hash_const = _INIT_B
-    out = np.empty((pool.shape[0], words), np.uint32)
-    for i in range(words):
-        value = pool[:, i % _POOL] ^ np.uint32(hash_const)
-        hash_const = (hash_const * _MULT_B) & _MASK
-        value = value * np.uint32(hash_const)
-        out[:, i] = value ^ (value >> np.uint32(16))
-    return out
+    hashmix = _Hash(_INIT_B, _MULT_B)
+    return np.stack([hashmix(pool[:, i % _POOL]) for i in range(words)], axis=1)
 
 
 def generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
