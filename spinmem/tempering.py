@@ -384,7 +384,6 @@ class _Records:
         self.energy = np.empty((chains, n_temps, slots))
         self.counts = np.empty((chains, n_temps, slots, model.n_patterns), np.int32)
         self.q = np.empty((n_pairs, n_temps, slots))
-        self.pairs = [(a, a + 1) for a in range(0, chains - 1, 2)]
         self.slot = 0
 
     def dataset(self, model, run, temps, times, attrs) -> xr.Dataset:
@@ -425,7 +424,8 @@ class _Records:
                 {"long_name": "overlap m", "units": "1"},
             )
             coords["pattern"] = np.arange(model.n_patterns)
-        if self.pairs:
+        n_pairs = self.q.shape[0]
+        if n_pairs:
             data["q"] = (
                 ("pair", "temperature", "time"),
                 self.q,
@@ -434,7 +434,7 @@ class _Records:
                     "units": "1",
                 },
             )
-            coords["pair"] = np.arange(len(self.pairs))
-            coords["pair_a"] = ("pair", np.array([a for a, _ in self.pairs]))
-            coords["pair_b"] = ("pair", np.array([b for _, b in self.pairs]))
+            coords["pair"] = np.arange(n_pairs)
+            coords["pair_a"] = ("pair", 2 * np.arange(n_pairs))
+            coords["pair_b"] = ("pair", 2 * np.arange(n_pairs) + 1)
         return xr.Dataset(data, coords=coords, attrs=attrs)
