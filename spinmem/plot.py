@@ -559,9 +559,8 @@ def _sweeps_label(ds, n, alphas) -> str:
     """``N = n``, with the sweeps per run of those points when ``ds`` records them."""
     if "sweeps" not in ds:
         return f"N = {n}"
-    sweeps = np.unique(ds.sweeps.sel(n=n, alpha=alphas).values)
-    span = "–".join(f"{int(v)}" for v in (sweeps.min(), sweeps.max())[: sweeps.size])
-    return f"N = {n}, {span} sweeps"
+    low, high = np.unique(ds.sweeps.sel(n=n, alpha=alphas).values)[[0, -1]]
+    return f"N = {n}, {low} sweeps" if low == high else f"N = {n}, {low}–{high} sweeps"
 
 
 _ANCHORS = (
