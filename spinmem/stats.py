@@ -17,6 +17,7 @@ self-consistent window ``M >= c tau``.
 import emcee
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from . import _checks
 
@@ -133,8 +134,8 @@ def time_average(
 
 
 def mixed(
-    rhat: xr.DataArray,
-    round_trips: xr.DataArray,
+    rhat: xr.DataArray | ArrayLike,
+    round_trips: xr.DataArray | ArrayLike,
     *,
     max_rhat: float = 1.1,
     min_round_trips: float = 10,
@@ -144,10 +145,10 @@ def mixed(
 
     Parameters
     ----------
-    rhat : xarray.DataArray
+    rhat : xarray.DataArray or array_like
         Split-chain R-hat of a run (for example the largest over its temperatures,
         from :func:`time_average`).
-    round_trips : xarray.DataArray
+    round_trips : xarray.DataArray or array_like
         Coldest -> hottest -> coldest round trips of the same runs, per chain (the sum
         over a chain's replicas).
     max_rhat : float

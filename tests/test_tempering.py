@@ -103,7 +103,7 @@ def test_temper_equals_the_one_step_kernels_written_out(kind, chains):
             np.testing.assert_array_equal(got[name].values, value, err_msg=name)
         if chains >= 2:
             s = got.state.values.astype(np.float64)
-            q = np.sum(s[0] * s[1], -1) / 10
+            q = np.sum(s[0] * s[1], -1) / net.n_spins
             np.testing.assert_array_equal(got.q.values[0, :, -1], q)
 
 
