@@ -260,14 +260,17 @@ def _print_replaced(short: xr.Dataset, long: xr.Dataset) -> None:
 
 def _print_mixing(hopfield: xr.Dataset, check: xr.DataArray) -> None:
     """Per Hopfield point: the sweeps, the samples not mixed, the fewest round trips
-    per chain, and the lowest sample-mean exchange acceptance with its pair."""
+    per chain, the largest R-hat of q^2, and the lowest sample-mean exchange acceptance
+    with its pair."""
     seeds = hopfield.sizes["seed"]
     trips = (hopfield.round_trips / CHAINS).min("seed")
+    rhat = hopfield.q2_rhat.max(("seed", "temperature"))
     acceptance = hopfield.acceptance.mean("seed")
     t = hopfield.temperature.values
     print(
         f"Hopfield mixing: sweeps, samples not mixed of {seeds}, fewest round trips "
-        "per chain, lowest mean exchange acceptance (between T_k and T_k+1):"
+        "per chain, largest R-hat of q^2, lowest mean exchange acceptance (between "
+        "T_k and T_k+1):"
     )
     for alpha in hopfield.alpha.values:
         for n in hopfield.n.values:
@@ -276,6 +279,7 @@ def _print_mixing(hopfield: xr.Dataset, check: xr.DataArray) -> None:
             print(
                 f"  alpha = {alpha:g}, N = {n}: {int(hopfield.sweeps.sel(at))}, "
                 f"{int((~check.sel(at)).sum())}, {float(trips.sel(at)):.1f}, "
+                f"{float(rhat.sel(at)):.2f}, "
                 f"{float(acceptance.sel(at).isel(pair_k=k)):.2f} "
                 f"({t[k]:g}-{t[k + 1]:g})"
             )
