@@ -8,6 +8,7 @@ as numpy would. Both give identical states (checked here and in tests/test_seedi
 Run: python benchmarks/bench_seeding.py
 """
 
+import os
 import platform
 
 import numpy as np
@@ -22,7 +23,10 @@ def one_by_one(root, count):
 
 def main():
     root = np.random.SeedSequence(2026)
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"numpy {np.__version__}"
+    )
     print(f"{'streams':>9}  {'one by one [s]':>14}  {'vectorised [s]':>14}  ratio")
     for count in (100, 10_000, 200_000):
         slow, expected = timed(one_by_one, root, count)
