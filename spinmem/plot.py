@@ -511,6 +511,8 @@ def _binder_panel(ax, g, ds, t_star, title, star_label):
 
 
 def _retrieval_panel(ax, hopfield, theory):
+    from . import stats
+
     weight = _seed_mean(hopfield.retrieval)
     t_half = analysis.crossings(weight, 0.5, dim="temperature")
     alphas = hopfield.alpha.values
@@ -518,17 +520,16 @@ def _retrieval_panel(ax, hopfield, theory):
     grid = np.linspace(0.001, low.max() if low.size else 0.05, 60)
     ax.plot(grid, [theory.t_c(a) for a in grid], "k:", label="$T_c$ (RS)")
     ax.plot(grid, [theory.t_m(a) for a in grid], "k-", lw=1, label="$T_M$ (RS)")
-    from . import stats
-
     check = stats.mixed(
         hopfield.q2_rhat.max("temperature"),
         hopfield.round_trips / int(hopfield.attrs["chains"]),
     )
+    every_sample = check.all("seed")
     for n in hopfield.n.values:
         (line,) = ax.plot(
             low, t_half.sel(n=n, alpha=low), "-", label=_sweeps_label(hopfield, n, low)
         )
-        mixed = check.all("seed").sel(n=n, alpha=low).values
+        mixed = every_sample.sel(n=n, alpha=low).values
         for ok, face in ((mixed, line.get_color()), (~mixed, "white")):
             ax.plot(
                 low[ok],
