@@ -15,11 +15,15 @@ Files written by spinmem 0.1 named their units in words (``"coupling units"``,
 those as ``"1"`` and as no units (:data:`LEGACY_UNITS`, :func:`upgrade_units`), and so
 does a sweep with the points it stores.
 
-Whole-file writes are atomic: the dataset goes to a temporary file beside the target,
-which is flushed to disk and then renamed over it, so a crash leaves either the old file
-or the new one, never a torn one.
+Writes are atomic, of whole files and of groups alike: the new file goes to a
+temporary file beside the target, which is flushed to disk and then renamed over it, so
+a crash, a full disk, Ctrl-C or SIGTERM leaves either the old file or the new one, never
+a torn one. Writing a group replaces the whole group: nothing of the dataset it held
+before is kept.
 """
 
+import contextlib
+import errno
 import glob
 import os
 import tempfile
@@ -30,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from . import _checks, _signals
 from ._version import package_version
 
 __all__ = ["LEGACY_UNITS", "StorageError", "load", "save", "upgrade_units"]
@@ -81,6 +86,7 @@ def save(
     path = Path(path)
     if group is not None and (not isinstance(group, str) or not group.strip("/")):
         raise ValueError(f"group must be a non-empty string or None, got {group!r}")
+    _check_target(path)
     prepared = prepare(dataset)
     if path.exists() and not overwrite:
         existing = _existing(path, group)
@@ -96,10 +102,7 @@ def save(
     if group is None:
         write_atomic(stamped, path)
     else:
-        mode = "a" if path.exists() else "w"
-        if mode == "a":
-            _read(path, None)  # refuse to append to a foreign or corrupt file
-        stamped.to_netcdf(path, mode=mode, group=group, engine=ENGINE)
+        write_group(stamped, path, group)
     return path
 
 
@@ -210,34 +213,149 @@ def _storable(attrs: dict) -> dict:
 def write_atomic(dataset: xr.Dataset, path: Path) -> None:
     """Write ``dataset`` to a temporary file beside ``path``, fsync, rename over it.
 
-    The temporary file is named ``.<name>.<pid>.<random>.tmp``; one left behind by a
-    process that was killed while writing is removed by the next write to ``path``.
+    The netCDF bytes are made in memory first (on disk only when they would not fit),
+    so a full disk is a plain ``OSError`` from writing bytes, never a half-written HDF5
+    handle. The temporary file is named ``.<name>.<pid>.<random>.tmp`` and removed on
+    an exception, Ctrl-C or SIGTERM; one left behind by a process that was killed
+    (``kill -9``) is removed by the next write to ``path``.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(path)
     _remove_stale_temporaries(path)
+    nbytes = int(dataset.nbytes)
+    if _checks.fits(3 * nbytes + 2**26):
+        _write_bytes(path, lambda: dataset.to_netcdf(engine=ENGINE))
+    else:
+        _check_disk(path, nbytes)
+        _write_bytes(path, None, lambda tmp: dataset.to_netcdf(tmp, engine=ENGINE))
+
+
+def write_group(dataset: xr.Dataset, path: Path, group: str) -> None:
+    """Put ``dataset`` into ``group`` of the netCDF file at ``path`` in place of what
+    the group held (nothing of the old group is kept), other groups untouched; written
+    like :func:`write_atomic`, so the old file survives any failure."""
+    path = Path(path)
+    _make_parent(path)
+    _remove_stale_temporaries(path)
+    if not path.exists():
+        _write_bytes(path, lambda: dataset.to_netcdf(group=group, engine=ENGINE))
+        return
+    _check_netcdf(path)
+    size = path.stat().st_size + int(dataset.nbytes)
+    _checks.memory("save", 3 * size, f"the file {path} and the new group, in memory")
+
+    def encode():
+        import io
+
+        import h5py
+
+        buffer = io.BytesIO(path.read_bytes())
+        with h5py.File(buffer, "r+") as handle:
+            if group.strip("/") in handle:
+                del handle[group.strip("/")]
+        dataset.to_netcdf(buffer, mode="a", group=group, engine=ENGINE)
+        return buffer.getbuffer()
+
+    _write_bytes(path, encode)
+
+
+def _write_bytes(path: Path, encode, write_file=None) -> None:
+    """Atomically replace ``path`` by the bytes ``encode()`` returns (or by what
+    ``write_file(tmp)`` writes), with signals held back until a clean stopping point."""
     fd, tmp = tempfile.mkstemp(
         prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
     )
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
-    try:
-        dataset.to_netcdf(tmp, engine=ENGINE)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+
+    def remove():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise
+
     try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        with _signals.held(remove) as signals:
+            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
+            if encode is not None:
+                data = memoryview(encode()).cast("B")
+                signals.check()
+                for start in range(0, len(data), _CHUNK):
+                    _write_all(fd, data[start : start + _CHUNK])
+                    signals.check()
+            else:
+                write_file(tmp)
+                signals.check()
+            os.fsync(fd)
+            os.close(fd)
+            signals.check()
+            os.replace(tmp, path)
+    except BaseException:
+        remove()
+        raise
+    _sync_folder(path.parent)
+
+
+_CHUNK = 2**26
+
+
+def _write_all(fd: int, data: memoryview) -> None:
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _check_target(path: Path) -> None:
+    """Refuse a path whose parent is a file, or that is a folder, with a clear error."""
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise StorageError(
+                    f"path {path} cannot be written: {parent} is a file, not a folder"
+                )
+            break
+    if path.is_dir():
+        raise StorageError(f"path {path} is a folder; name a file to write")
+
+
+def _make_parent(path: Path) -> None:
+    _check_target(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _check_disk(path: Path, nbytes: int) -> None:
+    """Refuse, before writing, a file that would not fit on the disk of ``path``."""
+    stats = os.statvfs(path.parent)
+    free = stats.f_bavail * stats.f_frsize
+    need = int(1.05 * nbytes) + 2**20
+    if need > free:
+        raise OSError(
+            errno.ENOSPC,
+            f"saving needs about {_checks.size(need)} on the disk of {path.parent}, "
+            f"which has {_checks.size(free)} free",
+        )
+
+
+def _check_netcdf(path: Path) -> None:
+    """Refuse to add a group to a file that is not a readable netCDF-4 file."""
+    import h5py
+
+    _read(path, None)  # refuses corrupt, truncated and non-HDF5 files
+    with h5py.File(path, "r") as handle:
+        if "_NCProperties" not in handle.attrs:
+            raise StorageError(
+                f"{path} is an HDF5 file but not a netCDF-4 file (no _NCProperties "
+                "attribute); spinmem adds groups only to netCDF-4 files, so choose "
+                "another path"
+            )
 
 
 def _remove_stale_temporaries(path: Path) -> None:
