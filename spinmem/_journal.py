@@ -16,6 +16,11 @@ A sweep store ``run.h5`` is written through two companions while a sweep runs:
   releases the lock when the process ends, however it ends, so a lock left by
   ``kill -9`` is free for the next run.
 
+The first record of a journal names the sweep it belongs to: the store attributes
+that identify a sweep (function, grid, seeds, root seed). A journal whose identity is
+not that of the store beside it (a store replaced by another sweep's) is refused rather
+than read into it.
+
 A payload is a JSON header (the point's flat index, and for every variable and
 coordinate its dimensions, dtype, shape and attributes) followed by the raw bytes of the
 arrays, in the order of the header.
@@ -35,6 +40,7 @@ import numpy as np
 import xarray as xr
 
 MAGIC = b"SPJ1"
+HEADER_MAGIC = b"SPJH"  # the first record: the identity of the sweep the journal belongs to
 _HEADER = struct.Struct("<4sQI")  # magic, payload length, CRC-32 of payload
 
 
@@ -143,24 +149,68 @@ def decode(payload: bytes) -> tuple[int, xr.Dataset]:
 # ------------------------------------------------------------------------- the file
 
 
-def read(path: Path) -> dict[int, xr.Dataset]:
-    """Every whole record of the journal at ``path`` (none if it does not exist)."""
+def read(path: Path, identity: dict[str, str] | None = None) -> dict[int, xr.Dataset]:
+    """Every whole record of the journal at ``path`` (none if it does not exist).
+
+    With ``identity``, the journal must belong to that sweep: a journal that names
+    another sweep, or none, is refused with :class:`~spinmem.storage.StorageError`.
+    """
     if not path.exists():
         return {}
-    return dict(decode(payload) for payload, _ in _records(path.read_bytes()))
+    header, points = None, {}
+    for magic, payload, _ in _records(path.read_bytes()):
+        if magic == HEADER_MAGIC:
+            header = json.loads(payload)
+        else:
+            index, ds = decode(payload)
+            points[index] = ds
+    if identity is not None and (header is not None or points):
+        _check_identity(path, header, identity)
+    return points
+
+
+def _check_identity(path: Path, header: dict | None, identity: dict[str, str]) -> None:
+    from .storage import StorageError
+
+    if header is None:
+        raise StorageError(
+            f"the journal {path} records no sweep identity (written by spinmem 0.1), so "
+            "its points cannot be checked against the store; move it away to compute "
+            "those points again"
+        )
+    differ = [k for k in identity if header.get(k) != identity[k]]
+    if differ:
+        shown = "; ".join(
+            f"{k} = {header.get(k)!r} there, {identity[k]!r} in the store" for k in differ
+        )
+        raise StorageError(
+            f"the journal {path} belongs to another sweep than the store beside it "
+            f"({shown}); it is not read into this store. Move it away (its points "
+            "belong to the store it was written with) and run again"
+        )
+
+
+def encode_header(identity: dict[str, str]) -> bytes:
+    """The journal's first record: the sweep ``identity``."""
+    payload = json.dumps(identity, sort_keys=True).encode()
+    return _HEADER.pack(HEADER_MAGIC, len(payload), zlib.crc32(payload)) + payload
 
 
 def _records(data: bytes):
-    """``(payload, end offset)`` of each whole record, up to the first torn one."""
+    """``(magic, payload, end offset)`` of each whole record, up to the first torn one."""
     offset = 0
     while offset + _HEADER.size <= len(data):
         magic, length, crc = _HEADER.unpack_from(data, offset)
         start = offset + _HEADER.size
         payload = data[start : start + length]
-        if magic != MAGIC or len(payload) != length or zlib.crc32(payload) != crc:
+        if (
+            magic not in (MAGIC, HEADER_MAGIC)
+            or len(payload) != length
+            or zlib.crc32(payload) != crc
+        ):
             return  # a record cut short by a crash, and nothing valid after it
         offset = start + length
-        yield payload, offset
+        yield magic, payload, offset
 
 
 class Writer:
@@ -168,10 +218,12 @@ class Writer:
     :meth:`append` returns, and on disk within ``sync_every`` seconds.
 
     Opening truncates a torn tail left by a crash, so new records follow the last whole
-    one.
+    one; a new (or empty) journal starts with the record of the sweep ``identity``.
     """
 
-    def __init__(self, path: Path, sync_every: float = 1.0):
+    def __init__(
+        self, path: Path, identity: dict[str, str] | None = None, sync_every: float = 1.0
+    ):
         self.path = path
         self.sync_every = sync_every
         valid = _valid_length(path)
@@ -180,6 +232,8 @@ class Writer:
             self.handle.truncate(valid)
             self.handle.seek(valid)
         self.synced = time.monotonic()
+        if valid == 0 and identity is not None:
+            self.append(encode_header(identity))
 
     def append(self, record: bytes) -> None:
         self.handle.write(record)
@@ -201,7 +255,7 @@ class Writer:
 def _valid_length(path: Path) -> int:
     if not path.exists():
         return 0
-    ends = [end for _, end in _records(path.read_bytes())]
+    ends = [end for _, _, end in _records(path.read_bytes())]
     return ends[-1] if ends else 0
 
 
@@ -209,28 +263,52 @@ def _valid_length(path: Path) -> int:
 
 
 class Lock:
-    """An exclusive lock on a sweep store, held until :meth:`release` or process end."""
+    """An exclusive lock on a sweep store, held until :meth:`release` or process end.
+
+    :meth:`release` removes the lock file before unlocking it, so a process that
+    opened the old file and then obtained its lock holds a file that is no longer the
+    store's lock: it checks, after locking, that its file is still the one at the lock
+    path, and starts again on the new file when it is not. Only one process at a time
+    can hold the file that is at the path.
+    """
 
     def __init__(self, store: Path):
         self.path = lock_path(store)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "a+")
-        try:
-            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "unknown process"
-            self.handle.close()
-            raise StoreLocked(
-                f"{store} is being written by another sweep ({holder}); wait for it to "
-                f"finish or stop it. The lock is held by that process only while it "
-                f"runs, through {self.path}"
-            ) from None
+        while True:
+            self.handle = open(self.path, "a+")
+            try:
+                fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = self._holder()
+                raise StoreLocked(
+                    f"{store} is being written by another sweep ({holder}); wait for it "
+                    f"to finish or stop it. The lock is held by that process only while "
+                    f"it runs, through {self.path}"
+                ) from None
+            if self._current():
+                break
+            self.handle.close()  # released and removed meanwhile: lock the new file
         self.handle.seek(0)
         self.handle.truncate()
         started = datetime.now(UTC).isoformat(timespec="seconds")
         self.handle.write(f"pid {os.getpid()} on {socket.gethostname()}, since {started}")
         self.handle.flush()
+
+    def _holder(self) -> str:
+        self.handle.seek(0)
+        holder = self.handle.read().strip() or "unknown process"
+        self.handle.close()
+        return holder
+
+    def _current(self) -> bool:
+        """Whether the locked file is still the one at the lock path."""
+        try:
+            at_path = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        mine = os.fstat(self.handle.fileno())
+        return (at_path.st_dev, at_path.st_ino) == (mine.st_dev, mine.st_ino)
 
     def release(self) -> None:
         if self.handle.closed:

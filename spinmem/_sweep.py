@@ -232,10 +232,15 @@ def read_store(path) -> xr.Dataset:
             f"{path} is a damaged sweep store: its sweep_grid or sweep_seeds attribute "
             "is missing or unreadable"
         ) from None
-    plan = _Plan(None, grid, seeds, {}, {})
-    points = _unstack(ds)
-    points.update(_journal.read(_journal.journal_path(path)))
-    return plan.stack_points(points).assign_attrs(ds.attrs)
+    points = _journal.read(_journal.journal_path(path), _journal_identity(ds.attrs))
+    try:
+        plan = _Plan(None, grid, seeds, {}, {})
+        points = {**_unstack(ds), **points}
+        return plan.stack_points(points).assign_attrs(ds.attrs)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ValueError(
+            f"{path} is a damaged sweep store: its points do not fit its grid ({exc})"
+        ) from None
 
 
 def _resume(store: Path, plan: "_Plan", seed, existing) -> dict[int, xr.Dataset]:
@@ -248,7 +253,7 @@ def _resume(store: Path, plan: "_Plan", seed, existing) -> dict[int, xr.Dataset]
         return {}
     plan.root = _root_from(existing)
     stored = _unstack(existing)
-    for k, ds in sorted(_journal.read(journal).items()):
+    for k, ds in sorted(_journal.read(journal, plan.journal_identity).items()):
         if not 0 <= k < plan.size:
             raise storage.StorageError(f"{journal} holds point {k} outside this sweep")
         stored[k] = plan.normalise(k, ds)
@@ -260,7 +265,9 @@ def _run(plan, stored, workers, client, progress, store) -> xr.Dataset:
     todo = [k for k in range(plan.size) if k not in stored]
     results: dict[int, xr.Dataset] = dict(stored)
     failures: list[dict] = []
-    writer = _journal.Writer(_journal.journal_path(store)) if store is not None else None
+    writer = None
+    if store is not None:
+        writer = _journal.Writer(_journal.journal_path(store), plan.journal_identity)
     finished: list = []  # points that finished when the loop stopped early
 
     def take(k, outcome) -> None:
@@ -366,6 +373,11 @@ class _Plan:
             "sweep_grid": json.dumps(self.grid),
             "sweep_seeds": str(self.seeds),
         }
+
+    @property
+    def journal_identity(self) -> dict[str, str]:
+        """What a journal records of its sweep: the identity and the root seed."""
+        return _journal_identity({**self.identity, **provenance(self.root)})
 
     @functools.cached_property
     def code(self) -> dict[str, str]:
@@ -563,6 +575,19 @@ def _check_consistent(template: xr.Dataset, ds: xr.Dataset, coords: dict) -> Non
 
 
 # ------------------------------------------------------------------------- the store
+
+
+_JOURNAL_IDENTITY = (
+    "sweep_function",
+    "sweep_grid",
+    "sweep_seeds",
+    "seed_entropy",
+    "seed_spawn_key",
+)
+
+
+def _journal_identity(attrs) -> dict[str, str]:
+    return {key: str(attrs.get(key)) for key in _JOURNAL_IDENTITY}
 
 
 def _for_file(ds: xr.Dataset, status: str, failures=()) -> xr.Dataset:

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return {"run": _run, "info": _info, "plot": _plot}[args.command](args)
-    except (FileNotFoundError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError) as exc:  # OSError: unwritable, missing
         print(f"spinmem {args.command}: {exc}", file=sys.stderr)
         return 1
 

@@ -26,6 +26,7 @@ import contextlib
 import errno
 import glob
 import os
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -276,7 +277,8 @@ def _write_bytes(path: Path, encode, write_file=None) -> None:
         with _signals.held(remove) as signals:
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
             if encode is not None:
-                data = memoryview(encode()).cast("B")
+                with _local_scheduler():
+                    data = memoryview(encode()).cast("B")
                 signals.check()
                 for start in range(0, len(data), _CHUNK):
                     _write_all(fd, data[start : start + _CHUNK])
@@ -295,6 +297,16 @@ def _write_bytes(path: Path, encode, write_file=None) -> None:
 
 
 _CHUNK = 2**26
+
+
+def _local_scheduler():
+    """Encode in this process even when a Dask client is active: its distributed write
+    locks are named after a file, and an in-memory file has no name."""
+    if "dask" not in sys.modules:
+        return contextlib.nullcontext()
+    import dask
+
+    return dask.config.set(scheduler="synchronous")
 
 
 def _write_all(fd: int, data: memoryview) -> None:

@@ -40,17 +40,19 @@ def parser(description: str) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--out",
-        type=Path,
+        type=_folder,
         default=DATA,
         help="folder for the HDF5 and PNG files (default: ./data)",
     )
     p.add_argument(
         "--workers",
-        type=int,
+        type=_whole(1),
         default=None,
         help="local processes (default: run in this process)",
     )
-    p.add_argument("--seed", type=int, default=2026, help="root seed (default 2026)")
+    p.add_argument(
+        "--seed", type=_whole(0), default=2026, help="root seed, >= 0 (default 2026)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
         "--keep-changed",
@@ -59,6 +61,30 @@ def parser(description: str) -> argparse.ArgumentParser:
         "function computed (its identity is kept as sweep_code_previous)",
     )
     return p
+
+
+def _whole(minimum: int):
+    """An argparse type: an integer >= ``minimum``, refused before anything is written."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+
+    convert.__name__ = "integer"
+    return convert
+
+
+def _folder(text: str) -> Path:
+    """An argparse type: a folder to write into; an existing file is refused."""
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a file, not a folder")
+    return path
 
 
 def outputs(args, name: str) -> tuple[Path, Path]:

@@ -344,6 +344,12 @@ def test_numbers_do_not_depend_on_kernel_chunks(monkeypatch):
     assert set(default[3].cycle_length.values.tolist()) == {0, 1, 2}
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C acts even when the test runs as a background job, whose
+    children inherit SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     "dynamics", ["dynamics='glauber', temperature=0.5", "dynamics='synchronous'"]
 )
@@ -358,7 +364,10 @@ def test_ctrl_c_stops_a_long_run_within_a_second(dynamics):
         f"spinmem.simulate(net, {dynamics}, sweeps=10**6, seed=0)\n"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", child], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-c", child],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
     )
     try:
         assert proc.stdout.readline() == b"running\n"

@@ -130,6 +130,7 @@ def test_a_signal_during_save_removes_the_temporary_and_keeps_the_old_file(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdout.readline().strip() == "writing"
     assert len(_temporaries(tmp_path)) == 1

@@ -318,14 +318,15 @@ def test_a_torn_journal_record_is_never_read_as_finished(tmp_path, calls):
     plan = _Plan(sf.slow_scalar, grid, 1, {}, {})
     plan.root = np.random.SeedSequence(5)
     storage.write_atomic(_for_file(plan.stack({}), "partial"), store)
-    journal.write_bytes(records[0] + records[1] + records[2][:-7])
+    head = _journal.encode_header(plan.journal_identity)
+    journal.write_bytes(head + records[0] + records[1] + records[2][:-7])
     assert sorted(_journal.read(journal)) == [0, 1]
     assert read_store(store).sizes["point"] == 2
-    corrupt = bytearray(records[0] + records[1] + records[2])
-    corrupt[len(records[0]) + 30] ^= 0xFF  # a flipped byte in the second record
+    corrupt = bytearray(head + records[0] + records[1] + records[2])
+    corrupt[len(head) + len(records[0]) + 30] ^= 0xFF  # a flipped byte in the second
     journal.write_bytes(bytes(corrupt))
     assert sorted(_journal.read(journal)) == [0]
-    journal.write_bytes(records[0] + records[1] + records[2][:-7])
+    journal.write_bytes(head + records[0] + records[1] + records[2][:-7])
     before = len(calls())
     resumed = spinmem.sweep(sf.slow_scalar, grid, store=store, progress=False)
     assert len(calls()) - before == 4  # points 2..5: the torn one is computed again
