@@ -179,6 +179,8 @@ def sweep(
         workers = _checks.integer("workers", workers, minimum=1)
     if workers is not None and client is not None:
         raise ValueError("pass either workers or client, not both")
+    if workers is not None:
+        _check_importable(function)
     timeout = _check_timeout(timeout, workers, client)
     if isinstance(seed, np.random.Generator):
         raise TypeError(
@@ -721,6 +723,20 @@ def _alarm(timeout):
         signal.signal(signal.SIGALRM, previous)
 
 
+def _check_importable(function) -> None:
+    """Refuse, before anything runs, a function that worker processes cannot import."""
+    import pickle
+
+    try:
+        pickle.dumps(function)
+    except Exception:
+        raise TypeError(
+            f"function {function_name(function)} must be importable for workers=...: a "
+            "function defined at the top level of a module (not a lambda, a nested "
+            "function or a closure), since each worker process imports it by name"
+        ) from None
+
+
 def _check_timeout(timeout, workers, client) -> float | None:
     if timeout is None:
         return None
@@ -774,38 +790,92 @@ def _execute_dask(plan, todo, client, finished):
 
 
 def _execute_processes(plan, todo, workers, finished):
+    """Points on a pool of worker processes. A worker that dies (a crash, a signal,
+    ``os._exit``) breaks the pool; the points it left unfinished then run one at a
+    time, so that the point that kills its worker is recorded as failed and every
+    other point is still computed."""
+    left = yield from _in_pool(plan, todo, workers, finished)
+    if left:
+        yield from _one_at_a_time(plan, left, finished)
+
+
+WORKER_DIED = (
+    "the worker process died while computing this point (a crash such as a "
+    "segmentation fault, a signal, os._exit or running out of memory; or a fresh "
+    "process could not import the function: it must be importable, and a script must "
+    "start its sweep under if __name__ == '__main__':)"
+)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     threads = max(1, (os.cpu_count() or 1) // workers)
-    pool = ProcessPoolExecutor(
+    return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_start,
         initargs=(threads, os.getpid()),
     )
+
+
+def _in_pool(plan, todo, workers, finished):
+    """``(k, outcome)`` as points finish; returns the points left when the pool broke."""
+    pool = _pool(workers)
     futures, handed = {}, set()
     try:
         for k in todo:
             futures[pool.submit(run_point, plan.function, plan.kwargs(k), plan.timeout)] = k
         for future in as_completed(futures):
+            if isinstance(future.exception(), BrokenProcessPool):
+                break
             handed.add(future)
             yield futures[future], future.result()
-    except BrokenProcessPool as exc:
-        _stop(pool)
-        raise RuntimeError(
-            "a sweep worker process died (points finished before are kept in the "
-            "store); with workers=..., the function must be importable by a fresh "
-            "process and a script must start its sweep under "
-            "if __name__ == '__main__':"
-        ) from exc
+        else:
+            pool.shutdown(wait=True)
+            return []
     except BaseException:
-        for future, k in futures.items():
-            if future not in handed and future.done() and not future.cancelled():
-                if future.exception() is None:
-                    finished.append((k, future.result()))
+        finished.extend(_finished(futures, handed))
         _stop(pool)
         raise
-    pool.shutdown(wait=True)
+    _stop(pool)
+    done = _finished(futures, handed)
+    for k, outcome in done:
+        yield k, outcome
+    return [k for f, k in futures.items() if f not in handed and k not in dict(done)]
+
+
+def _finished(futures, handed) -> list:
+    """The points that finished but were not handed over yet."""
+    return [
+        (k, future.result())
+        for future, k in futures.items()
+        if future not in handed
+        and future.done()
+        and not future.cancelled()
+        and future.exception() is None
+    ]
+
+
+def _one_at_a_time(plan, todo, finished):
+    """Each point alone on one worker; a point that kills its worker fails."""
+    pool = None
+    try:
+        for k in todo:
+            pool = pool or _pool(1)
+            future = pool.submit(run_point, plan.function, plan.kwargs(k), plan.timeout)
+            if isinstance(future.exception(), BrokenProcessPool):
+                _stop(pool)
+                pool = None
+                yield k, ("error", WORKER_DIED)
+            else:
+                yield k, future.result()
+    except BaseException:
+        if pool is not None:
+            _stop(pool)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

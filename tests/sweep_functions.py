@@ -89,3 +89,10 @@ def marks_end(x, seed):
     with open(path, "a") as handle:
         handle.write(f"end {x}\n")
     return {"value": float(x)}
+
+
+def dies_at_two(x, seed):
+    """The worker process ends abruptly at x = 2 (as a segmentation fault would)."""
+    if x == 2:
+        os._exit(139)
+    return {"value": float(x)}

@@ -187,3 +187,27 @@ def test_cli_names_a_damaged_partial_store_and_an_unwritable_figure(tmp_path):
             text=True,
         ).stderr
     )
+
+
+def test_a_worker_that_dies_fails_its_point_and_the_others_go_on(tmp_path):
+    """Poor messages: a point whose worker process dies is recorded as failed with
+    a message saying so; every other point is computed and stored."""
+    store = tmp_path / "w.h5"
+    grid = {"x": [1, 2, 3, 4, 5]}
+    with pytest.raises(spinmem.SweepError, match="worker process died") as info:
+        spinmem.sweep(sf.dies_at_two, grid, store=store, workers=2, progress=False)
+    assert [f["coords"]["x"] for f in info.value.failures] == [2]
+    assert sorted(spinmem.read_store(store).x.values.tolist()) == [1, 3, 4, 5]
+
+
+def test_a_lambda_with_workers_is_refused_in_the_packages_words():
+    """Poor messages: a function worker processes cannot import."""
+    with pytest.raises(TypeError, match="must be importable for workers"):
+        spinmem.sweep(lambda x, seed: {"v": x}, {"x": [1]}, workers=2, progress=False)
+    scale = 2.0
+
+    def closure(x, seed):
+        return {"v": scale * x}
+
+    with pytest.raises(TypeError, match="must be importable for workers"):
+        spinmem.sweep(closure, {"x": [1]}, workers=2, progress=False)
