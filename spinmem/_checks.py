@@ -4,6 +4,7 @@ Every check raises ``TypeError`` for a wrong type and ``ValueError`` for a wrong
 with a message that names the argument, repeats the value and says what is allowed.
 """
 
+import math
 import os
 from collections.abc import Sequence
 from numbers import Integral, Real
@@ -53,6 +54,34 @@ def real(
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return value
+
+
+def _smallest_invertible() -> float:
+    t = 1.0 / float(np.finfo(np.float64).max)  # 1/t rounds to infinity here
+    while math.isinf(1.0 / t):
+        t = math.nextafter(t, 1.0)
+    return t
+
+
+T_MIN = _smallest_invertible()
+"""The smallest temperature T > 0 accepted, about 5.56e-309 (a subnormal double): the
+smallest T whose inverse 1/T is finite. Below it 1/T is infinite, and zero-cost moves
+would be rejected."""
+
+
+def temperature(name: str, value, *, zero: bool = False) -> float:
+    """A temperature: a finite real >= ``T_MIN`` (1/T finite), or 0 when ``zero``."""
+    t = real(name, value, minimum=0.0 if zero else None)
+    if t == 0.0 and zero:
+        return t
+    if t <= 0 and not zero:
+        raise ValueError(f"{name} must be > 0, got {t}")
+    if t < T_MIN:
+        allowed = f"0 or >= {T_MIN:.3g}" if zero else f">= {T_MIN:.3g}"
+        raise ValueError(
+            f"{name} must be {allowed} (1/T must be a finite number), got {t!r}"
+        )
+    return t
 
 
 def choice(name: str, value, allowed: Sequence[str]) -> str:

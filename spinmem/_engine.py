@@ -86,8 +86,8 @@ def check_memory(
     per_slot = 16 + 12 * p + (2 * n if record_states else 0)
     nbytes = replicas * (12 * n + 32 + 4 * p + slots * per_slot) + 25 * slots
     detail = (
-        f"{replicas} replicas of N = {n} spins, {slots} recorded times of "
-        f"{per_slot} bytes each (p = {p}"
+        f"{replicas} replicas of N = {n} spins, {slots} recorded times (from sweeps "
+        f"and record_every) of {per_slot} bytes each (p = {p}"
         + (", record_states=True" if record_states else "")
         + ")"
     )
@@ -122,7 +122,7 @@ def check_temperature(dynamics: str, temperature) -> float:
     if dynamics in ("zero", "synchronous"):
         if temperature is None:
             return 0.0
-        t = _checks.real("temperature", temperature, minimum=0.0)
+        t = _checks.temperature("temperature", temperature, zero=True)
         if t != 0.0:
             raise ValueError(
                 f"dynamics={dynamics!r} is zero-temperature; temperature must be 0 or "
@@ -132,6 +132,8 @@ def check_temperature(dynamics: str, temperature) -> float:
     if temperature is None:
         raise TypeError(f"dynamics={dynamics!r} needs a temperature > 0")
     t = _checks.real("temperature", temperature, minimum=0.0)
+    if t != 0.0:
+        t = _checks.temperature("temperature", t)
     if t == 0.0:
         raise ValueError(
             f"temperature must be > 0 for dynamics={dynamics!r}, got 0; "
@@ -176,7 +178,9 @@ def run_blocks(
     n_rep = states.shape[0]
     p = model.n_patterns
     g, counts, energy = init_work(model, states)
-    rec_energy, rec_counts, rec_states = _record_buffers(states, p, record, record_states)
+    rec_energy, rec_counts, rec_states = _record_buffers(
+        states, p, int(np.count_nonzero(record)), record_states
+    )
     rec_energy[:, 0], rec_counts[:, 0] = energy, counts
     if record_states:
         rec_states[:, 0] = states
@@ -281,11 +285,11 @@ def _chunk(betas, sweeps, record):
     )
 
 
-def _record_buffers(states, p, record, record_states):
+def _record_buffers(states, p, recorded: int, record_states):
     """Energy (R, K), overlap counts (R, K, p) and states (R, K or 0, N) for K = 1 +
-    the recorded blocks (slot 0 holds the initial state)."""
+    the ``recorded`` blocks (slot 0 holds the initial state)."""
     n_rep, n = states.shape
-    slots = 1 + int(np.count_nonzero(record))
+    slots = 1 + recorded
     return (
         np.empty((n_rep, slots)),
         np.empty((n_rep, slots, p), dtype=np.int32),
@@ -337,10 +341,11 @@ def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
     return np.empty((n_rep, store.g_width), dtype=store.g_dtype)
 
 
-def synchronous(model, states, steps, record, record_states, progress=False):
+def synchronous(model, states, steps, record_every, record_states, progress=False):
+    """Synchronous steps, recording after every ``record_every`` steps and the last."""
     xi_t = model._xi_t
     rec_energy, rec_counts, rec_states = _record_buffers(
-        states, xi_t.shape[1], record, record_states
+        states, xi_t.shape[1], record_count(steps, record_every), record_states
     )
     cycle = np.zeros(states.shape[0], dtype=np.int8)
     prev = states.copy()
@@ -351,6 +356,7 @@ def synchronous(model, states, steps, record, record_states, progress=False):
     with _progress.bar(steps, "step", "simulate", progress) as bar:
         while done < steps:
             take = min(limit, steps - done)
+            record = record_window(done, done + take, steps, record_every)
             _synchronous_chunk(
                 model,
                 states,
@@ -363,7 +369,7 @@ def synchronous(model, states, steps, record, record_states, progress=False):
                 g_template,
                 (rec_energy, rec_counts, rec_states),
             )
-            slot += int(np.count_nonzero(record[done : done + take]))
+            slot += int(np.count_nonzero(record))
             done += take
             bar.update(take)
     return rec_energy, rec_counts, (rec_states if record_states else None), cycle
@@ -380,13 +386,25 @@ def _synchronous_chunk(model, states, prev, done, take, record, slot, cycle, g, 
         prev,
         done,
         take,
-        record[done : done + take],
+        record,
         slot,
         model._tie,
         g,
         *rec,
         cycle,
     )
+
+
+def record_count(n_blocks: int, record_every: int) -> int:
+    """How many blocks :func:`record_window` marks over a whole run."""
+    return n_blocks // record_every + (1 if n_blocks % record_every else 0)
+
+
+def record_window(first: int, stop: int, n_blocks: int, record_every: int) -> np.ndarray:
+    """The part ``first .. stop - 1`` of :func:`record_mask`, made without the whole
+    mask, so that a run of many blocks needs memory only for its records."""
+    block = np.arange(first + 1, stop + 1)
+    return ((block % record_every) == 0) | (block == n_blocks)
 
 
 def record_mask(n_blocks: int, record_every: int) -> np.ndarray:

@@ -7,6 +7,8 @@ of a sweep run silenced: the sweep's own bar counts them.
 
 import contextlib
 
+import numpy as np
+
 DELAY = 2.0
 """Seconds before a bar appears."""
 
@@ -30,6 +32,8 @@ def bar(
 ):
     """A tqdm bar to ``update``, or one that draws nothing when disabled or
     silenced."""
+    if not isinstance(enabled, bool | np.bool_):
+        raise TypeError(f"progress must be True or False, got {enabled!r}")
     if not enabled or _silenced[0]:
         yield _NoBar()
         return

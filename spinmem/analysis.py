@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import xarray as xr
 
+from . import _checks
 from .storage import load
 
 __all__ = [
@@ -28,8 +29,14 @@ def seed_mean(dataset: xr.Dataset, dim: str = "seed") -> xr.Dataset:
     Every numeric variable ``v`` with dimension ``dim`` becomes its mean ``v`` and
     ``v_stderr = std(v, ddof=1) / sqrt(n)`` (NaN where n = 1); other variables are
     kept as they are. The repetitions must be independent (distinct seeds), which is
-    what :func:`spinmem.sweep` provides.
+    what :func:`spinmem.sweep` provides. A NaN repetition makes the mean and error of
+    its point NaN (none is skipped), as everywhere in spinmem.
     """
+    if not isinstance(dataset, xr.Dataset):
+        raise TypeError(
+            f"dataset must be an xarray.Dataset, got {type(dataset).__name__}; for one "
+            "variable pass da.to_dataset()"
+        )
     if dim not in dataset.dims:
         raise ValueError(
             f"dim {dim!r} is not a dimension of the dataset "
@@ -41,9 +48,9 @@ def seed_mean(dataset: xr.Dataset, dim: str = "seed") -> xr.Dataset:
         if dim not in var.dims or var.dtype.kind not in "biuf":
             out[name] = var
             continue
-        mean = var.mean(dim, keep_attrs=True)
+        mean = var.mean(dim, keep_attrs=True, skipna=False)
         if n > 1:
-            err = var.std(dim, ddof=1) / np.sqrt(n)
+            err = var.std(dim, ddof=1, skipna=False) / np.sqrt(n)
         else:
             err = xr.full_like(mean, np.nan, dtype=float)
         err.attrs = {"long_name": f"standard error of {var.attrs.get('long_name', name)}"}
@@ -61,7 +68,9 @@ def combine(sources: Iterable) -> xr.Dataset:
     """Merge results of one study stored in several files (or Datasets) by coordinates.
 
     Each source covers part of a grid (for example separate sweeps over different
-    alpha); the result spans the union. Overlapping points must agree.
+    alpha); the result spans the union, with NaN where no source has a point.
+    Overlapping points must agree: a point that two sources hold with different
+    values raises ``ValueError``.
 
     Parameters
     ----------
@@ -77,14 +86,19 @@ def combine(sources: Iterable) -> xr.Dataset:
     datasets = [load(s) if not isinstance(s, xr.Dataset) else s for s in sources]
     if not datasets:
         raise ValueError("sources must name at least one file or Dataset")
-    return xr.combine_by_coords(
-        datasets,
-        combine_attrs="drop_conflicts",
-        data_vars="all",
-        coords="different",
-        compat="no_conflicts",
-        join="outer",
-    )
+    for k, ds in enumerate(datasets):
+        for name, index in ds.indexes.items():
+            if not index.is_unique:
+                raise ValueError(f"source {k} has repeated {name!r} coordinates")
+    try:
+        return xr.merge(
+            datasets, compat="no_conflicts", join="outer", combine_attrs="drop_conflicts"
+        )
+    except xr.MergeError as exc:
+        raise ValueError(
+            f"the sources disagree where they overlap (a point stored twice with "
+            f"different values): {str(exc).split('. You can skip')[0]}"
+        ) from None
 
 
 RS_CAPACITY = 0.1379
@@ -202,12 +216,15 @@ def finite_size_fit(n, value, stderr, nu: float | None = None) -> dict:
     Returns
     -------
     dict with ``limit``, ``limit_err``, ``a``, ``nu``, ``nu_err`` (0 when fixed),
-    ``chi2`` and ``dof``; NaN entries when there are too few sizes.
+    ``chi2`` and ``dof``; NaN entries when there are too few sizes. Sizes whose value
+    or standard error is NaN (no estimate) or whose error is 0 are not data points:
+    they are left out, and ``dof`` counts only the sizes fitted.
     """
     from scipy.optimize import curve_fit
 
-    n = np.asarray(n, dtype=float)
-    value, stderr = np.asarray(value, dtype=float), np.asarray(stderr, dtype=float)
+    n, value, stderr = _fit_inputs(n, value, stderr)
+    if nu is not None:
+        nu = _checks.real("nu", nu, positive=True)
     ok = np.isfinite(value) & np.isfinite(stderr) & (stderr > 0)
     n, value, stderr = n[ok], value[ok], stderr[ok]
     params = 2 if nu is not None else 3
@@ -245,6 +262,25 @@ def finite_size_fit(n, value, stderr, nu: float | None = None) -> dict:
         "chi2": chi2,
         "dof": int(n.size - params),
     }
+
+
+def _fit_inputs(n, value, stderr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """1-D float arrays of one length; sizes finite and > 0."""
+    arrays = []
+    for name, x in (("n", n), ("value", value), ("stderr", stderr)):
+        arr = _checks.real_array(name, x, "a 1-D array of real numbers")
+        if arr.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+        arrays.append(arr)
+    lengths = {a.size for a in arrays}
+    if len(lengths) != 1:
+        raise ValueError(
+            "n, value and stderr must have the same length, got "
+            f"{arrays[0].size}, {arrays[1].size} and {arrays[2].size}"
+        )
+    if not np.all(np.isfinite(arrays[0]) & (arrays[0] > 0)):
+        raise ValueError(f"n must hold sizes N > 0, got {arrays[0].tolist()}")
+    return arrays[0], arrays[1], arrays[2]
 
 
 def capacity_estimate(ds: xr.Dataset) -> dict:

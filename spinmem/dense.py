@@ -17,6 +17,11 @@ __all__ = ["DenseMemory", "softmax_energy", "softmax_retrieval"]
 
 INTERACTIONS = ("power", "exp")
 
+LAM_MIN = 1e-6
+"""Smallest rate of the ``"exp"`` interaction. Its energy differences are differences
+of tabulated ``exp(lam k)`` near 1, which keep a relative accuracy of about
+``1e-16 / lam``: 1e-10 at this bound, none left near 1e-16."""
+
 
 class DenseMemory(Hopfield):
     """A dense associative memory of N +-1 spins, ``H(s) = -sum_mu F(M_mu)``.
@@ -56,7 +61,9 @@ class DenseMemory(Hopfield):
     degree : int
         The power n, >= 2 (``"power"`` only).
     lam : float
-        The rate of the exponential, > 0 (``"exp"`` only).
+        The rate of the exponential, >= ``LAM_MIN`` = 1e-6 (``"exp"`` only); smaller
+        rates are refused, since the energy differences would lose their accuracy
+        (as lam -> 0 the energy tends to the linear ``-sum_mu M_mu``).
     fields : array_like, shape (N,), optional
         External fields ``theta``.
 
@@ -90,6 +97,11 @@ class DenseMemory(Hopfield):
             c, lam = 1.0 / (degree * float(n) ** (degree - 1)), None
         else:
             lam = _checks.real("lam", lam, positive=True)
+            if lam < LAM_MIN:
+                raise ValueError(
+                    f"lam must be >= {LAM_MIN:g}, got {lam:g}: below it the energy "
+                    "differences of the exp interaction lose their accuracy"
+                )
             table = np.exp(lam * np.arange(-2 * n, 1, dtype=np.float64))
             c, degree = 1.0 / lam, None
         theta = np.zeros(n) if fields is None else _checks.fields(fields, n)
@@ -181,7 +193,11 @@ def softmax_retrieval(
     beta = _checks.real("beta", beta, positive=True)
     max_iter = _checks.integer("max_iter", max_iter, minimum=1)
     tol = _checks.real("tol", tol, positive=True)
-    x = np.array(queries, dtype=np.float64, ndmin=1)
+    x = np.array(
+        _checks.real_input("queries", queries, "a real array of shape (N,) or (k, N)"),
+        dtype=np.float64,
+        ndmin=1,
+    )
     single = x.ndim == 1
     x = np.atleast_2d(x)
     if x.ndim != 2 or x.shape[1] != xi.shape[1]:
@@ -194,7 +210,7 @@ def softmax_retrieval(
     steps = np.full(x.shape[0], max_iter)
     active = np.ones(x.shape[0], dtype=bool)
     for k in range(1, max_iter + 1):
-        new = scipy.special.softmax(beta * x[active] @ xi.T, axis=1) @ xi
+        new = _softmax(beta, x[active] @ xi.T) @ xi
         moved = np.abs(new - x[active]).max(axis=1)
         x[active] = new
         done = np.flatnonzero(active)[moved <= tol]
@@ -210,8 +226,22 @@ def softmax_energy(patterns: ArrayLike, states: ArrayLike, beta: float) -> np.nd
     pattern norm; :func:`softmax_retrieval` never increases it."""
     xi = _checks.patterns(patterns).astype(np.float64)
     beta = _checks.real("beta", beta, positive=True)
-    x = np.asarray(states, dtype=np.float64)
+    x = _checks.real_array("states", states, "a real array of shape (N,) or (k, N)")
+    if x.ndim not in (1, 2) or x.shape[-1] != xi.shape[1]:
+        raise ValueError(
+            f"states must have shape (N,) or (k, N) with N = {xi.shape[1]}, got {x.shape}"
+        )
     lse = scipy.special.logsumexp(beta * x @ xi.T, axis=-1) / beta
     p = xi.shape[0]
     big = np.max(np.sum(xi**2, axis=1))
     return -lse + 0.5 * np.sum(x**2, axis=-1) + np.log(p) / beta + 0.5 * big
+
+
+def _softmax(beta: float, scores: np.ndarray) -> np.ndarray:
+    """Row-wise ``softmax(beta scores)``, shifted before scaling so that any beta,
+    up to the largest double, gives weights (the argmax limit: equal weights on the
+    largest scores) rather than inf - inf."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    with np.errstate(over="ignore"):  # beta * (a negative gap) -> -inf: weight 0
+        weights = np.exp(beta * shifted)
+    return weights / weights.sum(axis=1, keepdims=True)

@@ -130,10 +130,8 @@ def simulate(
     ends = np.append(np.arange(record_every, sweeps, record_every), sweeps)
     extra = {}
     if dynamics == "synchronous":
-        record = np.zeros(sweeps, dtype=np.bool_)
-        record[ends - 1] = True
         energy, counts, rec_states, cycle = synchronous(
-            model, states, sweeps, record, record_states, progress
+            model, states, sweeps, record_every, record_states, progress
         )
         extra["cycle_length"] = (
             ("replica",),

@@ -8,6 +8,8 @@ Sign conventions (``docs/physics.md`` section 1): spinmem's energy is
 coupling ``J_ij`` itself (positive: ferromagnetic).
 """
 
+from numbers import Real
+
 import numpy as np
 import scipy.sparse
 from numpy.typing import ArrayLike
@@ -80,7 +82,17 @@ def from_networkx(graph, weight: str = "weight") -> Hopfield:
     n = graph.number_of_nodes()
     if n < 2:
         raise ValueError(f"graph must have at least 2 nodes, got {n}")
-    J = networkx.to_scipy_sparse_array(graph, nodelist=list(graph.nodes), weight=weight)
+    if not isinstance(weight, str):
+        raise TypeError(f"weight must be the name of an edge attribute, got {weight!r}")
+    for u, v, w in graph.edges(data=weight, default=1):
+        if isinstance(w, bool) or not isinstance(w, Real) or not np.isfinite(w):
+            raise ValueError(
+                f"edge ({u!r}, {v!r}) has {weight}={w!r}; couplings must be finite real "
+                "numbers"
+            )
+    J = networkx.to_scipy_sparse_array(
+        graph, nodelist=list(graph.nodes), weight=weight, dtype=np.float64
+    )
     return _model(J, np.zeros(n))
 
 
@@ -108,7 +120,8 @@ def from_sampleset(sampleset) -> np.ndarray:
             f"sampleset variables must be the integers 0..{n - 1} (spin indices), got "
             f"{labels[:5]}{'...' if len(labels) > 5 else ''}"
         )
-    order = [labels.index(i) for i in range(n)]
+    position = {label: k for k, label in enumerate(labels)}
+    order = [position[i] for i in range(n)]
     return np.ascontiguousarray(sampleset.record.sample[:, order], dtype=np.int8)
 
 

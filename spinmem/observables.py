@@ -7,6 +7,9 @@ independent; with fewer than two of them the records are cut into ``blocks``
 consecutive time blocks instead, which is honest only when a block is much longer than
 the autocorrelation time (see :func:`spinmem.stats.autocorrelation_time`). Discard the
 equilibration part of a run before calling them.
+
+NaN records propagate: an estimate (or a histogram) that pools a NaN record is NaN,
+and so is its error; no record is skipped.
 """
 
 from collections.abc import Callable, Sequence
@@ -56,10 +59,16 @@ def specific_heat(
     xarray.Dataset
         ``c`` and ``c_stderr`` over the remaining dimensions.
     """
+    _data_array("energy", energy)
     n_spins = _checks.integer("n_spins", n_spins, minimum=1)
     if "temperature" not in energy.coords:
         raise ValueError("energy needs a 'temperature' coordinate")
     temperature = energy["temperature"]
+    if temperature.dtype.kind not in "biuf":
+        raise TypeError(
+            f"the temperature coordinate of energy must be numeric, got dtype "
+            f"{temperature.dtype}"
+        )
 
     def heat(e1, e2):
         return (e2 - e1**2) / (n_spins * temperature**2)
@@ -101,6 +110,8 @@ def binder_cumulant(
     xarray.Dataset
         ``g`` and ``g_stderr``.
     """
+
+    _data_array("q", q)
 
     def binder(q2, q4):
         return 0.5 * (3.0 - q4 / q2**2)
@@ -171,12 +182,20 @@ def overlap_distribution(
         Density ``P`` along a new dimension ``q`` (bin centres), integrating to 1 over
         each histogram; the other dimensions are kept.
     """
+    _data_array("q", q)
     edges = _edges(bins)
     symmetric = _checks.flag("symmetric", symmetric)
     pooled = [d for d in dims if d in q.dims]
+    outside = np.abs(q.values) > 1
+    if outside.any():
+        raise ValueError(
+            f"q must lie in [-1, 1] (overlaps), found {q.values[outside].ravel()[0]!r}"
+        )
 
     def histogram(values):
         values = values.ravel()
+        if np.isnan(values).any():
+            return np.full(edges.size - 1, np.nan)
         if symmetric:
             values = np.concatenate([values, -values])
         return np.histogram(values, bins=edges, density=True)[0]
@@ -237,12 +256,10 @@ def _jackknife(
 ) -> tuple[xr.DataArray, xr.DataArray]:
     """Estimate and jackknife error of ``estimator(**moments)`` with moments
     ``<x^power>`` pooled over ``dims``, leaving out one group along ``by`` at a time."""
-    if not isinstance(x, xr.DataArray):
-        raise TypeError(f"expected an xarray.DataArray, got {type(x).__name__}")
     blocks = _checks.integer("blocks", blocks, minimum=2)
     x, by = _groups(x.astype(np.float64), list(dims), by, blocks)
     rest = [d for d in dims if d in x.dims and d != by]
-    group_means = {k: (x**p).mean(rest) for k, p in powers.items()}
+    group_means = {k: (x**p).mean(rest, skipna=False) for k, p in powers.items()}
     full, err, _ = _jackknife_means(group_means, estimator, by)
     return full, err
 
@@ -251,10 +268,22 @@ def _jackknife_means(group_means: dict, estimator: Callable, by: str):
     """``estimator`` of the means over ``by`` of ``group_means``, its jackknife error,
     and the leave-one-out estimates (along ``by``)."""
     n = next(iter(group_means.values())).sizes[by]
-    full = estimator(**{k: v.mean(by) for k, v in group_means.items()})
-    left_out = estimator(**{k: (v.sum(by) - v) / (n - 1) for k, v in group_means.items()})
-    spread = ((left_out - left_out.mean(by)) ** 2).sum(by)
+    full = estimator(**{k: v.mean(by, skipna=False) for k, v in group_means.items()})
+    left_out = estimator(
+        **{k: (v.sum(by, skipna=False) - v) / (n - 1) for k, v in group_means.items()}
+    )
+    spread = ((left_out - left_out.mean(by, skipna=False)) ** 2).sum(by, skipna=False)
     return full.drop_vars(by, errors="ignore"), np.sqrt((n - 1) / n * spread), left_out
+
+
+def _data_array(name: str, x) -> None:
+    if not isinstance(x, xr.DataArray):
+        raise TypeError(
+            f"{name} must be an xarray.DataArray with named dimensions, got "
+            f"{type(x).__name__}"
+        )
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric, got dtype {x.dtype}")
 
 
 def _groups(x: xr.DataArray, dims: list[str], by: str, blocks: int):

@@ -117,6 +117,7 @@ def diluted(
     c = _checks.real("c", c, positive=True, maximum=1.0)
     storage = _checks.choice("storage", storage, ("auto", "dense", "sparse"))
     n = xi.shape[1]
+    _check_diluted_memory(n, c, storage)
     rng = generator(root_sequence(seed))
     x = np.ascontiguousarray(xi.T, dtype=np.float32)  # (N, p): exact integer sums
     rows, cols, vals = [], [], []
@@ -135,6 +136,24 @@ def diluted(
     return Hopfield(J, patterns=xi, storage=storage)
 
 
+DILUTED_BYTES_PER_PAIR = 160
+"""Peak bytes of :func:`diluted` per kept pair i < j (row lists, their concatenation,
+the triangle and the symmetric CSR matrix), measured at N = 4000."""
+
+
+def _check_diluted_memory(n: int, c: float, storage: str) -> None:
+    """Refuse, before drawing, couplings whose expected non-zeros do not fit."""
+    pairs = c * n * (n - 1) / 2
+    dense = storage == "dense" or (storage == "auto" and 12 * 2 * pairs >= 9 * n * n)
+    _checks.memory(
+        "diluted",
+        int(DILUTED_BYTES_PER_PAIR * pairs + (9 * n * n if dense else 0)),
+        f"about c N (N - 1) / 2 = {pairs:.3g} kept pairs of N = {n} spins at "
+        f"{DILUTED_BYTES_PER_PAIR} bytes each while building"
+        + (", and the dense N x N couplings" if dense else ""),
+    )
+
+
 def centred(patterns: ArrayLike, bias: float | None = None) -> Hopfield:
     """Hebbian rule for biased patterns, ``J_ij = (1/N) sum_mu (xi_i^mu - a)(xi_j^mu - a)``.
 
@@ -145,7 +164,15 @@ def centred(patterns: ArrayLike, bias: float | None = None) -> Hopfield:
         Mean activity a in (-1, 1); default the mean of all pattern bits.
     """
     xi = _rule_patterns(patterns, "centred")
-    a = float(xi.mean()) if bias is None else _checks.real("bias", bias)
+    if bias is None:
+        a = float(xi.mean())
+        if not -1.0 < a < 1.0:
+            raise ValueError(
+                f"the patterns' mean activity is {a:g}: every bit is {a:+g}, so the "
+                "centred patterns vanish; pass bias in (-1, 1) or patterns of both signs"
+            )
+    else:
+        a = _checks.real("bias", bias)
     if not -1.0 < a < 1.0:
         raise ValueError(f"bias must lie in (-1, 1), got {a}")
     n = xi.shape[1]
@@ -175,8 +202,18 @@ def _from_kernel(xi: np.ndarray, K: np.ndarray) -> Hopfield:
     """``J = (1/N) xi^T K xi`` with zero diagonal, for a symmetric p x p kernel K."""
     x = xi.astype(np.float64)
     J = x.T @ (K @ x) / xi.shape[1]
+    J = _symmetrised(J)  # rounding differs between J_ij and J_ji; near p = N, J ~ 0
     np.fill_diagonal(J, 0.0)
-    return Hopfield(J, patterns=xi)  # symmetric up to rounding, which Hopfield removes
+    return Hopfield(J, patterns=xi)
+
+
+def _symmetrised(J: np.ndarray) -> np.ndarray:
+    """``(J + J^T) / 2`` in place: a product computed in floating point is symmetric
+    only up to rounding, which is not small relative to J when J itself nearly
+    vanishes (the projection rule at p = N gives J = I - diag)."""
+    J += J.T.copy()
+    J *= 0.5
+    return J
 
 
 def _with_store(store, xi: np.ndarray) -> Hopfield:

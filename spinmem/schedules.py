@@ -12,12 +12,12 @@ from . import _checks
 __all__ = ["check", "geometric", "linear_beta", "linear_temperature"]
 
 
-_T_MIN = 1.0 / np.finfo(np.float64).max  # below it beta = 1/T is not a float
+_T_MIN = _checks.T_MIN  # below it beta = 1/T is not a float
 
 
 def _ends(t_start, t_end, steps):
-    t_start = _checks.real("t_start", t_start, positive=True, minimum=_T_MIN)
-    t_end = _checks.real("t_end", t_end, positive=True, minimum=_T_MIN)
+    t_start = _checks.temperature("t_start", t_start)
+    t_end = _checks.temperature("t_end", t_end)
     steps = _checks.integer("steps", steps, minimum=1)
     if t_end > t_start:
         raise ValueError(

@@ -52,9 +52,12 @@ def autocorrelation_time(
         ``tau`` (in units of the ``dim`` coordinate, or in records without one),
         ``tau_stderr`` (Sokal's ``tau sqrt(2 (2M + 1) / n)``
         with n the pooled number of records), ``ess`` (effective sample size
-        ``chains n / tau_records``), ``reliable`` (series at least
-        ``RELIABLE_LENGTH`` autocorrelation times long). A constant series has
-        ``tau = NaN`` and ``ess`` equal to its number of records.
+        ``chains n / max(tau_records, 1)``), ``reliable`` (series at least
+        ``RELIABLE_LENGTH`` autocorrelation times, and ``RELIABLE_LENGTH`` records,
+        long). A constant series has ``tau = NaN`` and ``ess`` equal to its number of
+        records; so does a series whose estimate falls below the bound ``tau >= 0``
+        of every stationary process (strongly alternating or very short series),
+        and neither is reliable. A NaN record makes every output NaN.
     """
     series, spacing = _series(x, dim, chain_dim)
     c = _checks.real("c", c, positive=True)
@@ -166,7 +169,14 @@ def mixed(
     """
     max_rhat = _checks.real("max_rhat", max_rhat, minimum=1.0)
     min_round_trips = _checks.real("min_round_trips", min_round_trips, minimum=0.0)
-    rhat, round_trips = xr.DataArray(rhat), xr.DataArray(round_trips)
+    rhat, round_trips = _numeric("rhat", rhat), _numeric("round_trips", round_trips)
+    try:
+        rhat, round_trips = xr.broadcast(rhat, round_trips)
+    except ValueError:
+        raise ValueError(
+            f"rhat and round_trips must have matching shapes, got {dict(rhat.sizes)} "
+            f"and {dict(round_trips.sizes)}"
+        ) from None
     ok = (rhat <= max_rhat) & (round_trips >= min_round_trips)
     return ok.assign_attrs(
         long_name=(
@@ -174,6 +184,13 @@ def mixed(
         ),
         units="1",
     )
+
+
+def _numeric(name: str, value) -> xr.DataArray:
+    array = value if isinstance(value, xr.DataArray) else xr.DataArray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric, got dtype {array.dtype}")
+    return array
 
 
 def _series(x, dim: str, chain_dim: str | None) -> tuple[xr.DataArray, float]:
@@ -188,6 +205,11 @@ def _series(x, dim: str, chain_dim: str | None) -> tuple[xr.DataArray, float]:
         raise TypeError(f"x must be numeric, got dtype {x.dtype}")
     spacing = 1.0
     if dim in x.coords:
+        if x[dim].dtype.kind not in "biuf":
+            raise TypeError(
+                f"the {dim!r} coordinate of x must be numeric (sweeps), got dtype "
+                f"{x[dim].dtype}"
+            )
         steps = np.diff(np.asarray(x[dim].values, dtype=np.float64))
         if not np.allclose(steps, steps[0], rtol=1e-9) or steps[0] <= 0:
             raise ValueError(
@@ -219,15 +241,19 @@ def _tau(x: np.ndarray, c: float) -> tuple[float, float, float, bool]:
     its average (R-hat reports them); ``ess`` never exceeds the number of records.
     """
     chains, n = x.shape
+    if np.isnan(x).any():
+        return np.nan, np.nan, np.nan, False
     moving = ~np.all(x == x[:, :1], axis=1)
     if not moving.any():
         return np.nan, np.nan, float(chains * n), False
     steps = x[moving].T[:, :, None]  # emcee's (steps, walkers, parameters)
     tau = float(emcee.autocorr.integrated_time(steps, c=c, tol=0, quiet=True)[0])
+    if not tau >= 0:  # below the bound tau >= 0 (or NaN records): no estimate
+        return np.nan, np.nan, float(chains * n), False
     window = np.ceil(c * max(tau, 1.0))
-    stderr = abs(tau) * np.sqrt(2.0 * (2.0 * window + 1.0) / (chains * n))
+    stderr = tau * np.sqrt(2.0 * (2.0 * window + 1.0) / (chains * n))
     ess = chains * n / max(tau, 1.0)
-    return tau, float(stderr), float(ess), bool(n >= RELIABLE_LENGTH * tau)
+    return tau, float(stderr), float(ess), bool(n >= RELIABLE_LENGTH * max(tau, 1.0))
 
 
 def _summary(x: np.ndarray, c: float) -> tuple:

@@ -25,7 +25,10 @@ from ._engine import (
     in_blocks,
     init_work,
     initial_states,
+    record_count,
+    record_window,
     result_attrs,
+    sweep_limit,
 )
 from .dynamics import ORDERS
 from .model import Hopfield
@@ -91,7 +94,9 @@ def temper(
     model = check_model(model)
     temps = _temperatures(temperatures)
     swap_every = _checks.integer("swap_every", swap_every, minimum=1)
-    sweeps = _checks.integer("sweeps", sweeps, minimum=swap_every)
+    sweeps = _checks.integer(
+        "sweeps", sweeps, minimum=swap_every, maximum=sweep_limit(model)
+    )
     if sweeps % swap_every:
         raise ValueError(
             f"sweeps must be a multiple of swap_every={swap_every}, got {sweeps}"
@@ -108,9 +113,7 @@ def temper(
             raise ValueError(
                 f"init must be one state or chains * K = {n_rep} states, got shape {shape}"
             )
-    record = np.arange(1, rounds + 1) % record_every == 0
-    record[-1] = True
-    slots = int(record.sum())
+    slots = record_count(rounds, record_every)
     check_memory("temper", model, n_rep, slots, False)
 
     root = root_sequence(seed)
@@ -124,7 +127,7 @@ def temper(
     per_call = max(1, chunk_sweeps(model, n_rep) // swap_every)
     with _progress.bar(sweeps, "sweep", "temper", progress) as bar:
         for first in range(0, rounds, per_call):
-            mask = record[first : first + per_call]
+            mask = record_window(first, min(first + per_call, rounds), rounds, record_every)
             run.rounds(swap_every, mask, rec)
             bar.update(mask.size * swap_every)
     attrs = result_attrs(
@@ -138,7 +141,8 @@ def temper(
         record_every=record_every,
         init=init if isinstance(init, str) else "given",
     )
-    times = (np.flatnonzero(record) + 1) * swap_every
+    times = np.append(np.arange(record_every, rounds + 1, record_every), rounds)
+    times = np.unique(times) * swap_every
     return rec.dataset(model, run, temps, times, attrs)
 
 
@@ -187,14 +191,24 @@ def temperature_ladder(
         ``predicted_acceptance`` (K - 1,) of each neighbouring pair; and the pilot's
         ``pilot_sigma`` (energy standard deviation) and ``pilot_acceptance``.
     """
-    t_min = _checks.real("t_min", t_min, positive=True)
-    t_max = _checks.real("t_max", t_max, positive=True)
+    t_min = _checks.temperature("t_min", t_min)
+    t_max = _checks.temperature("t_max", t_max)
     if t_max <= t_min:
         raise ValueError(f"t_max must be > t_min={t_min}, got {t_max}")
     size = _checks.integer("size", size, minimum=2)
     pilot_sweeps = _checks.integer("pilot_sweeps", pilot_sweeps, minimum=20)
     pilot_size = max(size, 8) if pilot_size is None else pilot_size
     pilot_size = _checks.integer("pilot_size", pilot_size, minimum=2)
+    model = check_model(model)
+    record_every = max(1, pilot_sweeps // 1000)
+    # the pilot's replicas and records, before any array of that size is made
+    check_memory(
+        "temperature_ladder (its pilot run, pilot_size = max(size, 8))",
+        model,
+        2 * pilot_size,
+        record_count(pilot_sweeps, record_every),
+        False,
+    )
     root = root_sequence(seed)
     pilot = temper(
         model,
@@ -203,7 +217,7 @@ def temperature_ladder(
         chains=2,
         dynamics=dynamics,
         seed=root,
-        record_every=max(1, pilot_sweeps // 1000),
+        record_every=record_every,
     )
     late = pilot.energy.isel(time=slice(pilot.sizes["time"] // 2, None))
     sigma = late.std(("chain", "time")).values
@@ -251,11 +265,17 @@ def temperature_ladder(
 
 
 def _temperatures(value) -> np.ndarray:
-    temps = np.atleast_1d(np.asarray(value, dtype=np.float64))
+    what = "a 1-D list of K >= 2 real temperatures"
+    if isinstance(value, dict | set | str):
+        raise TypeError(f"temperatures must be {what}, got a {type(value).__name__}")
+    temps = np.atleast_1d(_checks.real_array("temperatures", value, what))
     if temps.ndim != 1 or temps.size < 2:
-        raise ValueError(f"temperatures must be a 1-D list of K >= 2 values, got {value!r}")
-    if not np.all(np.isfinite(temps)) or np.any(temps <= 0):
-        raise ValueError(f"temperatures must be finite and > 0, got {temps}")
+        raise ValueError(f"temperatures must be {what}, got shape {temps.shape}")
+    if not np.all(np.isfinite(temps)) or np.any(temps < _checks.T_MIN):
+        raise ValueError(
+            f"temperatures must be finite and > 0 with 1/T finite (T >= "
+            f"{_checks.T_MIN:.3g}), got {temps}"
+        )
     if np.any(np.diff(temps) <= 0):
         raise ValueError(f"temperatures must be strictly increasing, got {temps}")
     return temps

@@ -177,7 +177,7 @@ def solve_rs(alpha: float, temperature: float) -> RSSolution:
     0.998
     """
     alpha = _checks.real("alpha", alpha, minimum=0.0)
-    temperature = _checks.real("temperature", temperature, minimum=0.0)
+    temperature = _checks.temperature("temperature", temperature, zero=True)
     sol = _retrieval(alpha, temperature)
     if sol is None:
         return solve_spin_glass(alpha, temperature)
@@ -244,7 +244,7 @@ def solve_spin_glass(alpha: float, temperature: float) -> RSSolution:
     """The m = 0 solution: spin glass (q > 0) below ``T_g = 1 + sqrt(alpha)``,
     paramagnet (q = 0) above."""
     alpha = _checks.real("alpha", alpha, minimum=0.0)
-    temperature = _checks.real("temperature", temperature, minimum=0.0)
+    temperature = _checks.temperature("temperature", temperature, zero=True)
     if alpha == 0 or temperature >= t_g(alpha):  # paramagnet: q = r = 0
         if temperature == 0:
             return _finish(0.0, 1.0, 0.0, alpha, 0.0, c=0.0)
@@ -308,7 +308,7 @@ def free_energy(m: float, q: float, r: float, alpha: float, temperature: float) 
     q = _checks.real("q", q, minimum=0.0, maximum=1.0)
     r = _checks.real("r", r, minimum=0.0)
     alpha = _checks.real("alpha", alpha, minimum=0.0)
-    temperature = _checks.real("temperature", temperature, positive=True)
+    temperature = _checks.temperature("temperature", temperature)
     return _free_energy(m, q, r, (1.0 - q) / temperature, alpha, temperature)
 
 
@@ -352,7 +352,7 @@ def alpha_c(temperature: float, *, tol: float = 1e-10) -> float:
     maximum of the load over the retrieval branch (module notes), accurate to ``tol``
     or better.
     """
-    temperature = _checks.real("temperature", temperature, minimum=0.0)
+    temperature = _checks.temperature("temperature", temperature, zero=True)
     _tolerance(tol)
     if temperature >= 1.0:
         return 0.0
@@ -409,7 +409,7 @@ def mixture_overlap(n: int, temperature: float = 0.0) -> float:
     0 where only m = 0 solves it.
     """
     n = _checks.integer("n", n, minimum=1)
-    temperature = _checks.real("temperature", temperature, minimum=0.0)
+    temperature = _checks.temperature("temperature", temperature, zero=True)
     j = np.arange(n)
     weights = stats.binom.pmf(j, n - 1, 0.5)
     field = 1.0 + 2.0 * j - (n - 1)  # xi^1 sum_mu xi^mu for xi^1 = +1
