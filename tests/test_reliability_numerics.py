@@ -187,8 +187,9 @@ def test_tau_respects_its_lower_bound_and_short_series_are_never_reliable():
 
 def test_temperatures_whose_inverse_is_not_finite_are_refused_everywhere():
     """Item 13: below about 5.56e-309, beta = 1/T is infinite (at 1/DBL_MAX itself it
-    rounds to inf) and zero-cost moves would be rejected; every entry point refuses such T, and at the smallest allowed T a
-    Metropolis run of a model without couplings accepts every (zero-cost) move."""
+    rounds to inf) and zero-cost moves would be rejected; every entry point refuses
+    such T, and at the smallest allowed T a Metropolis run of a model without
+    couplings accepts every (zero-cost) move."""
     sk = spinmem.Hopfield.sherrington_kirkpatrick(8, seed=1)
     calls = [
         lambda: spinmem.simulate(sk, temperature=1e-310, dynamics="metropolis", sweeps=2),
