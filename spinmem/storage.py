@@ -360,14 +360,18 @@ def _check_netcdf(path: Path) -> None:
     """Refuse to add a group to a file that is not a readable netCDF-4 file."""
     import h5py
 
+    try:
+        with h5py.File(path, "r") as handle:
+            foreign = "_NCProperties" not in handle.attrs
+    except OSError:
+        foreign = False  # not HDF5 at all, or damaged: _read names it
+    if foreign:
+        raise StorageError(
+            f"{path} is an HDF5 file but not a netCDF-4 file (no _NCProperties "
+            "attribute); spinmem adds groups only to netCDF-4 files, so choose "
+            "another path"
+        )
     _read(path, None)  # refuses corrupt, truncated and non-HDF5 files
-    with h5py.File(path, "r") as handle:
-        if "_NCProperties" not in handle.attrs:
-            raise StorageError(
-                f"{path} is an HDF5 file but not a netCDF-4 file (no _NCProperties "
-                "attribute); spinmem adds groups only to netCDF-4 files, so choose "
-                "another path"
-            )
 
 
 def _remove_stale_temporaries(path: Path) -> None:

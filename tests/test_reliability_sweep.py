@@ -56,6 +56,12 @@ def test_the_store_lock_is_exclusive_under_contention(tmp_path):
     ]
     counts = [tuple(map(int, p.communicate(timeout=120)[0].split())) for p in procs]
     assert all(p.returncode == 0 for p in procs)
+    print(
+        f"\nstore lock: {len(procs)} processes for 4 s, "
+        f"{sum(sections for sections, _ in counts)} exclusive sections "
+        f"({', '.join(str(c) for c, _ in counts)}), "
+        f"{sum(overlap for _, overlap in counts)} overlapping"
+    )
     assert sum(overlap for _, overlap in counts) == 0, counts
     assert all(sections >= 20 for sections, _ in counts), counts
 
@@ -152,6 +158,23 @@ def test_cli_run_refuses_bad_arguments_before_creating_the_folder(tmp_path):
         assert proc.returncode != 0
         assert args[0] in proc.stderr
         assert not out.exists()
+
+
+def test_cli_run_refuses_an_output_folder_that_is_a_file(tmp_path):
+    """Poor messages: ``spinmem run --out <existing file>`` says so, no traceback, and
+    leaves the file as it was."""
+    plain = tmp_path / "results"
+    plain.write_text("notes")
+    proc = subprocess.run(
+        [sys.executable, "-m", "spinmem.cli", "run", "phase_diagram", "--quick",
+         "--out", str(plain)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "is a file, not a folder" in proc.stderr and "Traceback" not in proc.stderr
+    assert plain.read_text() == "notes"
 
 
 def test_cli_names_a_damaged_partial_store_and_an_unwritable_figure(tmp_path):
