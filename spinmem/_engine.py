@@ -13,17 +13,10 @@ import numba
 import numpy as np
 import xarray as xr
 
-from . import _checks, _progress, kernels
+from . import _checks, _progress, _schema, _updates, kernels
 from ._version import package_version
 from .model import Hopfield
 from .seeding import provenance
-
-RULES = {
-    "glauber": kernels.GLAUBER,
-    "metropolis": kernels.METROPOLIS,
-    "zero": kernels.ZERO,
-}
-"""Kernel codes of the asynchronous update rules."""
 
 ORDER_CODES = {"random": kernels.RANDOM_ORDER, "sequential": kernels.SEQUENTIAL_ORDER}
 """Kernel codes of the site orders."""
@@ -118,15 +111,17 @@ def resolve_replicas(init, replicas) -> int:
 
 
 def check_temperature(dynamics: str, temperature) -> float:
-    """Validated temperature: > 0 for stochastic rules, 0 (or None) for zero-T rules."""
-    if dynamics in ("zero", "synchronous"):
+    """Validated temperature: > 0 for thermal rules, 0 (or None) for zero-T rules."""
+    if not _updates.rule(dynamics).thermal:
         if temperature is None:
             return 0.0
         t = _checks.temperature("temperature", temperature, zero=True)
         if t != 0.0:
             raise ValueError(
                 f"dynamics={dynamics!r} is zero-temperature; temperature must be 0 or "
-                f"None, got {t}. Use 'glauber' or 'metropolis' for T > 0"
+                f"None, got {t}. Use "
+                + " or ".join(repr(r.name) for r in _updates.TABLE if r.thermal)
+                + " for T > 0"
             )
         return 0.0
     if temperature is None:
@@ -421,21 +416,21 @@ def trajectory_dataset(model, coord, dim, energy, counts, rec_states, final, att
         "energy": (
             ("replica", dim),
             energy,
-            {"long_name": "energy H", "units": "1"},
+            _schema.meta("energy"),
         ),
-        "state": (("replica", "spin"), final, {"long_name": "final state", "units": "1"}),
+        "state": (("replica", "spin"), final, _schema.meta("final_state")),
     }
     if model.n_patterns:
         data["overlap"] = (
             ("replica", dim, "pattern"),
             counts / model.n_spins,
-            {"long_name": "overlap m", "units": "1"},
+            _schema.meta("overlap"),
         )
     if rec_states is not None:
         data["states"] = (
             ("replica", dim, "spin"),
             rec_states,
-            {"long_name": "recorded state", "units": "1"},
+            _schema.meta("recorded_state"),
         )
     coords = {
         "replica": np.arange(n_rep),

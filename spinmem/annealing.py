@@ -4,10 +4,9 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 
-from . import _checks, schedules
+from . import _checks, _schema, _updates, schedules
 from ._engine import (
     ORDER_CODES,
-    RULES,
     check_memory,
     check_model,
     initial_states,
@@ -91,7 +90,7 @@ def anneal(
         minimum=1,
         maximum=max(1, sweep_limit(model) // temps.size),
     )
-    dynamics = _checks.choice("dynamics", dynamics, ("glauber", "metropolis"))
+    dynamics = _updates.checked("anneal", dynamics).name
     order = _checks.choice("order", order, ORDERS)
     record_every = _checks.integer("record_every", record_every, minimum=1)
     n_rep = resolve_replicas(init, replicas)
@@ -109,7 +108,7 @@ def anneal(
         1.0 / temps,
         block_sweeps,
         record,
-        RULES[dynamics],
+        _updates.rule(dynamics).code,
         ORDER_CODES[order],
         False,
         progress=progress,
@@ -143,29 +142,29 @@ def anneal(
         temperature=(
             "step",
             temps[steps - 1],
-            {"long_name": "temperature T", "units": "1"},
+            _schema.meta("temperature"),
         ),
         sweep=(
             "step",
             steps * sweeps_per_step,
-            {"long_name": "sweeps done", "units": "1"},
+            _schema.meta("sweeps_done"),
         ),
     )
-    ds["step"].attrs.update(long_name="schedule steps done", units="1")
+    ds["step"].attrs.update(_schema.meta("steps_done"))
     ds["initial_energy"] = (
         ("replica",),
         traj.energy[:, 0],
-        {"long_name": "initial energy H", "units": "1"},
+        _schema.meta("initial_energy"),
     )
     ds["best_state"] = (
         ("replica", "spin"),
         traj.best_state,
-        {"long_name": "lowest-energy state met", "units": "1"},
+        _schema.meta("best_state"),
     )
     ds["best_energy"] = (
         ("replica",),
         traj.best_energy,
-        {"long_name": "lowest energy H met", "units": "1"},
+        _schema.meta("best_energy"),
     )
-    ds["flips"] = (("replica",), traj.flips, {"long_name": "accepted flips", "units": "1"})
+    ds["flips"] = (("replica",), traj.flips, _schema.meta("flips"))
     return ds

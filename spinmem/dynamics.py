@@ -22,10 +22,9 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 
-from . import _checks
+from . import _checks, _schema, _updates
 from ._engine import (
     ORDER_CODES,
-    RULES,
     check_memory,
     check_model,
     check_temperature,
@@ -43,7 +42,7 @@ from .seeding import SeedLike, root_sequence, stream_states
 
 __all__ = ["DYNAMICS", "ORDERS", "relax", "simulate"]
 
-DYNAMICS = ("glauber", "metropolis", "zero", "synchronous")
+DYNAMICS = _updates.names("simulate")
 ORDERS = ("random", "sequential")
 
 
@@ -112,7 +111,7 @@ def simulate(
     True
     """
     model = check_model(model)
-    dynamics = _checks.choice("dynamics", dynamics, DYNAMICS)
+    dynamics = _updates.checked("simulate", dynamics).name
     order = _checks.choice("order", order, ORDERS)
     t = check_temperature(dynamics, temperature)
     sweeps = _checks.integer("sweeps", sweeps, minimum=1, maximum=sweep_limit(model))
@@ -136,11 +135,7 @@ def simulate(
         extra["cycle_length"] = (
             ("replica",),
             cycle,
-            {
-                "long_name": "period of the attractor reached (1 fixed point, 2 two-cycle, "
-                "0 none within the run)",
-                "units": "1",
-            },
+            _schema.meta("cycle_length"),
         )
     else:
         block_sweeps = np.diff(ends, prepend=0).astype(np.int64)
@@ -151,7 +146,7 @@ def simulate(
             np.full(ends.size, 0.0 if t == 0 else 1.0 / t),  # the zero rule ignores beta
             block_sweeps,
             np.ones(ends.size, dtype=np.bool_),
-            RULES[dynamics],
+            _updates.rule(dynamics).code,
             ORDER_CODES[order],
             record_states,
             progress=progress,
@@ -161,7 +156,7 @@ def simulate(
         extra["flips"] = (
             ("replica",),
             traj.flips,
-            {"long_name": "accepted flips", "units": "1"},
+            _schema.meta("flips"),
         )
     times = np.concatenate([[0], ends])
     attrs = result_attrs(
@@ -179,9 +174,9 @@ def simulate(
     ds["initial_state"] = (
         ("replica", "spin"),
         initial,
-        {"long_name": "initial state", "units": "1"},
+        _schema.meta("initial_state"),
     )
-    ds["time"].attrs.update(long_name="sweeps done", units="1")
+    ds["time"].attrs.update(_schema.meta("sweeps_done"))
     for name, (dims, values, var_attrs) in extra.items():
         ds[name] = (dims, values, var_attrs)
     return ds
@@ -258,17 +253,19 @@ def relax(
             "state": (
                 ("replica", "spin"),
                 out.states,
-                {"long_name": "final state", "units": "1"},
+                _schema.meta("final_state"),
             ),
             "sweeps": (
                 ("replica",),
                 out.sweeps,
-                {"long_name": "sweeps taken", "units": "1"},
+                _schema.meta("sweeps_taken"),
             ),
             "converged": (
                 ("replica",),
                 out.converged,
-                {"long_name": f"fixed point reached within {max_sweeps} sweeps"},
+                _schema.meta(
+                    "converged", f"fixed point reached within {max_sweeps} sweeps"
+                ),
             ),
         },
         coords={"replica": np.arange(s.shape[0])},

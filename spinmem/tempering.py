@@ -15,10 +15,9 @@ import xarray as xr
 from numpy.typing import ArrayLike
 from scipy.special import erfc
 
-from . import _checks, _progress, kernels
+from . import _checks, _progress, _schema, _updates, kernels
 from ._engine import (
     ORDER_CODES,
-    RULES,
     check_memory,
     check_model,
     chunk_sweeps,
@@ -102,7 +101,7 @@ def temper(
             f"sweeps must be a multiple of swap_every={swap_every}, got {sweeps}"
         )
     chains = _checks.integer("chains", chains, minimum=1)
-    dynamics = _checks.choice("dynamics", dynamics, ("metropolis", "glauber"))
+    dynamics = _updates.checked("temper", dynamics).name
     order = _checks.choice("order", order, ORDERS)
     record_every = _checks.integer("record_every", record_every, minimum=1)
     n_temps, rounds = temps.size, sweeps // swap_every
@@ -241,22 +240,22 @@ def temperature_ladder(
             "temperatures": (
                 "k",
                 temps,
-                {"long_name": "temperature T", "units": "1"},
+                _schema.meta("temperature"),
             ),
             "predicted_acceptance": (
                 "pair_k",
                 np.full(size - 1, erfc(step / 2.0)),
-                {"long_name": "predicted exchange acceptance", "units": "1"},
+                _schema.meta("predicted_acceptance"),
             ),
             "pilot_sigma": (
                 "pilot_temperature",
                 sigma,
-                {"long_name": "energy standard deviation", "units": "1"},
+                _schema.meta("energy_sigma"),
             ),
             "pilot_acceptance": (
                 "pilot_pair",
                 pilot.swap_acceptance.values,
-                {"long_name": "exchange acceptance of the pilot ladder", "units": "1"},
+                _schema.meta("pilot_acceptance"),
             ),
         },
         coords={"pilot_temperature": pilot.temperature.values},
@@ -288,7 +287,7 @@ class _Ladder:
         n_temps = temps.size
         self.model, self.s, self.rng, self.swap_rng = model, states, rng, swap_rng
         self.betas = 1.0 / temps
-        self.rule, self.order = RULES[dynamics], ORDER_CODES[order]
+        self.rule, self.order = _updates.rule(dynamics).code, ORDER_CODES[order]
         n_rep = states.shape[0]
         self.g, self.counts, self.energy = init_work(model, states)
         self.at = np.arange(n_rep, dtype=np.int64).reshape(chains, n_temps)
@@ -412,22 +411,22 @@ class _Records:
             "energy": (
                 ("chain", "temperature", "time"),
                 self.energy,
-                {"long_name": "energy H", "units": "1"},
+                _schema.meta("energy"),
             ),
             "swap_acceptance": (
                 ("pair_k",),
                 run.accepted / np.maximum(run.attempted, 1),
-                {"long_name": "exchange acceptance of temperatures k, k+1", "units": "1"},
+                _schema.meta("swap_acceptance"),
             ),
             "round_trips": (
                 ("chain", "replica"),
                 run.trips.reshape(chains, n_temps),
-                {"long_name": "coldest-hottest-coldest round trips", "units": "1"},
+                _schema.meta("round_trips"),
             ),
             "state": (
                 ("chain", "temperature", "spin"),
                 run.s[run.at],
-                {"long_name": "final state at each temperature", "units": "1"},
+                _schema.meta("ladder_state"),
             ),
         }
         coords = {
@@ -441,7 +440,7 @@ class _Records:
             data["overlap"] = (
                 ("chain", "temperature", "time", "pattern"),
                 self.counts / model.n_spins,
-                {"long_name": "overlap m", "units": "1"},
+                _schema.meta("overlap"),
             )
             coords["pattern"] = np.arange(model.n_patterns)
         n_pairs = self.q.shape[0]
@@ -449,10 +448,7 @@ class _Records:
             data["q"] = (
                 ("pair", "temperature", "time"),
                 self.q,
-                {
-                    "long_name": "twin overlap q_ab of chains a = 2j, b = 2j + 1",
-                    "units": "1",
-                },
+                _schema.meta("twin_overlap"),
             )
             coords["pair"] = np.arange(n_pairs)
             coords["pair_a"] = ("pair", 2 * np.arange(n_pairs))
