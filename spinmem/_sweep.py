@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from . import _checks, _identity, _journal, _progress, storage
+from . import _checks, _identity, _journal, _progress, _schema, storage
 from ._version import package_version
 from .seeding import SeedLike, child, provenance, root_sequence
 
@@ -468,7 +468,7 @@ class _Plan:
         coords[SEED_DIM] = (
             (SEED_DIM,),
             np.arange(self.seeds),
-            {"long_name": "repetition", "units": "1"},
+            _schema.meta("repetition"),
         )
         for name, coord in first.coords.items():
             coords[name] = coord

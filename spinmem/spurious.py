@@ -30,7 +30,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 
-from . import _checks
+from . import _checks, _schema
 from ._engine import check_memory, check_model, relax_states, result_attrs, sweep_limit
 from .dynamics import ORDERS
 from .model import Hopfield
@@ -250,43 +250,40 @@ def census(
             "energy": (
                 "start",
                 energy,
-                {"long_name": "energy H", "units": "1"},
+                _schema.meta("energy"),
             ),
             "energy_per_spin": (
                 "start",
                 energy / model.n_spins,
-                {"long_name": "energy per spin H/N", "units": "1"},
+                _schema.meta("energy_per_spin"),
             ),
-            "overlap": (("start", "pattern"), m, {"long_name": "overlap m", "units": "1"}),
-            "label": ("start", labels, {"long_name": "state class"}),
+            "overlap": (("start", "pattern"), m, _schema.meta("overlap")),
+            "label": ("start", labels, _schema.meta("label")),
             "composition": (
                 "start",
                 _composition(m, limits.significance),
-                {"long_name": "visible patterns with signs"},
+                _schema.meta("composition"),
             ),
             "fixed_point": (
                 "start",
                 fixed_point,
-                {
-                    "long_name": "index of the distinct fixed point (up to sign), "
-                    "-1 where the start did not converge"
-                },
+                _schema.meta("fixed_point_index"),
             ),
             "converged": (
                 "start",
                 result.converged,
-                {"long_name": "reached a fixed point"},
+                _schema.meta("converged"),
             ),
             "sweeps": (
                 "start",
                 result.sweeps,
-                {"long_name": "sweeps taken", "units": "1"},
+                _schema.meta("sweeps_taken"),
             ),
-            "state": (("start", "spin"), s, {"long_name": "fixed point", "units": "1"}),
+            "state": (("start", "spin"), s, _schema.meta("fixed_point")),
             "label_fraction": (
                 "category",
                 fractions,
-                {"long_name": "fraction of converged starts", "units": "1"},
+                _schema.meta("label_fraction"),
             ),
         },
         coords={

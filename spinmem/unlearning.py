@@ -10,7 +10,7 @@ it with zero-temperature asynchronous dynamics to a fixed point ``s*``, and set
 import numpy as np
 import xarray as xr
 
-from . import _checks, _couplings, _progress, kernels
+from . import _checks, _couplings, _progress, _schema, kernels
 from ._engine import ORDER_CODES, check_model, relax_states, result_attrs
 from .dynamics import ORDERS
 from .model import Hopfield, make_cues, tie_threshold
@@ -161,12 +161,12 @@ def unlearn(
             "dream": (
                 "dream",
                 np.array(done),
-                {"long_name": "dreams done", "units": "1"},
+                _schema.meta("dreams"),
             ),
             "t": (
                 "dream",
                 epsilon * np.array(done) / n,
-                {"long_name": "unlearning time epsilon D / N", "units": "1"},
+                _schema.meta("unlearning_time"),
             ),
         },
         attrs=result_attrs(
@@ -187,7 +187,7 @@ def unlearn(
     trace["unconverged_dreams"] = (
         "dream",
         np.array(stuck),
-        {"long_name": "dreams that hit max_sweeps", "units": "1"},
+        _schema.meta("unconverged_dreams"),
     )
     return current, trace
 
@@ -210,16 +210,13 @@ def _dense(model: Hopfield) -> Hopfield:
 
 
 _TRACE_VARIABLES = {
-    "stable_fraction": {
-        "long_name": "fraction of patterns that are fixed points",
-        "units": "1",
-    },
-    "min_stability": {"long_name": "minimum stability xi h / |J_i|", "units": "1"},
-    "retrieval_overlap": {"long_name": "overlap after relaxing from cues", "units": "1"},
-    "spurious_fraction": {
-        "long_name": "fraction of random starts ending in spurious states",
-        "units": "1",
-    },
+    name: _schema.meta(name)
+    for name in (
+        "stable_fraction",
+        "min_stability",
+        "retrieval_overlap",
+        "spurious_fraction",
+    )
 }
 
 
