@@ -11,7 +11,8 @@ but run on the same kernels through a table of their energy function (:class:`Me
 import numpy as np
 import scipy.sparse
 
-from . import _checks, kernels
+from . import _checks
+from ._kernels import couplings
 
 STORAGES = ("dense", "sparse", "patterns")
 SYMMETRY_RTOL = 1e-10
@@ -49,7 +50,7 @@ class Dense:
     """Float64 couplings ``J`` and their kernel form ``C`` (``J == scale * C``)."""
 
     kind = "dense"
-    tag = kernels.tag(kernels.DENSE)
+    tag = couplings.tag(couplings.DENSE)
 
     def __init__(self, J: np.ndarray, C: np.ndarray, scale: float):
         self.J, self.C, self.scale = frozen(J), frozen(C), scale
@@ -90,7 +91,7 @@ class Sparse:
     the values allow it (exact fields), float64 otherwise."""
 
     kind = "sparse"
-    tag = kernels.tag(kernels.SPARSE)
+    tag = couplings.tag(couplings.SPARSE)
 
     def __init__(self, A: scipy.sparse.csr_array):
         self.A = A
@@ -146,7 +147,7 @@ class Patterns:
     (N, p) int8 array ``xi^T`` only."""
 
     kind = "patterns"
-    tag = kernels.tag(kernels.PATTERNS)
+    tag = couplings.tag(couplings.PATTERNS)
     integer = True
 
     def field_rounding(self, exact: bool) -> float:
@@ -200,7 +201,7 @@ class Memory:
     patterns ``xi^T`` and ``F`` tabulated over the overlap counts ``-N..N``."""
 
     kind = "patterns"
-    tag = kernels.tag(kernels.MEMORY)
+    tag = couplings.tag(couplings.MEMORY)
 
     def __init__(self, xi_t: np.ndarray, table: np.ndarray, c: float):
         self.xi_t, self.table = xi_t, frozen(table)
@@ -213,7 +214,7 @@ class Memory:
             self.table,
             self.scale,
         )
-        # float tables count level changes in g (see kernels._memory_field)
+        # float tables count level changes in g (see couplings._memory_field)
         self.g_dtype = table.dtype
         self.g_width = 0 if self.integer else table.shape[0]
 
@@ -346,7 +347,7 @@ def transposed(xi: np.ndarray) -> np.ndarray:
     if xi.size < TRANSPOSE_KERNEL_SIZE:
         return np.ascontiguousarray(xi.T)
     out = np.empty(xi.shape[::-1], dtype=np.int8)
-    kernels.transpose(xi, out)
+    couplings.transpose(xi, out)
     return out
 
 

@@ -13,12 +13,13 @@ import numba
 import numpy as np
 import xarray as xr
 
-from . import _checks, _progress, _schema, _updates, kernels
+from . import _checks, _progress, _schema, _updates
+from ._kernels import couplings, updates, xoshiro
 from ._version import package_version
 from .model import Hopfield
 from .seeding import provenance
 
-ORDER_CODES = {"random": kernels.RANDOM_ORDER, "sequential": kernels.SEQUENTIAL_ORDER}
+ORDER_CODES = {"random": updates.RANDOM_ORDER, "sequential": updates.SEQUENTIAL_ORDER}
 """Kernel codes of the site orders."""
 
 
@@ -54,7 +55,7 @@ def initial_states(model: Hopfield, init, replicas, rng: np.ndarray) -> np.ndarr
         _checks.choice("init", init, ("random",))
         states = np.empty((rng.shape[0], n), dtype=np.int8)
         for r in range(rng.shape[0]):
-            kernels.random_spins(rng[r], states[r])
+            xoshiro.random_spins(rng[r], states[r])
         return states
     states = _checks.spins("init", init, n=n)
     if states.ndim == 2 and states.shape[0] == 0:
@@ -215,7 +216,7 @@ def run_blocks(
 def _run_chunk(model, states, rng, g, counts, energy, chunk, rule, order, slot, rec, best):
     """One kernel call of :func:`run_blocks`."""
     with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
-        kernels.run_replicas(
+        updates.run_replicas(
             model._store.tag,
             model._store.kernel,
             model.fields,
@@ -302,7 +303,7 @@ def init_work(model: Hopfield, states: np.ndarray):
     store = model._store
 
     def block(first, stop):
-        kernels.init_replicas(
+        couplings.init_replicas(
             store.tag, store.kernel, model.fields, model._xi_t, states, g, counts,
             energy, first, stop,
         )  # fmt: skip
@@ -372,7 +373,7 @@ def synchronous(model, states, steps, record_every, record_states, progress=Fals
 
 def _synchronous_chunk(model, states, prev, done, take, record, slot, cycle, g, rec):
     """One kernel call of :func:`synchronous`: steps ``done .. done + take``."""
-    kernels.synchronous_replicas(
+    updates.synchronous_replicas(
         model._store.tag,
         model._store.kernel,
         model.fields,
@@ -475,7 +476,7 @@ def relax_states(
     with _progress.bar(None, "sweep", "relax", progress) as bar:
         while done.max() < max_sweeps and not converged.all():
             with np.errstate(over="ignore"):
-                kernels.relax_replicas(
+                updates.relax_replicas(
                     kind,
                     cp,
                     theta,

@@ -4,19 +4,20 @@ A row names the rule, its kernel code (single-spin rules; None for the synchrono
 rule, which has its own kernel), whether it needs a temperature T > 0, and the runs
 that offer it. ``simulate``, ``anneal`` and ``temper`` take their allowed values, and
 the temperature check its rule, from here; a new single-spin rule is a row here and
-its acceptance branch in ``kernels._accept``.
+its acceptance branch in ``spinmem._kernels.updates._accept``.
 """
 
 from dataclasses import dataclass
 
-from . import _checks, kernels
+from . import _checks
+from ._kernels import updates
 
 
 @dataclass(frozen=True)
 class UpdateRule:
     name: str
     code: int | None
-    """Kernel code of a single-spin rule (``kernels.GLAUBER``...); None: synchronous."""
+    """Kernel code of a single-spin rule (``updates.GLAUBER``...); None: synchronous."""
     thermal: bool
     """Needs a temperature T > 0 (else zero-temperature: T = 0 or None)."""
     runs: frozenset[str]
@@ -26,9 +27,9 @@ class UpdateRule:
 _EVERY_RUN = frozenset({"simulate", "anneal", "temper"})
 
 TABLE = (
-    UpdateRule("glauber", kernels.GLAUBER, True, _EVERY_RUN),
-    UpdateRule("metropolis", kernels.METROPOLIS, True, _EVERY_RUN),
-    UpdateRule("zero", kernels.ZERO, False, frozenset({"simulate"})),
+    UpdateRule("glauber", updates.GLAUBER, True, _EVERY_RUN),
+    UpdateRule("metropolis", updates.METROPOLIS, True, _EVERY_RUN),
+    UpdateRule("zero", updates.ZERO, False, frozenset({"simulate"})),
     UpdateRule("synchronous", None, False, frozenset({"simulate"})),
 )
 

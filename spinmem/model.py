@@ -10,8 +10,9 @@ import numpy as np
 import scipy.sparse
 from numpy.typing import ArrayLike
 
-from . import _checks, _couplings, kernels
+from . import _checks, _couplings
 from ._couplings import SYMMETRY_RTOL, row_slices
+from ._kernels import couplings as coupling_kernels
 from .seeding import SeedLike, generator, root_sequence
 
 __all__ = [
@@ -317,7 +318,7 @@ class Hopfield:
         counts = np.empty((r, self.n_patterns), dtype=np.int32)
         h, energy = np.empty(batch.shape), np.empty(r)
         store = self._store
-        kernels.local_fields(
+        coupling_kernels.local_fields(
             store.tag, store.kernel, self.fields, self._xi_t, batch, g, counts, h, energy
         )
         return h.reshape(s.shape), energy.reshape(s.shape[:-1])

@@ -309,10 +309,10 @@ def census(
 
 def random_relaxations(model, count, root, order, max_sweeps, *key, progress=False):
     """Relax ``count`` uniformly random states (streams ``key + (k,)`` of ``root``)."""
-    from . import kernels
+    from ._kernels import xoshiro
 
     rng = stream_states(root, count, *key)
     s = np.empty((count, model.n_spins), dtype=np.int8)
     for k in range(count):
-        kernels.random_spins(rng[k], s[k])
+        xoshiro.random_spins(rng[k], s[k])
     return relax_states(model, s, rng, order, max_sweeps, progress)

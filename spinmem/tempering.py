@@ -15,7 +15,7 @@ import xarray as xr
 from numpy.typing import ArrayLike
 from scipy.special import erfc
 
-from . import _checks, _progress, _schema, _updates, kernels
+from . import _checks, _progress, _schema, _updates
 from ._engine import (
     ORDER_CODES,
     check_memory,
@@ -29,6 +29,7 @@ from ._engine import (
     result_attrs,
     sweep_limit,
 )
+from ._kernels import exchange, updates
 from .dynamics import ORDERS
 from .model import Hopfield
 from .seeding import SeedLike, provenance, root_sequence, stream_states
@@ -295,7 +296,7 @@ class _Ladder:
         self.attempted = np.zeros(n_temps - 1, dtype=np.int64)
         self.label = np.zeros(n_rep, dtype=np.int8)
         self.trips = np.zeros(n_rep, dtype=np.int64)
-        kernels.track_trips(self.at, self.label, self.trips)
+        exchange.track_trips(self.at, self.label, self.trips)
 
     def rounds(self, swap_every: int, record: np.ndarray, rec: "_Records") -> None:
         """``record.size`` rounds of ``swap_every`` sweeps and one exchange pass,
@@ -315,7 +316,7 @@ class _Ladder:
         """Energies, overlap counts and twin overlaps of every chain into the next
         slot of ``rec``."""
         for m in range((self.at.shape[0] + 1) // 2):
-            kernels.record_pair(
+            exchange.record_pair(
                 self.s, self.counts, self.energy, self.at,
                 rec.energy, rec.counts, rec.q, rec.slot, m,
             )  # fmt: skip
@@ -330,7 +331,7 @@ class _Ladder:
 
         def run(first, stop):
             for m in range(first, stop):
-                kernels.temper_pair(
+                exchange.temper_pair(
                     *self._replicas(),
                     self.betas,
                     self.at,
@@ -378,7 +379,7 @@ class _Ladder:
         beta_of[self.at] = self.betas[None, :]
         model = self.model
         with np.errstate(over="ignore"):
-            kernels.sweep_replicas(
+            updates.sweep_replicas(
                 *self._replicas(),
                 beta_of,
                 swap_every,
@@ -386,7 +387,7 @@ class _Ladder:
                 self.order,
                 model._tie,
             )
-            kernels.swap_round(
+            exchange.swap_round(
                 self.betas,
                 self.energy,
                 self.at,
@@ -394,7 +395,7 @@ class _Ladder:
                 self.accepted,
                 self.attempted,
             )
-        kernels.track_trips(self.at, self.label, self.trips)
+        exchange.track_trips(self.at, self.label, self.trips)
 
 
 class _Records:

@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize, special, stats
 
-from . import _checks, kernels
+from . import _checks, _rs_quadrature
 
 __all__ = [
     "RSSolution",
@@ -73,8 +73,8 @@ class RSSolution:
 #
 # At T > 0 the retrieval branch is parametrised by the noise s = sqrt(alpha r): at fixed
 # s the overlap equation m = E tanh(beta (m + s z)) has at most one positive root m(s)
-# (kernels.rs_overlap), which gives q(s) and the load
-#     alpha(s) = s^2 (1 - beta (1 - q))^2 / q        (kernels.rs_load).
+# (_rs_quadrature.rs_overlap), which gives q(s) and the load
+#     alpha(s) = s^2 (1 - beta (1 - q))^2 / q        (_rs_quadrature.rs_load).
 # alpha(s) rises from 0 at s = 0 to its maximum alpha_M(T) at s*, then falls until m(s)
 # vanishes at s0. The retrieval solution at load alpha is the root of alpha(s) = alpha
 # on the rising part (the stable one: the solution that plain iteration from m = q = 1
@@ -85,7 +85,7 @@ _XTOL = 1e-15
 
 def _gaussian_averages(m, s, beta):
     """``(E tanh(beta x), E sech^2(beta x), E ln 2cosh(beta x))`` for ``x = m + s z``."""
-    return kernels.rs_averages(float(m), float(s), float(beta))
+    return _rs_quadrature.rs_averages(float(m), float(s), float(beta))
 
 
 def _s_zero(beta):
@@ -110,12 +110,12 @@ def _scan(alpha, beta, start, factor):
     """
     s0 = _s_zero(beta)
     previous, s = 0.0, min(start, 0.5 * s0) if start else s0 / 16
-    value = kernels.rs_load(s, beta)
+    value = _rs_quadrature.rs_load(s, beta)
     while True:
         if value >= alpha:
             return ("root", previous, s)
         following = min(factor * s, s0)
-        following_value = kernels.rs_load(following, beta) if following < s0 else 0.0
+        following_value = _rs_quadrature.rs_load(following, beta) if following < s0 else 0.0
         if following_value <= value:
             return ("top", previous, s, following)
         previous, s, value = s, following, following_value
@@ -127,11 +127,11 @@ def _top(beta):
     # alpha is quadratic about its maximum: s* to 1e-7 gives alpha_M to ~1e-14
     if a > 0:
         best = optimize.minimize_scalar(
-            lambda s: -kernels.rs_load(s, beta), bracket=(a, b, c), tol=1e-7
+            lambda s: -_rs_quadrature.rs_load(s, beta), bracket=(a, b, c), tol=1e-7
         )
     else:
         best = optimize.minimize_scalar(
-            lambda s: -kernels.rs_load(s, beta),
+            lambda s: -_rs_quadrature.rs_load(s, beta),
             bounds=(a, c),
             method="bounded",
             options={"xatol": 1e-9 * c},
@@ -158,7 +158,7 @@ def _retrieval_noise(alpha, beta):
             return None
         lo, hi = scan[1], s_top
     return optimize.brentq(
-        lambda s: kernels.rs_load(s, beta) - alpha, lo, hi, xtol=1e-300, rtol=_XTOL
+        lambda s: _rs_quadrature.rs_load(s, beta) - alpha, lo, hi, xtol=1e-300, rtol=_XTOL
     )
 
 
@@ -198,7 +198,7 @@ def _retrieval(alpha, temperature):
     s = _retrieval_noise(alpha, beta)
     if s is None:
         return None
-    m, sech2 = kernels.rs_overlap(s, beta)
+    m, sech2 = _rs_quadrature.rs_overlap(s, beta)
     if m < _M_MIN:
         return None
     q, c = 1.0 - sech2, beta * sech2

@@ -10,8 +10,9 @@ it with zero-temperature asynchronous dynamics to a fixed point ``s*``, and set
 import numpy as np
 import xarray as xr
 
-from . import _checks, _couplings, _progress, _schema, kernels
+from . import _checks, _couplings, _progress, _schema
 from ._engine import ORDER_CODES, check_model, relax_states, result_attrs
+from ._kernels import dreaming
 from .dynamics import ORDERS
 from .model import Hopfield, make_cues, tie_threshold
 from .seeding import SeedLike, generator, root_sequence, stream_states
@@ -130,7 +131,7 @@ def unlearn(
             with np.errstate(over="ignore"):
                 stuck.append(
                     stuck[-1]
-                    + kernels.dream_block(
+                    + dreaming.dream_block(
                         J,
                         _couplings.Dense.tag,
                         cp,

@@ -1,0 +1,79 @@
+"""Hopfield-Feinstein-Palmer unlearning: blocks of dreams, each a relaxation from a
+random state followed by the anti-Hebbian update of the couplings.
+"""
+
+import numpy as np
+from numba import njit
+
+from .couplings import init_state
+from .updates import GLAUBER, relax_one, sweeps
+from .xoshiro import random_spins
+
+
+@njit(cache=True)
+def dream_block(
+    couplings,
+    kind,
+    cp,
+    fields,
+    no_patterns,
+    rng,
+    n_dreams,
+    epsilon,
+    beta,
+    dream_sweeps,
+    order,
+    tie,
+    max_sweeps,
+):
+    """Hopfield-Feinstein-Palmer unlearning: ``n_dreams`` dreams on float64 couplings.
+
+    Each dream draws a uniform random state, relaxes it (zero-temperature asynchronous
+    dynamics to a fixed point when ``beta == 0``; otherwise ``dream_sweeps`` Glauber
+    sweeps at inverse temperature ``beta``) and subtracts ``epsilon / N s*_i s*_j`` from
+    every off-diagonal coupling, in place. Dreams are sequential: each one sees the
+    couplings left by the previous one. Returns the number of zero-temperature dreams
+    that did not reach a fixed point within ``max_sweeps``.
+
+    ``kind``, ``cp`` describe the same couplings as dense (scale 1) through a read-only
+    view and ``no_patterns`` is a read-only (N, 0) array: the dynamics read through
+    them, so that they run the same compiled code as on a model's (read-only) arrays
+    instead of compiling a second version for writable ones.
+    """
+    n = couplings.shape[0]
+    s = np.empty(n, np.int8)
+    g = np.empty(n)
+    counts = np.zeros(0, np.int32)
+    step = epsilon / n
+    stuck = 0
+    for _ in range(n_dreams):
+        random_spins(rng, s)
+        init_state(kind, cp, fields, no_patterns, s, g, counts)
+        if beta == 0.0:
+            _, ok = relax_one(
+                kind, cp, fields, no_patterns, s, g, counts, rng, max_sweeps, order, tie
+            )
+            stuck += not ok
+        else:
+            sweeps(
+                kind,
+                cp,
+                fields,
+                no_patterns,
+                s,
+                g,
+                counts,
+                rng,
+                beta,
+                dream_sweeps,
+                GLAUBER,
+                order,
+                tie,
+            )
+        for i in range(n):
+            row = couplings[i]
+            c = step * s[i]
+            for j in range(n):
+                row[j] -= c * s[j]
+            row[i] = 0.0
+    return stuck
