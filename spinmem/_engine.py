@@ -216,11 +216,12 @@ def run_blocks(
 def _run_chunk(model, states, rng, g, counts, energy, chunk, rule, order, slot, rec, best):
     """One kernel call of :func:`run_blocks`."""
     with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
+        view = model.kernel_view()
         updates.run_replicas(
-            model._store.tag,
-            model._store.kernel,
-            model.fields,
-            model._xi_t,
+            view.tag,
+            view.cp,
+            view.fields,
+            view.patterns_t,
             states,
             g,
             counts,
@@ -229,7 +230,7 @@ def _run_chunk(model, states, rng, g, counts, energy, chunk, rule, order, slot, 
             *chunk,
             rule,
             order,
-            model._tie,
+            view.tie,
             *rec,
             slot,
             *best,
@@ -250,7 +251,7 @@ def chunk_sweeps(model: Hopfield, replicas: int) -> int:
 def sweep_work(model: Hopfield) -> int:
     """Coupling operations of one sweep in which every attempt flips (the storage's
     field and flip costs plus p for the overlaps)."""
-    return model._store.sweep_work(model.n_patterns)
+    return model.kernel_view().sweep_work
 
 
 def _chunks(betas, block_sweeps, record, limit: int):
@@ -300,11 +301,11 @@ def init_work(model: Hopfield, states: np.ndarray):
     g = _coupling_fields(model, n_rep)
     counts = np.empty((n_rep, model.n_patterns), dtype=np.int32)
     energy = np.empty(n_rep)
-    store = model._store
+    view = model.kernel_view()
 
     def block(first, stop):
         couplings.init_replicas(
-            store.tag, store.kernel, model.fields, model._xi_t, states, g, counts,
+            view.tag, view.cp, view.fields, view.patterns_t, states, g, counts,
             energy, first, stop,
         )  # fmt: skip
 
@@ -333,15 +334,14 @@ def in_blocks(fn, count: int, threads: int) -> None:
 def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
     """Work array for ``g = C s`` (exact integers for integer couplings, else float64;
     no columns for pattern-backed couplings, whose fields come from the overlaps)."""
-    store = model._store
-    return np.empty((n_rep, store.g_width), dtype=store.g_dtype)
+    view = model.kernel_view()
+    return np.empty((n_rep, view.g_width), dtype=view.g_dtype)
 
 
 def synchronous(model, states, steps, record_every, record_states, progress=False):
     """Synchronous steps, recording after every ``record_every`` steps and the last."""
-    xi_t = model._xi_t
     rec_energy, rec_counts, rec_states = _record_buffers(
-        states, xi_t.shape[1], record_count(steps, record_every), record_states
+        states, model.n_patterns, record_count(steps, record_every), record_states
     )
     cycle = np.zeros(states.shape[0], dtype=np.int8)
     prev = states.copy()
@@ -373,18 +373,19 @@ def synchronous(model, states, steps, record_every, record_states, progress=Fals
 
 def _synchronous_chunk(model, states, prev, done, take, record, slot, cycle, g, rec):
     """One kernel call of :func:`synchronous`: steps ``done .. done + take``."""
+    view = model.kernel_view()
     updates.synchronous_replicas(
-        model._store.tag,
-        model._store.kernel,
-        model.fields,
-        model._xi_t,
+        view.tag,
+        view.cp,
+        view.fields,
+        view.patterns_t,
         states,
         prev,
         done,
         take,
         record,
         slot,
-        model._tie,
+        view.tie,
         g,
         *rec,
         cycle,
@@ -463,8 +464,7 @@ def relax_states(
     """:func:`spinmem.relax` on validated arrays: ``s`` (R, N) and ``rng`` (R, 4), in place.
     ``progress`` shows a bar of the sweeps of the slowest replica (no total: the run
     stops when all have converged)."""
-    kind, cp = model._store.tag, model._store.kernel
-    theta, xi_t = model.fields, model._xi_t
+    view = model.kernel_view()
     n_rep = s.shape[0]
     g, counts, _ = init_work(model, s)
     done = np.zeros(n_rep, dtype=np.int64)
@@ -477,17 +477,17 @@ def relax_states(
         while done.max() < max_sweeps and not converged.all():
             with np.errstate(over="ignore"):
                 updates.relax_replicas(
-                    kind,
-                    cp,
-                    theta,
-                    xi_t,
+                    view.tag,
+                    view.cp,
+                    view.fields,
+                    view.patterns_t,
                     s,
                     g,
                     counts,
                     rng,
                     min(limit, max_sweeps - int(done.max())),
                     ORDER_CODES[order],
-                    model._tie,
+                    view.tie,
                     chunk_done,
                     converged,
                 )

@@ -6,6 +6,8 @@ energy ``H(s) = -1/2 sum_{i != j} J_ij s_i s_j - sum_i theta_i s_i`` in the unit
 couplings (total, not per spin); overlap ``m^mu = (1/N) sum_i xi_i^mu s_i``.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse
 from numpy.typing import ArrayLike
@@ -31,6 +33,28 @@ they fit in memory) and as patterns beyond it. Up to here dense storage is as fa
 faster for most runs (at N = 10,000: zero-temperature relaxation near a pattern at
 alpha = 0.14 about 8x, Glauber at T = 0.5 about 1.4x), at up to 1 GB;
 ``benchmarks/bench_large.py`` measures it."""
+
+
+class KernelView(NamedTuple):
+    """A model as the compiled kernels take it (``spinmem._kernels``)."""
+
+    tag: np.ndarray
+    """Storage tag: an empty array whose number of dimensions is the storage code."""
+    cp: tuple
+    """Coupling tuple ``(C, indptr, indices, data, scale)`` of the storage."""
+    fields: np.ndarray
+    """External fields theta (N,)."""
+    patterns_t: np.ndarray
+    """Stored patterns transposed, int8 (N, p)."""
+    tie: float
+    """Largest |field| counted as zero (a tie)."""
+    g_width: int
+    """Columns of the per-replica work array ``g = C s`` (0 where fields come from the
+    overlap counts)."""
+    g_dtype: np.dtype
+    """Its dtype: exact integers for integer couplings, else float64."""
+    sweep_work: int
+    """Coupling operations of a sweep in which every attempt flips."""
 
 
 class Hopfield:
@@ -118,6 +142,26 @@ class Hopfield:
 
     def __setattr__(self, name, value):
         raise AttributeError(f"Hopfield models are immutable; cannot set {name!r}")
+
+    def kernel_view(self) -> "KernelView":
+        """What the compiled kernels see of this model (for the package's run modules;
+        the fields of :class:`KernelView` are described there)."""
+        store = self._store
+        return KernelView(
+            store.tag,
+            store.kernel,
+            self.fields,
+            self._xi_t,
+            self._tie,
+            store.g_width,
+            store.g_dtype,
+            store.sweep_work(self.n_patterns),
+        )
+
+    def tie_threshold(self, *, exact: bool) -> float:
+        """The largest |field| counted as zero: see :func:`tie_threshold` (``exact``:
+        the couplings' fields are exact, as for integer couplings)."""
+        return tie_threshold(self._store, self.fields, exact)
 
     def __reduce__(self):
         return (_rebuild, (self._store, self.fields, self._xi_t, self._hebbian))

@@ -343,7 +343,7 @@ class _Ladder:
                     swap_every,
                     self.rule,
                     self.order,
-                    model._tie,
+                    model.kernel_view().tie,
                     record,
                     rec.energy,
                     rec.counts,
@@ -361,12 +361,12 @@ class _Ladder:
     def _replicas(self) -> tuple:
         """The leading arguments of the replica kernels: the model, then the states
         and their work arrays and streams."""
-        store, model = self.model._store, self.model
+        view = self.model.kernel_view()
         return (
-            store.tag,
-            store.kernel,
-            model.fields,
-            model._xi_t,
+            view.tag,
+            view.cp,
+            view.fields,
+            view.patterns_t,
             self.s,
             self.g,
             self.counts,
@@ -385,7 +385,7 @@ class _Ladder:
                 swap_every,
                 self.rule,
                 self.order,
-                model._tie,
+                model.kernel_view().tie,
             )
             exchange.swap_round(
                 self.betas,

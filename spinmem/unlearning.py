@@ -14,7 +14,7 @@ from . import _checks, _couplings, _progress, _schema
 from ._engine import ORDER_CODES, check_model, relax_states, result_attrs
 from ._kernels import dreaming
 from .dynamics import ORDERS
-from .model import Hopfield, make_cues, tie_threshold
+from .model import Hopfield, make_cues
 from .seeding import SeedLike, generator, root_sequence, stream_states
 from .spurious import Thresholds, random_relaxations
 
@@ -116,7 +116,7 @@ def unlearn(
     cp = _couplings.dense_kernel(reader, 1.0)
     no_patterns = _couplings.no_patterns(model.n_spins)
     # dreams make the couplings non-integer: the float tie rule, fixed
-    tie = tie_threshold(model._store, model.fields, exact=False)
+    tie = model.tie_threshold(exact=False)
     beta = 0.0 if dream_temperature == 0 else 1.0 / dream_temperature
     blocks = [record_every] * (dreams // record_every)
     if dreams % record_every:
