@@ -111,7 +111,7 @@ def one(name: str, out: str) -> dict:
 
     from spinmem import _journal, plot, storage, study, theory
 
-    sweep = importlib.import_module("spinmem._sweep")
+    sweep = importlib.import_module("spinmem._sweep.executors")
 
     clock = Clock()
     clock.patch("theory", theory, *theory.__all__)

@@ -22,7 +22,8 @@ import numpy as np
 
 import spinmem
 from spinmem import storage
-from spinmem._sweep import _for_file, _Plan
+from spinmem._sweep.plan import Plan
+from spinmem._sweep.store import for_file
 
 WORK_S = 1e-3
 _stamps: list[float] = []
@@ -49,13 +50,13 @@ def overheads(points: int, store: Path) -> np.ndarray:
 
 def old_overheads(points: int, store: Path) -> np.ndarray:
     """The 0.1.0 commit: every finished point so far, rewritten atomically."""
-    plan = _Plan(point, {"x": list(range(points))}, 1, {}, {})
+    plan = Plan(point, {"x": list(range(points))}, 1, {}, {})
     plan.root = np.random.SeedSequence(1)
     results, gaps = {}, []
     for k in range(points):
         results[k] = plan.normalise(k, point(**plan.kwargs(k)))
         start = time.perf_counter()
-        storage.write_atomic(_for_file(plan.stack(results), "partial"), store)
+        storage.write_atomic(for_file(plan.stack(results), "partial"), store)
         gaps.append(time.perf_counter() - start)
     return np.array(gaps)
 

@@ -313,11 +313,12 @@ def test_a_torn_journal_record_is_never_read_as_finished(tmp_path, calls):
     records = [_journal.encode(k, ds) for k, ds in plan_points.items()]
     journal = _journal.journal_path(store)
     # write the store header the way a sweep starts, then the journal by hand
-    from spinmem._sweep import _for_file, _Plan
+    from spinmem._sweep.plan import Plan
+    from spinmem._sweep.store import for_file
 
-    plan = _Plan(sf.slow_scalar, grid, 1, {}, {})
+    plan = Plan(sf.slow_scalar, grid, 1, {}, {})
     plan.root = np.random.SeedSequence(5)
-    storage.write_atomic(_for_file(plan.stack({}), "partial"), store)
+    storage.write_atomic(for_file(plan.stack({}), "partial"), store)
     head = _journal.encode_header(plan.journal_identity)
     journal.write_bytes(head + records[0] + records[1] + records[2][:-7])
     assert sorted(_journal.read(journal)) == [0, 1]
