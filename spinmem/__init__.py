@@ -14,6 +14,7 @@ from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, relax, simulate
 from .model import (
     Hopfield,
+    SpinModel,
     from_binary,
     make_cues,
     random_patterns,
@@ -33,6 +34,7 @@ __all__ = [
     "ORDERS",
     "Hopfield",
     "PointTimeout",
+    "SpinModel",
     "StoreLocked",
     "SweepError",
     "__version__",

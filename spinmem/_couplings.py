@@ -200,7 +200,7 @@ class Memory:
     """A dense associative memory ``H = -c sum_mu F(xi^mu . s)``: the (N, p) int8
     patterns ``xi^T`` and ``F`` tabulated over the overlap counts ``-N..N``."""
 
-    kind = "patterns"
+    kind = "memory"
     tag = couplings.tag(couplings.MEMORY)
 
     def __init__(self, xi_t: np.ndarray, table: np.ndarray, c: float):

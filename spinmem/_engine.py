@@ -16,14 +16,14 @@ import xarray as xr
 from . import _checks, _progress, _schema, _updates
 from ._kernels import couplings, updates, xoshiro
 from ._version import package_version
-from .model import Hopfield
+from .model import SpinModel
 from .seeding import provenance
 
 ORDER_CODES = {"random": updates.RANDOM_ORDER, "sequential": updates.SEQUENTIAL_ORDER}
 """Kernel codes of the site orders."""
 
 
-def result_attrs(model: Hopfield, root: np.random.SeedSequence, **parameters) -> dict:
+def result_attrs(model: SpinModel, root: np.random.SeedSequence, **parameters) -> dict:
     """The attributes of every simulation result: its ``parameters``, then the model's
     size, storage and energy convention, the package version and the seed provenance."""
     return {
@@ -37,14 +37,17 @@ def result_attrs(model: Hopfield, root: np.random.SeedSequence, **parameters) ->
     }
 
 
-def check_model(model) -> Hopfield:
-    """``model`` must be a :class:`Hopfield` network."""
-    if not isinstance(model, Hopfield):
-        raise TypeError(f"model must be a spinmem.Hopfield, got {type(model).__name__}")
+def check_model(model) -> SpinModel:
+    """``model`` must be a spinmem model (:class:`Hopfield` or ``DenseMemory``)."""
+    if not isinstance(model, SpinModel):
+        raise TypeError(
+            "model must be a spinmem.Hopfield or spinmem.dense.DenseMemory, got "
+            f"{type(model).__name__}"
+        )
     return model
 
 
-def initial_states(model: Hopfield, init, replicas, rng: np.ndarray) -> np.ndarray:
+def initial_states(model: SpinModel, init, replicas, rng: np.ndarray) -> np.ndarray:
     """Starting states (R, N) int8 from ``init`` and ``replicas``.
 
     ``init="random"`` draws each replica's state from its own stream ``rng[r]`` (which
@@ -66,7 +69,7 @@ def initial_states(model: Hopfield, init, replicas, rng: np.ndarray) -> np.ndarr
 
 
 def check_memory(
-    what: str, model: Hopfield, replicas: int, slots: int, record_states: bool
+    what: str, model: SpinModel, replicas: int, slots: int, record_states: bool
 ) -> None:
     """Refuse a run whose states, work arrays and records (``slots`` recorded times,
     the initial one included) do not fit in free memory, before anything is allocated.
@@ -88,7 +91,7 @@ def check_memory(
     _checks.memory(what, nbytes, detail)
 
 
-def sweep_limit(model: Hopfield) -> int:
+def sweep_limit(model: SpinModel) -> int:
     """The most sweeps one call can count: N attempts per sweep in a 64-bit integer."""
     return (2**62) // model.n_spins
 
@@ -152,7 +155,7 @@ class Trajectory:
 
 
 def run_blocks(
-    model: Hopfield,
+    model: SpinModel,
     states: np.ndarray,
     rng: np.ndarray,
     betas: np.ndarray,
@@ -241,14 +244,14 @@ CHUNK_WORK = 2 * 10**8
 """Coupling operations per kernel call (about 0.1-0.5 s): the interrupt latency."""
 
 
-def chunk_sweeps(model: Hopfield, replicas: int) -> int:
+def chunk_sweeps(model: SpinModel, replicas: int) -> int:
     """Sweeps per kernel call: ``CHUNK_WORK`` over the worst-case work of one sweep
     (every attempt flips) for the replicas of one thread."""
     per_thread = -(-replicas // numba.get_num_threads())
     return max(1, CHUNK_WORK // (per_thread * sweep_work(model)))
 
 
-def sweep_work(model: Hopfield) -> int:
+def sweep_work(model: SpinModel) -> int:
     """Coupling operations of one sweep in which every attempt flips (the storage's
     field and flip costs plus p for the overlaps)."""
     return model.kernel_view().sweep_work
@@ -294,7 +297,7 @@ def _record_buffers(states, p, recorded: int, record_states):
     )
 
 
-def init_work(model: Hopfield, states: np.ndarray):
+def init_work(model: SpinModel, states: np.ndarray):
     """Coupling fields, overlap counts and energies of ``states`` (R, N): the per-replica
     work arrays the kernels keep up to date."""
     n_rep = states.shape[0]
@@ -331,7 +334,7 @@ def in_blocks(fn, count: int, threads: int) -> None:
         list(pool.map(fn, edges[:-1], edges[1:]))
 
 
-def _coupling_fields(model: Hopfield, n_rep: int) -> np.ndarray:
+def _coupling_fields(model: SpinModel, n_rep: int) -> np.ndarray:
     """Work array for ``g = C s`` (exact integers for integer couplings, else float64;
     no columns for pattern-backed couplings, whose fields come from the overlaps)."""
     view = model.kernel_view()
@@ -454,7 +457,7 @@ class Relaxed:
 
 
 def relax_states(
-    model: Hopfield,
+    model: SpinModel,
     s: np.ndarray,
     rng: np.ndarray,
     order: str,

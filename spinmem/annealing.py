@@ -18,14 +18,14 @@ from ._engine import (
     trajectory_dataset,
 )
 from .dynamics import ORDERS
-from .model import Hopfield
+from .model import SpinModel
 from .seeding import SeedLike, root_sequence, stream_states
 
 __all__ = ["anneal"]
 
 
 def anneal(
-    model: Hopfield,
+    model: SpinModel,
     schedule: ArrayLike,
     *,
     sweeps_per_step: int = 1,
@@ -43,7 +43,7 @@ def anneal(
 
     Parameters
     ----------
-    model : Hopfield
+    model : Hopfield or dense.DenseMemory
     schedule : array_like
         Temperatures ``T_1 >= ... >= T_K > 0`` (see :mod:`spinmem.schedules`).
     sweeps_per_step : int

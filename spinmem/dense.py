@@ -11,7 +11,7 @@ import scipy.special
 from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
-from .model import Hopfield
+from .model import SpinModel
 
 __all__ = ["DenseMemory", "softmax_energy", "softmax_retrieval"]
 
@@ -23,7 +23,7 @@ of tabulated ``exp(lam k)`` near 1, which keep a relative accuracy of about
 ``1e-16 / lam``: 1e-10 at this bound, none left near 1e-16."""
 
 
-class DenseMemory(Hopfield):
+class DenseMemory(SpinModel):
     """A dense associative memory of N +-1 spins, ``H(s) = -sum_mu F(M_mu)``.
 
     The energy is a sum over the stored patterns of a function of each pattern's
@@ -51,7 +51,8 @@ class DenseMemory(Hopfield):
     keep. :meth:`local_fields` are the fields that decide a flip, ``h_i = (H(s_i = -1)
     - H(s_i = +1)) / 2``, so that flipping spin i changes the energy by ``2 s_i h_i``;
     :meth:`stability` is ``s_i h_i``, half that cost. There are no pairwise couplings:
-    ``couplings``, :meth:`with_storage` and unlearning refuse these models.
+    a dense memory has no ``couplings`` and no ``with_storage``, and unlearning refuses
+    it. Its :attr:`storage` is ``"memory"``.
 
     Parameters
     ----------
@@ -111,7 +112,7 @@ class DenseMemory(Hopfield):
         object.__setattr__(self, "lam", lam)
 
     def _setup(self, xi_t, table, c, theta) -> None:
-        self._init(_couplings.Memory(xi_t, table, c), theta, xi_t, hebbian=False)
+        self._init(_couplings.Memory(xi_t, table, c), theta, xi_t)
 
     def __reduce__(self):
         store = self._store
@@ -135,10 +136,6 @@ class DenseMemory(Hopfield):
             f"H = -sum_mu {f} - sum_i theta_i s_i, m_mu the overlaps; total energy, "
             "not per spin"
         )
-
-    def with_storage(self, storage: str) -> Hopfield:
-        """Refused: a dense associative memory has no couplings to keep another way."""
-        return self._store.dense()
 
 
 def _check_exact(degree: int, n: int, p: int) -> None:

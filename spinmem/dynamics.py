@@ -37,7 +37,7 @@ from ._engine import (
     synchronous,
     trajectory_dataset,
 )
-from .model import Hopfield
+from .model import SpinModel
 from .seeding import SeedLike, root_sequence, stream_states
 
 __all__ = ["DYNAMICS", "ORDERS", "relax", "simulate"]
@@ -47,7 +47,7 @@ ORDERS = ("random", "sequential")
 
 
 def simulate(
-    model: Hopfield,
+    model: SpinModel,
     *,
     temperature: float | None = None,
     sweeps: int,
@@ -64,7 +64,7 @@ def simulate(
 
     Parameters
     ----------
-    model : Hopfield
+    model : Hopfield or dense.DenseMemory
     temperature : float
         T > 0 for ``"glauber"``/``"metropolis"``; 0 or None for ``"zero"`` and
         ``"synchronous"``. In coupling units, ``beta = 1/T``.
@@ -183,7 +183,7 @@ def simulate(
 
 
 def relax(
-    model: Hopfield,
+    model: SpinModel,
     states: ArrayLike,
     *,
     order: str = "random",
@@ -198,7 +198,7 @@ def relax(
 
     Parameters
     ----------
-    model : Hopfield
+    model : Hopfield or dense.DenseMemory
     states : array_like, shape (N,) or (R, N)
         Starting +-1 states (not modified).
     order : {"random", "sequential"}

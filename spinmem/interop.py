@@ -143,7 +143,7 @@ def _model(J, theta: np.ndarray) -> Hopfield:
 
 
 def _model_only(model, what: str) -> None:
-    if type(model) is not Hopfield:
+    if not isinstance(model, Hopfield):
         raise TypeError(
             f"{what} needs a pairwise spinmem.Hopfield model, got {type(model).__name__}"
         )

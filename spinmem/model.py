@@ -19,6 +19,7 @@ from .seeding import SeedLike, generator, root_sequence
 
 __all__ = [
     "Hopfield",
+    "SpinModel",
     "from_binary",
     "make_cues",
     "random_patterns",
@@ -47,7 +48,7 @@ class KernelView(NamedTuple):
     patterns_t: np.ndarray
     """Stored patterns transposed, int8 (N, p)."""
     tie: float
-    """Largest |field| counted as zero (a tie)."""
+    """Largest ``|h|`` counted as zero (a tie)."""
     g_width: int
     """Columns of the per-replica work array ``g = C s`` (0 where fields come from the
     overlap counts)."""
@@ -57,7 +58,160 @@ class KernelView(NamedTuple):
     """Coupling operations of a sweep in which every attempt flips."""
 
 
-class Hopfield:
+class SpinModel:
+    """What every model of N +-1 spins in spinmem offers: its fields and stored
+    patterns, energies, local fields, overlaps, fixed points and stabilities, and the
+    view the compiled kernels take of it. Every run (:func:`spinmem.simulate`,
+    :func:`spinmem.relax`, :func:`spinmem.anneal`, :func:`spinmem.temper`,
+    :func:`spinmem.census`) takes any of them: the pairwise :class:`Hopfield` network
+    and the dense associative memory :class:`spinmem.dense.DenseMemory`.
+
+    Instances are immutable: their arrays are read-only.
+    """
+
+    __slots__ = ("_store", "_tie", "_xi_t", "fields")
+
+    def _init(self, store, theta, xi_t) -> None:
+        if xi_t is None:
+            xi_t = _couplings.no_patterns(theta.shape[0])
+        object.__setattr__(self, "_store", store)
+        object.__setattr__(self, "fields", _couplings.frozen(theta))
+        object.__setattr__(self, "_xi_t", _couplings.frozen(xi_t))
+        object.__setattr__(self, "_tie", tie_threshold(store, theta, store.integer))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"spinmem models are immutable; cannot set {name!r}")
+
+    def kernel_view(self) -> "KernelView":
+        """What the compiled kernels see of this model (for the package's run modules;
+        the fields of :class:`KernelView` are described there)."""
+        store = self._store
+        return KernelView(
+            store.tag,
+            store.kernel,
+            self.fields,
+            self._xi_t,
+            self._tie,
+            store.g_width,
+            store.g_dtype,
+            store.sweep_work(self.n_patterns),
+        )
+
+    def tie_threshold(self, *, exact: bool) -> float:
+        """The largest ``|h|`` counted as a tie (zero): see :func:`tie_threshold` (``exact``:
+        the couplings' fields are exact, as for integer couplings)."""
+        return tie_threshold(self._store, self.fields, exact)
+
+    @property
+    def storage(self) -> str:
+        """How the interactions are kept: couplings ``"dense"``, ``"sparse"`` or as their
+        ``"patterns"``; ``"memory"`` for a dense associative memory."""
+        return self._store.kind
+
+    @property
+    def energy_convention(self) -> str:
+        """The energy function, in words, as results record it."""
+        raise NotImplementedError
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the model's arrays (couplings in their storage, fields,
+        patterns)."""
+        return self._store.nbytes + self.fields.nbytes + self._xi_t.nbytes
+
+    @property
+    def patterns(self) -> np.ndarray | None:
+        """The stored patterns (p, N) int8, read-only; None when the model has none."""
+        return None if self.n_patterns == 0 else self._xi_t.T
+
+    @property
+    def n_spins(self) -> int:
+        """Number of spins N."""
+        return self.fields.shape[0]
+
+    @property
+    def n_patterns(self) -> int:
+        """Number of stored patterns p (0 when the model knows none)."""
+        return self._xi_t.shape[1]
+
+    @property
+    def alpha(self) -> float:
+        """Load ``p / N``."""
+        return self.n_patterns / self.n_spins
+
+    def local_fields(self, states: ArrayLike) -> np.ndarray:
+        """Local fields of one state (N,) or a batch (R, N): ``h = J s + theta`` for
+        pairwise couplings; in general the field that decides each flip,
+        ``h_i = (H(s_i = -1) - H(s_i = +1)) / 2``, so that flipping spin i changes the
+        energy by ``2 s_i h_i``.
+
+        Integer-valued couplings (Hebbian ones among them) give exact coupling sums,
+        the numbers the dynamics use."""
+        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
+        if self.storage == "dense" and not self._store.integer:
+            return s.astype(np.float64) @ self._store.J + self.fields
+        return self._kernel_fields(s)[0]
+
+    def energy(self, states: ArrayLike) -> np.ndarray | float:
+        """Energy ``H(s)`` (total, in coupling units) of one state or a batch (R,)."""
+        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
+        if self.storage == "dense" and not self._store.integer:
+            s = s.astype(np.float64)
+            return -0.5 * np.sum((s @ self._store.J) * s, axis=-1) - s @ self.fields
+        energy = self._kernel_fields(s)[1]
+        return energy if energy.ndim else float(energy)
+
+    def _kernel_fields(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        batch = s.reshape(-1, self.n_spins)
+        r = batch.shape[0]
+        g = np.empty((r, self._store.g_width), dtype=self._store.g_dtype)
+        counts = np.empty((r, self.n_patterns), dtype=np.int32)
+        h, energy = np.empty(batch.shape), np.empty(r)
+        store = self._store
+        coupling_kernels.local_fields(
+            store.tag, store.kernel, self.fields, self._xi_t, batch, g, counts, h, energy
+        )
+        return h.reshape(s.shape), energy.reshape(s.shape[:-1])
+
+    def overlaps(self, states: ArrayLike) -> np.ndarray:
+        """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i``: shape (p,) or (R, p)."""
+        _checks.stored_patterns(self, "overlaps")
+        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
+        return overlap_counts(s, self._xi_t) / self.n_spins
+
+    def is_fixed_point(
+        self, states: ArrayLike, *, strict: bool = False
+    ) -> np.ndarray | bool:
+        """Whether each state is a fixed point of zero-temperature asynchronous dynamics.
+
+        A state is a fixed point when no spin wants to flip: ``s_i h_i >= 0`` for all i
+        (spins with ``h_i = 0`` are kept). With ``strict=True`` every spin must be
+        aligned with a non-zero field, ``s_i h_i > 0`` (the usual definition of a stable
+        stored pattern). Exact zero means ``|h_i| <= t``: for integer-valued couplings
+        (exact fields) ``t`` is 1e-10 times ``scale + max|theta|``, otherwise 1e-10
+        times the largest row sum of ``|J|`` plus ``max|theta|``, so rounding cannot
+        decide stability.
+        """
+        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
+        aligned = s * self.local_fields(s)
+        if strict:
+            return np.all(aligned > self._tie, axis=-1)
+        return np.all(aligned >= -self._tie, axis=-1)
+
+    def stability(self, states: ArrayLike | None = None) -> np.ndarray:
+        """Stability parameters ``Delta_i = s_i h_i / ||J_i||`` (``||J_i||`` row norm).
+
+        Defaults to the stored patterns: shape (p, N). Positive everywhere means a
+        fixed point; the minimum over sites measures how robust it is.
+        """
+        s = _checks.stored_patterns(self, "stability") if states is None else states
+        s = _checks.spins("states", s, n=self.n_spins, ndim=_ANY)
+        norms = self._store.row_norms()
+        norms[norms == 0] = 1.0
+        return s * self.local_fields(s) / norms
+
+
+class Hopfield(SpinModel):
     """A network of N +-1 spins with symmetric couplings, fields and stored patterns.
 
     Parameters
@@ -96,7 +250,7 @@ class Hopfield:
     True
     """
 
-    __slots__ = ("_hebbian", "_store", "_tie", "_xi_t", "fields")
+    __slots__ = ("_hebbian",)
 
     def __init__(
         self,
@@ -131,37 +285,9 @@ class Hopfield:
         )
         self._init(store, theta, xi_t, hebbian=False)
 
-    def _init(self, store, theta, xi_t, *, hebbian: bool) -> None:
-        if xi_t is None:
-            xi_t = _couplings.no_patterns(theta.shape[0])
-        object.__setattr__(self, "_store", store)
-        object.__setattr__(self, "fields", _couplings.frozen(theta))
-        object.__setattr__(self, "_xi_t", _couplings.frozen(xi_t))
+    def _init(self, store, theta, xi_t, *, hebbian: bool = False) -> None:
+        SpinModel._init(self, store, theta, xi_t)
         object.__setattr__(self, "_hebbian", hebbian)
-        object.__setattr__(self, "_tie", tie_threshold(store, theta, store.integer))
-
-    def __setattr__(self, name, value):
-        raise AttributeError(f"Hopfield models are immutable; cannot set {name!r}")
-
-    def kernel_view(self) -> "KernelView":
-        """What the compiled kernels see of this model (for the package's run modules;
-        the fields of :class:`KernelView` are described there)."""
-        store = self._store
-        return KernelView(
-            store.tag,
-            store.kernel,
-            self.fields,
-            self._xi_t,
-            self._tie,
-            store.g_width,
-            store.g_dtype,
-            store.sweep_work(self.n_patterns),
-        )
-
-    def tie_threshold(self, *, exact: bool) -> float:
-        """The largest |field| counted as zero: see :func:`tie_threshold` (``exact``:
-        the couplings' fields are exact, as for integer couplings)."""
-        return tie_threshold(self._store, self.fields, exact)
 
     def __reduce__(self):
         return (_rebuild, (self._store, self.fields, self._xi_t, self._hebbian))
@@ -289,23 +415,12 @@ class Hopfield:
         )
 
     @property
-    def storage(self) -> str:
-        """How the couplings are kept: ``"dense"``, ``"sparse"`` or ``"patterns"``."""
-        return self._store.kind
-
-    @property
     def energy_convention(self) -> str:
         """The energy function, in words, as results record it."""
         return (
             "H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i; total energy in "
             "coupling units, not per spin"
         )
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes held by the model's arrays (couplings in their storage, fields,
-        patterns)."""
-        return self._store.nbytes + self.fields.nbytes + self._xi_t.nbytes
 
     @property
     def couplings(self):
@@ -315,94 +430,6 @@ class Hopfield:
         if self.storage == "sparse":
             return self._store.A
         return self._store.dense()
-
-    @property
-    def patterns(self) -> np.ndarray | None:
-        """The stored patterns (p, N) int8, read-only; None when the model has none."""
-        return None if self.n_patterns == 0 else self._xi_t.T
-
-    @property
-    def n_spins(self) -> int:
-        """Number of spins N."""
-        return self.fields.shape[0]
-
-    @property
-    def n_patterns(self) -> int:
-        """Number of stored patterns p (0 when the model knows none)."""
-        return self._xi_t.shape[1]
-
-    @property
-    def alpha(self) -> float:
-        """Load ``p / N``."""
-        return self.n_patterns / self.n_spins
-
-    def local_fields(self, states: ArrayLike) -> np.ndarray:
-        """Local fields ``h = J s + theta`` of one state (N,) or a batch (R, N).
-
-        Integer-valued couplings (Hebbian ones among them) give exact coupling sums,
-        the numbers the dynamics use."""
-        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
-        if self.storage == "dense" and not self._store.integer:
-            return s.astype(np.float64) @ self._store.J + self.fields
-        return self._kernel_fields(s)[0]
-
-    def energy(self, states: ArrayLike) -> np.ndarray | float:
-        """Energy ``H(s)`` (total, in coupling units) of one state or a batch (R,)."""
-        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
-        if self.storage == "dense" and not self._store.integer:
-            s = s.astype(np.float64)
-            return -0.5 * np.sum((s @ self._store.J) * s, axis=-1) - s @ self.fields
-        energy = self._kernel_fields(s)[1]
-        return energy if energy.ndim else float(energy)
-
-    def _kernel_fields(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        batch = s.reshape(-1, self.n_spins)
-        r = batch.shape[0]
-        g = np.empty((r, self._store.g_width), dtype=self._store.g_dtype)
-        counts = np.empty((r, self.n_patterns), dtype=np.int32)
-        h, energy = np.empty(batch.shape), np.empty(r)
-        store = self._store
-        coupling_kernels.local_fields(
-            store.tag, store.kernel, self.fields, self._xi_t, batch, g, counts, h, energy
-        )
-        return h.reshape(s.shape), energy.reshape(s.shape[:-1])
-
-    def overlaps(self, states: ArrayLike) -> np.ndarray:
-        """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i``: shape (p,) or (R, p)."""
-        _checks.stored_patterns(self, "overlaps")
-        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
-        return overlap_counts(s, self._xi_t) / self.n_spins
-
-    def is_fixed_point(
-        self, states: ArrayLike, *, strict: bool = False
-    ) -> np.ndarray | bool:
-        """Whether each state is a fixed point of zero-temperature asynchronous dynamics.
-
-        A state is a fixed point when no spin wants to flip: ``s_i h_i >= 0`` for all i
-        (spins with ``h_i = 0`` are kept). With ``strict=True`` every spin must be
-        aligned with a non-zero field, ``s_i h_i > 0`` (the usual definition of a stable
-        stored pattern). Exact zero means ``|h_i| <= t``: for integer-valued couplings
-        (exact fields) ``t`` is 1e-10 times ``scale + max|theta|``, otherwise 1e-10
-        times the largest row sum of ``|J|`` plus ``max|theta|``, so rounding cannot
-        decide stability.
-        """
-        s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
-        aligned = s * self.local_fields(s)
-        if strict:
-            return np.all(aligned > self._tie, axis=-1)
-        return np.all(aligned >= -self._tie, axis=-1)
-
-    def stability(self, states: ArrayLike | None = None) -> np.ndarray:
-        """Stability parameters ``Delta_i = s_i h_i / ||J_i||`` (``||J_i||`` row norm).
-
-        Defaults to the stored patterns: shape (p, N). Positive everywhere means a
-        fixed point; the minimum over sites measures how robust it is.
-        """
-        s = _checks.stored_patterns(self, "stability") if states is None else states
-        s = _checks.spins("states", s, n=self.n_spins, ndim=_ANY)
-        norms = self._store.row_norms()
-        norms[norms == 0] = 1.0
-        return s * self.local_fields(s) / norms
 
 
 def tie_threshold(store, theta: np.ndarray, exact: bool) -> float:

@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike
 from . import _checks, _schema
 from ._engine import check_memory, check_model, relax_states, result_attrs, sweep_limit
 from .dynamics import ORDERS
-from .model import Hopfield
+from .model import SpinModel
 from .seeding import SeedLike, root_sequence, stream_states
 
 __all__ = [
@@ -169,7 +169,7 @@ def _composition(m, significance):
 
 
 def census(
-    model: Hopfield,
+    model: SpinModel,
     *,
     starts: int,
     seed: SeedLike = None,
@@ -184,7 +184,7 @@ def census(
 
     Parameters
     ----------
-    model : Hopfield
+    model : Hopfield or dense.DenseMemory
         Must know its patterns.
     starts : int
         Number of uniformly random starting states, >= 1.

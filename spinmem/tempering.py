@@ -31,14 +31,14 @@ from ._engine import (
 )
 from ._kernels import exchange, updates
 from .dynamics import ORDERS
-from .model import Hopfield
+from .model import SpinModel
 from .seeding import SeedLike, provenance, root_sequence, stream_states
 
 __all__ = ["temper", "temperature_ladder"]
 
 
 def temper(
-    model: Hopfield,
+    model: SpinModel,
     temperatures: ArrayLike,
     *,
     sweeps: int,
@@ -55,7 +55,7 @@ def temper(
 
     Parameters
     ----------
-    model : Hopfield
+    model : Hopfield or dense.DenseMemory
         Any couplings and storage.
     temperatures : array_like, shape (K,)
         Strictly increasing temperatures > 0, in coupling units; K >= 2.
@@ -147,7 +147,7 @@ def temper(
 
 
 def temperature_ladder(
-    model: Hopfield,
+    model: SpinModel,
     t_min: float,
     t_max: float,
     size: int,
@@ -171,7 +171,7 @@ def temperature_ladder(
 
     Parameters
     ----------
-    model : Hopfield
+    model : Hopfield or dense.DenseMemory
     t_min, t_max : float
         Coldest and hottest temperature, ``0 < t_min < t_max``.
     size : int

@@ -197,6 +197,11 @@ def _dense(model: Hopfield) -> Hopfield:
     """Unlearning changes every coupling by ``-epsilon/N s_i s_j``: the result is dense
     and no longer Hebbian, so sparse and pattern-backed models are converted to dense
     first, when N x N float64 couplings fit in memory."""
+    if not isinstance(model, Hopfield):
+        raise ValueError(
+            f"unlearn needs pairwise couplings; a {type(model).__name__} has no pairwise "
+            "couplings J to unlearn"
+        )
     if model.storage == "dense":
         return model
     n = model.n_spins

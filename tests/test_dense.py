@@ -274,14 +274,18 @@ def test_bad_dense_memory_input_is_refused(kwargs, error, match):
 
 
 def test_pairwise_operations_are_refused_clearly():
+    """A dense memory does not advertise what it cannot do: no couplings, no storage
+    conversion, not a Hopfield network; unlearning and dimod refuse it by name."""
     net = dense.DenseMemory(spinmem.random_patterns(4, 20, seed=0), degree=3)
-    for attempt in (
-        lambda: net.couplings,
-        lambda: net.with_storage("dense"),
-        lambda: spinmem.unlearn(net, dreams=1, epsilon=0.01, seed=1),
-    ):
-        with pytest.raises(ValueError, match="no pairwise couplings"):
-            attempt()
+    assert not hasattr(net, "couplings") and not hasattr(net, "with_storage")
+    assert isinstance(net, spinmem.SpinModel) and not isinstance(net, spinmem.Hopfield)
+    assert net.storage == "memory"
+    with pytest.raises(ValueError, match="no pairwise couplings"):
+        spinmem.unlearn(net, dreams=1, epsilon=0.01, seed=1)
+    from spinmem import interop
+
+    with pytest.raises(TypeError, match="pairwise spinmem.Hopfield"):
+        interop.to_bqm(net)
 
 
 _PURE = """
