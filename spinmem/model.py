@@ -98,8 +98,8 @@ class SpinModel:
         )
 
     def tie_threshold(self, *, exact: bool) -> float:
-        """The largest ``|h|`` counted as a tie (zero): see :func:`tie_threshold` (``exact``:
-        the couplings' fields are exact, as for integer couplings)."""
+        """The largest ``|h|`` counted as a tie (zero), see :func:`tie_threshold`;
+        ``exact``: the fields are exact sums, as for integer couplings."""
         return tie_threshold(self._store, self.fields, exact)
 
     @property
