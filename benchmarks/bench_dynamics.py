@@ -118,11 +118,12 @@ def floor_costs(net, sweeps):
     """Seconds per attempt with no flip, and per N-long field update (one flip)."""
     # zero-temperature sweeps on a stored pattern: every attempt draws a site and
     # compares, nothing flips
-    xi_t = net._xi_t
+    view = net.kernel_view()
+    xi_t = view.patterns_t
     s = net.patterns[0].copy()
-    g = np.empty(N, np.int32)
+    g = np.empty(N, view.g_dtype)
     counts = np.empty(P, np.int32)
-    kind, cp = net._store.tag, net._store.kernel
+    kind, cp = view.tag, view.cp
     kernels.init_state(kind, cp, net.fields, xi_t, s, g, counts)
     rng = spinmem.seeding.stream_states(np.random.SeedSequence(0), 1)[0]
 
@@ -140,21 +141,23 @@ def floor_costs(net, sweeps):
             sweeps,
             kernels.GLAUBER,
             kernels.RANDOM_ORDER,
-            net._tie,
+            view.tie,
         )
 
     attempts()
     per_attempt = timed(attempts, repeat=5)[0] / (sweeps * N)
     sites = np.random.default_rng(0).integers(0, N, 200_000)
-    _row_updates(cp, g, s, xi_t, counts, sites[:10])
-    per_flip = timed(_row_updates, cp, g, s, xi_t, counts, sites, repeat=5)[0] / sites.size
+    _row_updates(kind, cp, g, s, xi_t, counts, sites[:10])
+    per_flip = (
+        timed(_row_updates, kind, cp, g, s, xi_t, counts, sites, repeat=5)[0] / sites.size
+    )
     return per_attempt, per_flip
 
 
 @numba.njit(cache=True)
-def _row_updates(cp, g, s, xi_t, counts, sites):
+def _row_updates(kind, cp, g, s, xi_t, counts, sites):
     for i in sites:
-        kernels._flip(cp, xi_t, s, g, counts, i)
+        kernels._flip_of(kind, cp, xi_t, s, g, counts, i)
 
 
 def main() -> None:
