@@ -1,7 +1,15 @@
 """Helpers shared by the test modules: enumeration of states and Boltzmann checks."""
 
+import signal
+
 import numpy as np
 from scipy import stats
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a child that the test sends Ctrl-C: SIGINT acts even when
+    the test runs as a background job, whose children inherit it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def all_states(n: int) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse
 import xarray as xr
-from helpers import boltzmann_chi_square, sk_couplings
+from helpers import boltzmann_chi_square, default_sigint, sk_couplings
 
 import spinmem
 from spinmem import kernels
@@ -344,12 +344,6 @@ def test_numbers_do_not_depend_on_kernel_chunks(monkeypatch):
     assert set(default[3].cycle_length.values.tolist()) == {0, 1, 2}
 
 
-def _default_sigint() -> None:
-    """In the child: Ctrl-C acts even when the test runs as a background job, whose
-    children inherit SIGINT ignored."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.parametrize(
     "dynamics", ["dynamics='glauber', temperature=0.5", "dynamics='synchronous'"]
 )
@@ -367,7 +361,7 @@ def test_ctrl_c_stops_a_long_run_within_a_second(dynamics):
         [sys.executable, "-c", child],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=_default_sigint,
+        preexec_fn=default_sigint,
     )
     try:
         assert proc.stdout.readline() == b"running\n"

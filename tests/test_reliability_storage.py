@@ -15,6 +15,7 @@ import h5py
 import numpy as np
 import pytest
 import xarray as xr
+from helpers import default_sigint
 
 import spinmem
 from spinmem import storage
@@ -130,7 +131,7 @@ def test_a_signal_during_save_removes_the_temporary_and_keeps_the_old_file(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=default_sigint,
     )
     assert proc.stdout.readline().strip() == "writing"
     assert len(_temporaries(tmp_path)) == 1

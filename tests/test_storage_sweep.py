@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import sweep_functions as sf
 import xarray as xr
+from helpers import default_sigint
 
 import spinmem
 from spinmem import StoreLocked, SweepError, read_store, storage
@@ -416,7 +417,9 @@ def test_ctrl_c_stops_a_sweep_with_workers_promptly(tmp_path, calls):
     store = tmp_path / "interrupted.h5"
     script = tmp_path / "run.py"
     script.write_text(_INTERRUPT_SCRIPT.format(tests=TESTS, store=str(store)))
-    proc = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stderr=subprocess.PIPE, preexec_fn=default_sigint
+    )
     deadline = time.time() + 120
     while _stored_points(store) < 3 and time.time() < deadline:
         assert proc.poll() is None
