@@ -81,3 +81,66 @@ def test_every_run_names_its_variables_from_the_schema():
 
 def _point(x, seed):
     return {"value": float(x)}
+
+
+_TOY_ROW = '    UpdateRule("slow_metropolis", 3, True, _EVERY_RUN),\n'
+_TOY_BRANCH = """    if rule == 3:  # Metropolis at half rate: a(x) = min(1, exp(-x)) / 2
+        return 2.0 * u < min(1.0, np.exp(-x))
+"""
+_TOY_RUN = """
+import json, sys
+sys.path.insert(1, {tests!r})
+import spinmem
+from helpers import boltzmann_chi_square
+assert spinmem.__file__.startswith({root!r}), spinmem.__file__
+net = spinmem.Hopfield.sherrington_kirkpatrick(8, seed=3)
+runs = {{
+    rule: spinmem.simulate(net, temperature=1.0, dynamics=rule, sweeps=200,
+                           replicas=20_000, seed=7, record_every=200)
+    for rule in ("slow_metropolis", "metropolis")
+}}
+_, p, _ = boltzmann_chi_square(net, 1.0, runs["slow_metropolis"].state.values)
+ratio = float(runs["slow_metropolis"].flips.sum() / runs["metropolis"].flips.sum())
+print(json.dumps({{"p": p, "ratio": ratio, "dynamics": list(spinmem.DYNAMICS)}}))
+"""
+
+
+@pytest.mark.slow
+def test_a_new_rule_is_one_table_row_and_one_kernel_branch(tmp_path):
+    """A copy of the package with one row added to the table and one branch to the
+    kernels' acceptance (Metropolis slowed by 1/2, a(x) = exp(-x) a(-x)) samples the
+    Boltzmann distribution of an N = 8 SK model (20,000 independent replicas after
+    200 sweeps against all 2^8 weights, p > 1e-4) and flips half as often as
+    Metropolis (ratio 0.5 within 0.01; about 10^7 flips each)."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = Path(spinmem.__file__).parent
+    root = tmp_path / "copy"
+    shutil.copytree(source, root / "spinmem", ignore=shutil.ignore_patterns("__pycache__"))
+    table = root / "spinmem" / "_updates.py"
+    text = table.read_text()
+    anchor = '    UpdateRule("metropolis", updates.METROPOLIS, True, _EVERY_RUN),\n'
+    assert anchor in text
+    table.write_text(text.replace(anchor, anchor + _TOY_ROW))
+    kernel = root / "spinmem" / "_kernels" / "updates.py"
+    text = kernel.read_text()
+    anchor = "    if rule == METROPOLIS:\n"
+    assert text.count(anchor) == 1
+    kernel.write_text(text.replace(anchor, _TOY_BRANCH + anchor))
+    tests = str(Path(__file__).parent)
+    proc = subprocess.run(
+        [sys.executable, "-c", _TOY_RUN.format(tests=tests, root=str(root))],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "slow_metropolis" in out["dynamics"]
+    assert out["p"] > 1e-4
+    assert abs(out["ratio"] - 0.5) < 0.01
