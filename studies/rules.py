@@ -159,15 +159,13 @@ def report(pairwise, memories) -> None:
 
 
 def _half(curve, dim) -> str:
-    x, y = curve[dim].values, curve.values
-    below = np.flatnonzero(y < 0.5)
-    if below.size == 0:
-        return f"> {x[-1]:g}"
-    k = below[0]
-    if k == 0:
-        return f"< {x[0]:g}"
-    x0, x1, y0, y1 = x[k - 1], x[k], y[k - 1], y[k]
-    return f"{x0 + (0.5 - y0) * (x1 - x0) / (y1 - y0):.3f}"
+    """Where ``curve`` first falls below one half (:func:`spinmem.analysis.crossings`),
+    or the side of the grid it stays on."""
+    at = float(spinmem.analysis.crossings(curve, 0.5, dim))
+    if np.isnan(at):
+        x = curve[dim].values
+        return f"< {x[0]:g}" if curve.values[0] < 0.5 else f"> {x[-1]:g}"
+    return f"{at:.3f}"
 
 
 if __name__ == "__main__":
