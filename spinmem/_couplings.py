@@ -172,8 +172,6 @@ class Patterns:
         return 0  # the patterns themselves are counted by the model
 
     def dense(self) -> np.ndarray:
-        from .model import hebbian_matrix
-
         return frozen(hebbian_matrix(self.xi_t.T, "Hopfield.couplings"))
 
     def sweep_work(self, p: int) -> int:
@@ -353,3 +351,97 @@ def transposed(xi: np.ndarray) -> np.ndarray:
 
 TRANSPOSE_KERNEL_SIZE = 10**7
 """Pattern entries from which :func:`transposed` uses the tiled kernel."""
+
+
+HEBBIAN_BUILD_BYTES = 14
+"""Peak bytes per coupling while ``hebbian_matrix`` builds dense couplings."""
+
+
+def hebbian_matrix(xi: np.ndarray, what: str = "Hopfield.hebbian") -> np.ndarray:
+    """Dense Hebbian couplings ``(1/N) xi^T xi`` with zero diagonal, float64, from
+    (p, N) patterns, with exact integer sums (float32 product); ``what`` names the
+    caller in a memory refusal."""
+    p, n = xi.shape
+    _checks.memory(
+        what,
+        HEBBIAN_BUILD_BYTES * n * n,
+        f"N x N = {n} x {n} couplings at {HEBBIAN_BUILD_BYTES} bytes each while "
+        f"building; storage='patterns' keeps only the p x N = {p} x {n} patterns "
+        f"({_checks.size(p * n)})",
+    )
+    exact = np.float32 if p < 2**24 else np.float64
+    x = xi.astype(exact)
+    C = x.T @ x  # exact integers
+    np.fill_diagonal(C, 0.0)
+    return np.multiply(C, 1.0 / n, dtype=np.float64)  # = (float64 C) * (1/N), no copy
+
+
+def overlap_counts(s: np.ndarray, xi_t: np.ndarray) -> np.ndarray:
+    """Exact integer overlaps ``xi^mu . s`` as float64, shape ``s.shape[:-1] + (p,)``,
+    a block of sites at a time (float32 products are exact while N < 2**24)."""
+    n, p = xi_t.shape
+    batch = s.reshape(-1, n)
+    exact = np.float32 if n < 2**24 else np.float64
+    out = np.zeros((batch.shape[0], p))
+    step = max(1, 2**22 // max(1, p + batch.shape[0]))
+    for k in range(0, n, step):
+        out += batch[:, k : k + step].astype(exact) @ xi_t[k : k + step].astype(exact)
+    return out.reshape((*s.shape[:-1], p))
+
+
+def dense_store(J: np.ndarray) -> "Dense":
+    return Dense(J, *integer_form(J, J.shape[0]))
+
+
+def sparse_store(J: np.ndarray) -> "Sparse":
+    return Sparse(sparse_couplings(scipy.sparse.csr_array(J)))
+
+
+def dense_couplings(value) -> np.ndarray:
+    """Validated, exactly symmetrised float64 couplings, built a block of rows at a time
+    (one N x N float64 array beyond the input, no full-size temporaries)."""
+    raw = _checks.real_input("couplings", value, "a real (N, N) array")
+    if raw.ndim != 2 or raw.shape[0] != raw.shape[1]:
+        raise ValueError(f"couplings must be a square (N, N) array, got shape {raw.shape}")
+    n = raw.shape[0]
+    if n < 2:
+        raise ValueError(f"couplings must describe N >= 2 spins, got N = {n}")
+    _checks.memory(
+        "Hopfield",
+        10 * n * n,
+        f"N x N = {n} x {n} couplings at 10 bytes each (float64 and integer copies); "
+        "a scipy.sparse matrix keeps diluted couplings in O(nonzeros), and "
+        "Hopfield.hebbian(patterns, storage='patterns') Hebbian ones in O(N p)",
+    )
+
+    J = np.empty((n, n))
+    finite, largest_row, scale, asym = True, 0.0, 0.0, 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in row_slices(raw):
+            block, mirror = raw[k].astype(np.float64), raw[:, k].T.astype(np.float64)
+            finite = finite and bool(np.isfinite(block).all())
+            largest_row = max(largest_row, np.abs(block).sum(axis=1).max())
+            scale = max(scale, np.abs(block).max())
+            asym = max(asym, float(np.abs(block - mirror).max()))
+            J[k] = 0.5 * (block + mirror)
+    if not finite:
+        raise ValueError("couplings must be finite; found NaN or infinity")
+    if np.any(np.diag(raw) != 0):
+        i = int(np.flatnonzero(np.diag(raw))[0])
+        raise ValueError(
+            f"couplings must have a zero diagonal (J_ii = 0), found J[{i},{i}] = "
+            f"{float(raw[i, i])}; set it with numpy.fill_diagonal(J, 0)"
+        )
+    if not largest_row <= np.finfo(np.float64).max / n:  # largest_row * n overflows
+        raise ValueError(
+            "couplings are too large: the largest row sum of |J| is "
+            f"{largest_row:.3g}, "
+            f"so fields and energies of {n} spins would overflow float64; "
+            "rescale J (and the temperature with it)"
+        )
+    if asym > SYMMETRY_RTOL * scale:
+        raise ValueError(
+            f"couplings must be symmetric; max |J - J.T| = {asym:.3g} "
+            f"exceeds {SYMMETRY_RTOL:g} * max |J|"
+        )
+    return J

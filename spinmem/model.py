@@ -13,8 +13,8 @@ import scipy.sparse
 from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
-from ._couplings import SYMMETRY_RTOL, row_slices
 from ._kernels import couplings as coupling_kernels
+from .patterns import from_binary, make_cues, random_patterns, replica_overlaps, to_binary
 from .seeding import SeedLike, generator, root_sequence
 
 __all__ = [
@@ -177,7 +177,7 @@ class SpinModel:
         """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i``: shape (p,) or (R, p)."""
         _checks.stored_patterns(self, "overlaps")
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
-        return overlap_counts(s, self._xi_t) / self.n_spins
+        return _couplings.overlap_counts(s, self._xi_t) / self.n_spins
 
     def is_fixed_point(
         self, states: ArrayLike, *, strict: bool = False
@@ -271,11 +271,11 @@ class Hopfield(SpinModel):
         if scipy.sparse.issparse(couplings):
             store = _couplings.Sparse(_couplings.sparse_couplings(couplings))
             if storage == "dense":
-                store = _dense_store(store.dense())
+                store = _couplings.dense_store(store.dense())
         else:
-            store = _dense_store(_dense_couplings(couplings))
+            store = _couplings.dense_store(_couplings.dense_couplings(couplings))
             if storage == "sparse":
-                store = _sparse_store(store.J)
+                store = _couplings.sparse_store(store.J)
         n = store.n
         theta = np.zeros(n) if fields is None else _checks.fields(fields, n)
         xi_t = (
@@ -317,13 +317,13 @@ class Hopfield(SpinModel):
         p, n = xi.shape
         theta = np.zeros(n) if fields is None else _checks.fields(fields, n)
         if storage == "auto":
-            dense_fits = _checks.fits(_HEBBIAN_BUILD_BYTES * n * n + 2 * n * p)
+            dense_fits = _checks.fits(_couplings.HEBBIAN_BUILD_BYTES * n * n + 2 * n * p)
             storage = "dense" if n <= DENSE_MAX_SPINS and dense_fits else "patterns"
         xi_t = _couplings.transposed(xi)
         if storage == "patterns":
             store = _couplings.Patterns(_couplings.frozen(xi_t))
         else:
-            store = _dense_store(hebbian_matrix(xi))
+            store = _couplings.dense_store(_couplings.hebbian_matrix(xi))
         model = object.__new__(cls)
         model._init(store, theta, xi_t, hebbian=True)
         return model
@@ -401,9 +401,9 @@ class Hopfield(SpinModel):
                 )
             store = _couplings.Patterns(self._xi_t)
         elif storage == "dense":
-            store = _dense_store(self._store.dense())
+            store = _couplings.dense_store(self._store.dense())
         else:
-            store = _sparse_store(self._store.dense())
+            store = _couplings.sparse_store(self._store.dense())
         model = object.__new__(type(self))
         model._init(store, np.array(self.fields), self._xi_t, hebbian=self._hebbian)
         return model
@@ -443,189 +443,3 @@ def _rebuild(store, theta, xi_t, hebbian):
     model = object.__new__(Hopfield)
     model._init(store, theta, xi_t, hebbian=hebbian)
     return model
-
-
-_HEBBIAN_BUILD_BYTES = 14
-"""Peak bytes per coupling while ``hebbian_matrix`` builds dense couplings."""
-
-
-def hebbian_matrix(xi: np.ndarray, what: str = "Hopfield.hebbian") -> np.ndarray:
-    """Dense Hebbian couplings ``(1/N) xi^T xi`` with zero diagonal, float64, from
-    (p, N) patterns, with exact integer sums (float32 product); ``what`` names the
-    caller in a memory refusal."""
-    p, n = xi.shape
-    _checks.memory(
-        what,
-        _HEBBIAN_BUILD_BYTES * n * n,
-        f"N x N = {n} x {n} couplings at {_HEBBIAN_BUILD_BYTES} bytes each while "
-        f"building; storage='patterns' keeps only the p x N = {p} x {n} patterns "
-        f"({_checks.size(p * n)})",
-    )
-    exact = np.float32 if p < 2**24 else np.float64
-    x = xi.astype(exact)
-    C = x.T @ x  # exact integers
-    np.fill_diagonal(C, 0.0)
-    return np.multiply(C, 1.0 / n, dtype=np.float64)  # = (float64 C) * (1/N), no copy
-
-
-def overlap_counts(s: np.ndarray, xi_t: np.ndarray) -> np.ndarray:
-    """Exact integer overlaps ``xi^mu . s`` as float64, shape ``s.shape[:-1] + (p,)``,
-    a block of sites at a time (float32 products are exact while N < 2**24)."""
-    n, p = xi_t.shape
-    batch = s.reshape(-1, n)
-    exact = np.float32 if n < 2**24 else np.float64
-    out = np.zeros((batch.shape[0], p))
-    step = max(1, 2**22 // max(1, p + batch.shape[0]))
-    for k in range(0, n, step):
-        out += batch[:, k : k + step].astype(exact) @ xi_t[k : k + step].astype(exact)
-    return out.reshape((*s.shape[:-1], p))
-
-
-def _dense_store(J: np.ndarray) -> "_couplings.Dense":
-    return _couplings.Dense(J, *_couplings.integer_form(J, J.shape[0]))
-
-
-def _sparse_store(J: np.ndarray) -> "_couplings.Sparse":
-    return _couplings.Sparse(_couplings.sparse_couplings(scipy.sparse.csr_array(J)))
-
-
-def _dense_couplings(value) -> np.ndarray:
-    """Validated, exactly symmetrised float64 couplings, built a block of rows at a time
-    (one N x N float64 array beyond the input, no full-size temporaries)."""
-    raw = _checks.real_input("couplings", value, "a real (N, N) array")
-    if raw.ndim != 2 or raw.shape[0] != raw.shape[1]:
-        raise ValueError(f"couplings must be a square (N, N) array, got shape {raw.shape}")
-    n = raw.shape[0]
-    if n < 2:
-        raise ValueError(f"couplings must describe N >= 2 spins, got N = {n}")
-    _checks.memory(
-        "Hopfield",
-        10 * n * n,
-        f"N x N = {n} x {n} couplings at 10 bytes each (float64 and integer copies); "
-        "a scipy.sparse matrix keeps diluted couplings in O(nonzeros), and "
-        "Hopfield.hebbian(patterns, storage='patterns') Hebbian ones in O(N p)",
-    )
-
-    J = np.empty((n, n))
-    finite, largest_row, scale, asym = True, 0.0, 0.0, 0.0
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in row_slices(raw):
-            block, mirror = raw[k].astype(np.float64), raw[:, k].T.astype(np.float64)
-            finite = finite and bool(np.isfinite(block).all())
-            largest_row = max(largest_row, np.abs(block).sum(axis=1).max())
-            scale = max(scale, np.abs(block).max())
-            asym = max(asym, float(np.abs(block - mirror).max()))
-            J[k] = 0.5 * (block + mirror)
-    if not finite:
-        raise ValueError("couplings must be finite; found NaN or infinity")
-    if np.any(np.diag(raw) != 0):
-        i = int(np.flatnonzero(np.diag(raw))[0])
-        raise ValueError(
-            f"couplings must have a zero diagonal (J_ii = 0), found J[{i},{i}] = "
-            f"{float(raw[i, i])}; set it with numpy.fill_diagonal(J, 0)"
-        )
-    if not largest_row <= np.finfo(np.float64).max / n:  # largest_row * n overflows
-        raise ValueError(
-            "couplings are too large: the largest row sum of |J| is "
-            f"{largest_row:.3g}, "
-            f"so fields and energies of {n} spins would overflow float64; "
-            "rescale J (and the temperature with it)"
-        )
-    if asym > SYMMETRY_RTOL * scale:
-        raise ValueError(
-            f"couplings must be symmetric; max |J - J.T| = {asym:.3g} "
-            f"exceeds {SYMMETRY_RTOL:g} * max |J|"
-        )
-    return J
-
-
-def random_patterns(
-    p: int, n: int, *, bias: float = 0.0, seed: SeedLike = None
-) -> np.ndarray:
-    """Independent random +-1 patterns.
-
-    Parameters
-    ----------
-    p : int
-        Number of patterns, >= 1.
-    n : int
-        Number of spins N, >= 2.
-    bias : float
-        Mean activity ``a = <xi>`` in [-1, 1]: each bit is +1 with probability
-        ``(1 + a) / 2``. 0 gives unbiased patterns.
-    seed : None, int, SeedSequence or Generator
-
-    Returns
-    -------
-    ndarray of int8, shape (p, n)
-    """
-    p = _checks.integer("p", p, minimum=1)
-    n = _checks.integer("n", n, minimum=2)
-    bias = _checks.real("bias", bias, minimum=-1.0, maximum=1.0)
-    _checks.memory("random_patterns", p * n, f"p x N = {p} x {n} int8 patterns")
-    rng = generator(root_sequence(seed))
-    out = np.empty((p, n), dtype=np.int8)
-    threshold = 0.5 * (1.0 + bias)
-    rows = max(1, 2**20 // n)
-    for k in range(0, p, rows):  # the same stream as one (p, n) draw, without temporaries
-        block = out[k : k + rows]
-        up = rng.random(block.shape) < threshold
-        np.copyto(block, np.where(up, np.int8(1), np.int8(-1)))
-    return out
-
-
-def make_cues(
-    patterns: ArrayLike, flip_fraction: float, *, seed: SeedLike = None
-) -> np.ndarray:
-    """Noisy copies of patterns: exactly ``round(f N)`` randomly chosen bits flipped.
-
-    The initial overlap of each cue with its pattern is ``1 - 2 round(f N) / N``
-    (``1 - 2f`` when ``f N`` is an integer).
-
-    Parameters
-    ----------
-    patterns : array_like, shape (N,) or (k, N)
-        +-1 patterns (or any states) to corrupt.
-    flip_fraction : float
-        Fraction f of bits to flip, in [0, 1].
-    seed : None, int, SeedSequence or Generator
-
-    Returns
-    -------
-    ndarray of int8 with the shape of ``patterns``
-    """
-    xi = _checks.spins("patterns", patterns)
-    f = _checks.real("flip_fraction", flip_fraction, minimum=0.0, maximum=1.0)
-    rng = generator(root_sequence(seed))
-    batch = np.atleast_2d(xi).copy()
-    n = batch.shape[1]
-    k = round(f * n)
-    for row in batch:
-        row[rng.choice(n, size=k, replace=False)] *= -1
-    return batch.reshape(xi.shape)
-
-
-def from_binary(values: ArrayLike) -> np.ndarray:
-    """0/1 data (booleans, binary images) to +-1 spins: ``s = 2 v - 1``."""
-    v = np.asarray(values)
-    if v.dtype == bool:
-        v = v.astype(np.int8)
-    if v.size and not np.all((v == 0) | (v == 1)):
-        raise ValueError("values must contain only 0 and 1 (or booleans)")
-    return (2 * v.astype(np.int8) - 1).astype(np.int8)
-
-
-def to_binary(states: ArrayLike) -> np.ndarray:
-    """+-1 spins to 0/1 (uint8): ``v = (s + 1) / 2``."""
-    s = _checks.spins("states", states, ndim=tuple(range(1, 8)))
-    return ((s + 1) // 2).astype(np.uint8)
-
-
-def replica_overlaps(states: ArrayLike) -> np.ndarray:
-    """Replica overlap matrix ``q_ab = (1/N) sum_i s_i^a s_i^b`` of states (R, N).
-
-    The diagonal is 1. Off-diagonal values near 0 with all pattern overlaps near 0 mean
-    a paramagnet; non-zero ``|q_ab|`` with all ``m^mu ~ 0`` signals the spin-glass phase.
-    """
-    s = _checks.spins("states", states, ndim=(2,)).astype(np.float64)
-    return s @ s.T / s.shape[1]

@@ -10,7 +10,8 @@ import scipy.sparse
 from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
-from .model import Hopfield, hebbian_matrix
+from ._couplings import hebbian_matrix
+from .model import Hopfield
 from .seeding import SeedLike, generator, root_sequence
 
 __all__ = ["centred", "clipped", "diluted", "dreaming", "projection", "storkey"]
