@@ -14,7 +14,6 @@ normalised autocorrelation function averaged over chains, summed up to Sokal's
 self-consistent window ``M >= c tau``.
 """
 
-import emcee
 import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
@@ -247,6 +246,8 @@ def _tau(x: np.ndarray, c: float) -> tuple[float, float, float, bool]:
     if not moving.any():
         return np.nan, np.nan, float(chains * n), False
     steps = x[moving].T[:, :, None]  # emcee's (steps, walkers, parameters)
+    import emcee  # on first use: it loads scipy.stats, a second of import time
+
     tau = float(emcee.autocorr.integrated_time(steps, c=c, tol=0, quiet=True)[0])
     if not tau >= 0:  # below the bound tau >= 0 (or NaN records): no estimate
         return np.nan, np.nan, float(chains * n), False

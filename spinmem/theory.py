@@ -31,7 +31,7 @@ from math import comb
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, special, stats
+from scipy import optimize, special
 
 from . import _checks, _rs_quadrature
 
@@ -411,6 +411,8 @@ def mixture_overlap(n: int, temperature: float = 0.0) -> float:
     n = _checks.integer("n", n, minimum=1)
     temperature = _checks.temperature("temperature", temperature, zero=True)
     j = np.arange(n)
+    from scipy import stats  # on first use: a second of import time
+
     weights = stats.binom.pmf(j, n - 1, 0.5)
     field = 1.0 + 2.0 * j - (n - 1)  # xi^1 sum_mu xi^mu for xi^1 = +1
 

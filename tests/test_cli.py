@@ -160,3 +160,28 @@ def test_long_calls_show_a_bar_that_reaches_its_total(monkeypatch):
     spinmem.sweep(sf.retrieval, {"n": [20], "temperature": [0.5, 1.0]}, seeds=2)
     (sweep_bar,) = _RecordingBar.made  # the points' simulate calls draw none
     assert (sweep_bar.total, sweep_bar.done, sweep_bar.kwargs["desc"]) == (4, 4, "sweep")
+
+
+def test_python_dash_m_spinmem_is_the_spinmem_command():
+    out = subprocess.run(
+        [sys.executable, "-m", "spinmem", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0 and out.stdout.strip() == f"spinmem {spinmem.__version__}"
+
+
+def test_import_spinmem_leaves_the_heavy_optional_modules_for_later():
+    """emcee (with scipy.stats, about a second), dimod and dask load on first use, not
+    with ``import spinmem``; the estimator still works once called."""
+    code = (
+        "import sys, spinmem; "
+        "print(sorted(m for m in ('emcee', 'scipy.stats', 'dimod', 'dask') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

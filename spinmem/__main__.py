@@ -1,0 +1,7 @@
+"""``python -m spinmem``: the ``spinmem`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
