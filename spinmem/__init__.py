@@ -7,7 +7,17 @@ temperatures are in coupling units with ``beta = 1/T``; a sweep is N single-spin
 attempts.
 """
 
-from . import analysis, dense, observables, plot, rules, schedules, stats, theory
+from . import (
+    analysis,
+    dense,
+    interop,
+    observables,
+    plot,
+    rules,
+    schedules,
+    stats,
+    theory,
+)
 from ._sweep import PointTimeout, StoreLocked, SweepError, read_store, sweep
 from ._version import package_version
 from .annealing import anneal
@@ -45,6 +55,7 @@ __all__ = [
     "composition",
     "dense",
     "from_binary",
+    "interop",
     "load",
     "make_cues",
     "observables",
