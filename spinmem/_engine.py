@@ -130,9 +130,7 @@ def check_temperature(dynamics: str, temperature) -> float:
         return 0.0
     if temperature is None:
         raise TypeError(f"dynamics={dynamics!r} needs a temperature > 0")
-    t = _checks.real("temperature", temperature, minimum=0.0)
-    if t != 0.0:
-        t = _checks.temperature("temperature", t)
+    t = _checks.temperature("temperature", temperature, zero=True)
     if t == 0.0:
         raise ValueError(
             f"temperature must be > 0 for dynamics={dynamics!r}, got 0; "
@@ -397,7 +395,7 @@ def _synchronous_chunk(model, states, prev, done, take, record, slot, cycle, g, 
 
 def record_count(n_blocks: int, record_every: int) -> int:
     """How many blocks :func:`record_window` marks over a whole run."""
-    return n_blocks // record_every + (1 if n_blocks % record_every else 0)
+    return -(-n_blocks // record_every)
 
 
 def record_window(first: int, stop: int, n_blocks: int, record_every: int) -> np.ndarray:
@@ -409,9 +407,7 @@ def record_window(first: int, stop: int, n_blocks: int, record_every: int) -> np
 
 def record_mask(n_blocks: int, record_every: int) -> np.ndarray:
     """Record after every ``record_every``-th block and always after the last one."""
-    mask = (np.arange(1, n_blocks + 1) % record_every) == 0
-    mask[-1] = True
-    return mask
+    return record_window(0, n_blocks, n_blocks, record_every)
 
 
 def trajectory_dataset(model, coord, dim, energy, counts, rec_states, final, attrs):

@@ -29,6 +29,7 @@ from ._engine import (
     check_model,
     check_temperature,
     initial_states,
+    record_count,
     relax_states,
     resolve_replicas,
     result_attrs,
@@ -118,7 +119,7 @@ def simulate(
     record_every = _checks.integer("record_every", record_every, minimum=1)
     record_states = _checks.flag("record_states", record_states)
     n_rep = resolve_replicas(init, replicas)
-    slots = 1 + -(-sweeps // record_every)
+    slots = 1 + record_count(sweeps, record_every)
     check_memory("simulate", model, n_rep, slots, record_states)
     root = root_sequence(seed)
     rng = stream_states(root, n_rep)

@@ -109,11 +109,6 @@ class SpinModel:
         return self._store.kind
 
     @property
-    def energy_convention(self) -> str:
-        """The energy function, in words, as results record it."""
-        raise NotImplementedError
-
-    @property
     def nbytes(self) -> int:
         """Bytes held by the model's arrays (couplings in their storage, fields,
         patterns)."""

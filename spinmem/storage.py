@@ -266,10 +266,10 @@ def _write_bytes(path: Path, encode, write_file=None) -> None:
     fd, tmp = tempfile.mkstemp(
         prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
     )
+    handle = os.fdopen(fd, "wb", buffering=0)  # closing twice is harmless
 
     def remove():
-        with contextlib.suppress(OSError):
-            os.close(fd)
+        handle.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
 
@@ -281,13 +281,13 @@ def _write_bytes(path: Path, encode, write_file=None) -> None:
                     data = memoryview(encode()).cast("B")
                 signals.check()
                 for start in range(0, len(data), _CHUNK):
-                    _write_all(fd, data[start : start + _CHUNK])
+                    _write_all(handle, data[start : start + _CHUNK])
                     signals.check()
             else:
                 write_file(tmp)
                 signals.check()
             os.fsync(fd)
-            os.close(fd)
+            handle.close()
             signals.check()
             os.replace(tmp, path)
     except BaseException:
@@ -309,9 +309,9 @@ def _local_scheduler():
     return dask.config.set(scheduler="synchronous")
 
 
-def _write_all(fd: int, data: memoryview) -> None:
+def _write_all(handle, data: memoryview) -> None:
     while data:
-        data = data[os.write(fd, data) :]
+        data = data[handle.write(data) :]
 
 
 def _sync_folder(folder: Path) -> None:

@@ -287,6 +287,7 @@ class _Ladder:
     def __init__(self, model, states, rng, swap_rng, temps, chains, dynamics, order):
         n_temps = temps.size
         self.model, self.s, self.rng, self.swap_rng = model, states, rng, swap_rng
+        self.view = model.kernel_view()
         self.betas = 1.0 / temps
         self.rule, self.order = _updates.rule(dynamics).code, ORDER_CODES[order]
         n_rep = states.shape[0]
@@ -325,7 +326,7 @@ class _Ladder:
     def _pairs(self, swap_every, record, rec) -> None:
         """Every chain pair through the rounds, blocks of pairs in concurrent
         threads."""
-        model, n_pairs = self.model, (self.at.shape[0] + 1) // 2
+        n_pairs = (self.at.shape[0] + 1) // 2
         accepted = np.zeros((n_pairs, self.betas.size - 1), dtype=np.int64)
         attempted = np.zeros_like(accepted)
 
@@ -343,7 +344,7 @@ class _Ladder:
                     swap_every,
                     self.rule,
                     self.order,
-                    model.kernel_view().tie,
+                    self.view.tie,
                     record,
                     rec.energy,
                     rec.counts,
@@ -361,7 +362,7 @@ class _Ladder:
     def _replicas(self) -> tuple:
         """The leading arguments of the replica kernels: the model, then the states
         and their work arrays and streams."""
-        view = self.model.kernel_view()
+        view = self.view
         return (
             view.tag,
             view.cp,
@@ -377,7 +378,6 @@ class _Ladder:
     def _round(self, swap_every) -> None:
         beta_of = np.empty(self.s.shape[0])
         beta_of[self.at] = self.betas[None, :]
-        model = self.model
         with np.errstate(over="ignore"):
             updates.sweep_replicas(
                 *self._replicas(),
@@ -385,7 +385,7 @@ class _Ladder:
                 swap_every,
                 self.rule,
                 self.order,
-                model.kernel_view().tie,
+                self.view.tie,
             )
             exchange.swap_round(
                 self.betas,

@@ -166,10 +166,9 @@ def _in_pool(plan, todo, workers, finished):
         _stop(pool)
         raise
     _stop(pool)
-    done = _finished(futures, handed)
-    for k, outcome in done:
-        yield k, outcome
-    return [k for f, k in futures.items() if f not in handed and k not in dict(done)]
+    done = dict(_finished(futures, handed))
+    yield from done.items()
+    return [k for f, k in futures.items() if f not in handed and k not in done]
 
 
 def _finished(futures, handed) -> list:
