@@ -29,6 +29,7 @@ from _timing import timed
 
 import spinmem
 from spinmem import kernels
+from spinmem.kernels import Replicas
 
 N, P = 1000, 50
 TEMPERATURES = (0.5, 0.05)
@@ -118,46 +119,31 @@ def floor_costs(net, sweeps):
     """Seconds per attempt with no flip, and per N-long field update (one flip)."""
     # zero-temperature sweeps on a stored pattern: every attempt draws a site and
     # compares, nothing flips
-    view = net.kernel_view()
-    xi_t = view.patterns_t
-    s = net.patterns[0].copy()
-    g = np.empty(N, view.g_dtype)
-    counts = np.empty(P, np.int32)
-    kind, cp = view.tag, view.cp
-    kernels.init_state(kind, cp, net.fields, xi_t, s, g, counts)
-    rng = spinmem.seeding.stream_states(np.random.SeedSequence(0), 1)[0]
+    view, layout = net.kernel_view(), net.work_layout()
+    rep = Replicas(
+        net.patterns[0].copy(),
+        np.empty(N, layout.g_dtype),
+        np.empty(P, np.int32),
+        np.empty(1),
+        spinmem.seeding.stream_states(np.random.SeedSequence(0), 1)[0],
+    )
+    kernels.init_state(view, rep)
 
     def attempts():
-        kernels.sweeps(
-            kind,
-            cp,
-            net.fields,
-            xi_t,
-            s,
-            g,
-            counts,
-            rng,
-            1 / 0.05,
-            sweeps,
-            kernels.GLAUBER,
-            kernels.RANDOM_ORDER,
-            view.tie,
-        )
+        kernels.sweeps(view, rep, 1 / 0.05, sweeps, kernels.GLAUBER, kernels.RANDOM_ORDER)
 
     attempts()
     per_attempt = timed(attempts, repeat=5)[0] / (sweeps * N)
     sites = np.random.default_rng(0).integers(0, N, 200_000)
-    _row_updates(kind, cp, g, s, xi_t, counts, sites[:10])
-    per_flip = (
-        timed(_row_updates, kind, cp, g, s, xi_t, counts, sites, repeat=5)[0] / sites.size
-    )
+    _row_updates(view, rep, sites[:10])
+    per_flip = timed(_row_updates, view, rep, sites, repeat=5)[0] / sites.size
     return per_attempt, per_flip
 
 
 @numba.njit(cache=True)
-def _row_updates(kind, cp, g, s, xi_t, counts, sites):
+def _row_updates(view, rep, sites):
     for i in sites:
-        kernels._flip_of(kind, cp, xi_t, s, g, counts, i)
+        kernels._flip_of(view, rep, i)
 
 
 def main() -> None:

@@ -60,7 +60,7 @@ def round_by_round(net, temps, sweeps, chains, seed):
     for _ in range(sweeps):
         ladder._round(1)
         ladder.record(rec)
-    return rec.energy
+    return rec.buffers.energy
 
 
 def round_costs(sizes, sweeps, chains=4, k=12):

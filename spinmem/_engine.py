@@ -6,15 +6,15 @@ Everything here works on validated plain arrays; :mod:`spinmem.dynamics`,
 :mod:`spinmem.unlearning` check their arguments and call it.
 """
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 import xarray as xr
 
-from . import _checks, _progress, _schema, _updates
+from . import _checks, _progress, _schema, _threads, _updates
 from ._kernels import couplings, updates, xoshiro
+from ._kernels.records import Best, Blocks, Records, Replicas, Steps
 from ._version import package_version
 from .model import SpinModel
 from .seeding import provenance
@@ -156,16 +156,14 @@ def run_blocks(
     model: SpinModel,
     states: np.ndarray,
     rng: np.ndarray,
-    betas: np.ndarray,
-    block_sweeps: np.ndarray,
-    record: np.ndarray,
+    blocks: Blocks,
     rule: int,
     order: int,
     record_states: bool,
     progress: bool = False,
     desc: str = "sweeps",
 ) -> Trajectory:
-    """Run replicas through blocks of sweeps at given inverse temperatures.
+    """Run replicas through a schedule of blocks of sweeps (:class:`Blocks`).
 
     ``states`` (R, N) and ``rng`` (R, 4) are updated in place. The kernel is called on
     chunks of about :data:`CHUNK_WORK` operations, so that Ctrl-C (and a sweep's point
@@ -173,69 +171,31 @@ def run_blocks(
     numbers do not depend on the chunking.
     """
     n_rep = states.shape[0]
-    p = model.n_patterns
-    g, counts, energy = init_work(model, states)
-    rec_energy, rec_counts, rec_states = _record_buffers(
-        states, p, int(np.count_nonzero(record)), record_states
+    reps = init_work(model, states, rng)
+    rec = record_buffers(
+        states, model.n_patterns, int(np.count_nonzero(blocks.record)), record_states
     )
-    rec_energy[:, 0], rec_counts[:, 0] = energy, counts
+    rec.energy[:, 0], rec.counts[:, 0] = reps.energy, reps.counts
     if record_states:
-        rec_states[:, 0] = states
-    best_s, best_e = states.copy(), energy.copy()
-    flips = np.zeros(n_rep, dtype=np.int64)
+        rec.states[:, 0] = states
+    best = Best(states.copy(), reps.energy.copy(), np.zeros(n_rep, dtype=np.int64))
+    view = model.kernel_view()
     slot = 1
-    chunks = _chunks(betas, block_sweeps, record, chunk_sweeps(model, n_rep))
-    with _progress.bar(int(block_sweeps.sum()), "sweep", desc, progress) as bar:
-        for chunk in chunks:
-            _run_chunk(
-                model,
-                states,
-                rng,
-                g,
-                counts,
-                energy,
-                chunk,
-                rule,
-                order,
-                slot,
-                (rec_energy, rec_counts, rec_states),
-                (best_s, best_e, flips),
-            )
-            slot += int(np.count_nonzero(chunk[2]))
-            bar.update(int(chunk[1].sum()))
+    with _progress.bar(int(blocks.sweeps.sum()), "sweep", desc, progress) as bar:
+        for chunk in _chunks(blocks, chunk_sweeps(model, n_rep)):
+            with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
+                updates.run_replicas(view, reps, chunk, rule, order, rec, slot, best)
+            slot += int(np.count_nonzero(chunk.record))
+            bar.update(int(chunk.sweeps.sum()))
     return Trajectory(
-        rec_energy,
-        rec_counts,
-        rec_states if record_states else None,
+        rec.energy,
+        rec.counts,
+        rec.states if record_states else None,
         states,
-        best_s,
-        best_e,
-        flips,
+        best.s,
+        best.energy,
+        best.flips,
     )
-
-
-def _run_chunk(model, states, rng, g, counts, energy, chunk, rule, order, slot, rec, best):
-    """One kernel call of :func:`run_blocks`."""
-    with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
-        view = model.kernel_view()
-        updates.run_replicas(
-            view.tag,
-            view.cp,
-            view.fields,
-            view.patterns_t,
-            states,
-            g,
-            counts,
-            energy,
-            rng,
-            *chunk,
-            rule,
-            order,
-            view.tie,
-            *rec,
-            slot,
-            *best,
-        )
 
 
 CHUNK_WORK = 2 * 10**8
@@ -252,14 +212,14 @@ def chunk_sweeps(model: SpinModel, replicas: int) -> int:
 def sweep_work(model: SpinModel) -> int:
     """Coupling operations of one sweep in which every attempt flips (the storage's
     field and flip costs plus p for the overlaps)."""
-    return model.kernel_view().sweep_work
+    return model.work_layout().sweep_work
 
 
-def _chunks(betas, block_sweeps, record, limit: int):
-    """``(betas, block_sweeps, record)`` of consecutive kernel calls of at most
-    ``limit`` sweeps each; a longer block is split, recording only after its end."""
+def _chunks(blocks: Blocks, limit: int):
+    """The :class:`Blocks` of consecutive kernel calls of at most ``limit`` sweeps
+    each; a longer block is split, recording only after its end."""
     out_b, out_s, out_r, total = [], [], [], 0
-    for beta, count, rec in zip(betas, block_sweeps, record, strict=True):
+    for beta, count, rec in zip(*blocks, strict=True):
         count = int(count)
         while count > 0:
             take = min(count, limit - total)
@@ -269,128 +229,78 @@ def _chunks(betas, block_sweeps, record, limit: int):
             out_r.append(bool(rec) and count == 0)
             total += take
             if total == limit:
-                yield _chunk(out_b, out_s, out_r)
+                yield make_blocks(out_b, out_s, out_r)
                 out_b, out_s, out_r, total = [], [], [], 0
     if out_b:
-        yield _chunk(out_b, out_s, out_r)
+        yield make_blocks(out_b, out_s, out_r)
 
 
-def _chunk(betas, sweeps, record):
-    return (
+def make_blocks(betas, sweeps, record) -> Blocks:
+    """:class:`Blocks` of the inverse temperatures, sweeps and record flags given."""
+    return Blocks(
         np.array(betas, dtype=np.float64),
         np.array(sweeps, dtype=np.int64),
         np.array(record, dtype=np.bool_),
     )
 
 
-def _record_buffers(states, p, recorded: int, record_states):
+def record_buffers(states, p, recorded: int, record_states) -> Records:
     """Energy (R, K), overlap counts (R, K, p) and states (R, K or 0, N) for K = 1 +
     the ``recorded`` blocks (slot 0 holds the initial state)."""
     n_rep, n = states.shape
     slots = 1 + recorded
-    return (
+    return Records(
         np.empty((n_rep, slots)),
         np.empty((n_rep, slots, p), dtype=np.int32),
         np.empty((n_rep, slots if record_states else 0, n), dtype=np.int8),
     )
 
 
-def init_work(model: SpinModel, states: np.ndarray):
-    """Coupling fields, overlap counts and energies of ``states`` (R, N): the per-replica
-    work arrays the kernels keep up to date."""
+def init_work(model: SpinModel, states: np.ndarray, rng: np.ndarray) -> Replicas:
+    """The :class:`Replicas` of ``states`` (R, N) and streams ``rng`` (R, 4): with
+    their coupling fields, overlap counts and energies, the work arrays the kernels
+    keep up to date."""
     n_rep = states.shape[0]
-    g = _coupling_fields(model, n_rep)
-    counts = np.empty((n_rep, model.n_patterns), dtype=np.int32)
-    energy = np.empty(n_rep)
+    layout = model.work_layout()
+    reps = Replicas(
+        states,
+        np.empty((n_rep, layout.g_width), dtype=layout.g_dtype),
+        np.empty((n_rep, model.n_patterns), dtype=np.int32),
+        np.empty(n_rep),
+        rng,
+    )
     view = model.kernel_view()
-
-    def block(first, stop):
-        couplings.init_replicas(
-            view.tag, view.cp, view.fields, view.patterns_t, states, g, counts,
-            energy, first, stop,
-        )  # fmt: skip
-
-    # threads only where the work (about one sweep's worth per replica) pays for them
-    heavy = n_rep * sweep_work(model) > THREAD_WORK
-    in_blocks(block, n_rep, numba.get_num_threads() if heavy else 1)
-    return g, counts, energy
-
-
-THREAD_WORK = 10**7
-"""Coupling operations above which :func:`init_work` spreads replicas over threads."""
-
-
-def in_blocks(fn, count: int, threads: int) -> None:
-    """``fn(first, stop)`` over ``range(count)`` cut into ``threads`` contiguous blocks,
-    in concurrent threads when more than one (``fn`` must release the GIL to gain)."""
-    threads = max(1, min(threads, count))
-    edges = np.linspace(0, count, threads + 1).astype(int)
-    if threads == 1:
-        fn(0, count)
-        return
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(fn, edges[:-1], edges[1:]))
-
-
-def _coupling_fields(model: SpinModel, n_rep: int) -> np.ndarray:
-    """Work array for ``g = C s`` (exact integers for integer couplings, else float64;
-    no columns for pattern-backed couplings, whose fields come from the overlaps)."""
-    view = model.kernel_view()
-    return np.empty((n_rep, view.g_width), dtype=view.g_dtype)
+    _threads.in_blocks(
+        lambda first, stop: couplings.init_replicas(view, reps, first, stop),
+        n_rep,
+        _threads.count(n_rep * layout.sweep_work),
+    )
+    return reps
 
 
 def synchronous(model, states, steps, record_every, record_states, progress=False):
     """Synchronous steps, recording after every ``record_every`` steps and the last."""
-    rec_energy, rec_counts, rec_states = _record_buffers(
+    n_rep = states.shape[0]
+    rec = record_buffers(
         states, model.n_patterns, record_count(steps, record_every), record_states
     )
-    cycle = np.zeros(states.shape[0], dtype=np.int8)
+    cycle = np.zeros(n_rep, dtype=np.int8)
     prev = states.copy()
+    view = model.kernel_view()
+    layout = model.work_layout()
+    g_row = np.empty(layout.g_width, dtype=layout.g_dtype)
     # a step costs N^2 per replica, like a sweep where every attempt flips
-    limit = chunk_sweeps(model, states.shape[0])
-    g_template = _coupling_fields(model, 1)[0]
+    limit = chunk_sweeps(model, n_rep)
     done, slot = 0, 1
     with _progress.bar(steps, "step", "simulate", progress) as bar:
         while done < steps:
             take = min(limit, steps - done)
-            record = record_window(done, done + take, steps, record_every)
-            _synchronous_chunk(
-                model,
-                states,
-                prev,
-                done,
-                take,
-                record,
-                slot,
-                cycle,
-                g_template,
-                (rec_energy, rec_counts, rec_states),
-            )
-            slot += int(np.count_nonzero(record))
+            chunk = Steps(done, record_window(done, done + take, steps, record_every))
+            updates.synchronous_replicas(view, states, prev, chunk, rec, slot, g_row, cycle)
+            slot += int(np.count_nonzero(chunk.record))
             done += take
             bar.update(take)
-    return rec_energy, rec_counts, (rec_states if record_states else None), cycle
-
-
-def _synchronous_chunk(model, states, prev, done, take, record, slot, cycle, g, rec):
-    """One kernel call of :func:`synchronous`: steps ``done .. done + take``."""
-    view = model.kernel_view()
-    updates.synchronous_replicas(
-        view.tag,
-        view.cp,
-        view.fields,
-        view.patterns_t,
-        states,
-        prev,
-        done,
-        take,
-        record,
-        slot,
-        view.tie,
-        g,
-        *rec,
-        cycle,
-    )
+    return rec.energy, rec.counts, (rec.states if record_states else None), cycle
 
 
 def record_count(n_blocks: int, record_every: int) -> int:
@@ -465,7 +375,7 @@ def relax_states(
     stops when all have converged)."""
     view = model.kernel_view()
     n_rep = s.shape[0]
-    g, counts, _ = init_work(model, s)
+    reps = init_work(model, s, rng)
     done = np.zeros(n_rep, dtype=np.int64)
     converged = np.zeros(n_rep, dtype=np.bool_)
     chunk_done = np.zeros(n_rep, dtype=np.int64)
@@ -474,21 +384,10 @@ def relax_states(
     # stays put (is_stuck holds), so the numbers do not depend on the chunking
     with _progress.bar(None, "sweep", "relax", progress) as bar:
         while done.max() < max_sweeps and not converged.all():
+            take = min(limit, max_sweeps - int(done.max()))
             with np.errstate(over="ignore"):
                 updates.relax_replicas(
-                    view.tag,
-                    view.cp,
-                    view.fields,
-                    view.patterns_t,
-                    s,
-                    g,
-                    counts,
-                    rng,
-                    min(limit, max_sweeps - int(done.max())),
-                    ORDER_CODES[order],
-                    view.tie,
-                    chunk_done,
-                    converged,
+                    view, reps, take, ORDER_CODES[order], chunk_done, converged
                 )
             done += chunk_done
             bar.update(int(chunk_done.max()))

@@ -29,6 +29,7 @@ from ._engine import (
     check_model,
     check_temperature,
     initial_states,
+    make_blocks,
     record_count,
     relax_states,
     resolve_replicas,
@@ -144,9 +145,11 @@ def simulate(
             model,
             states,
             rng,
-            np.full(ends.size, 0.0 if t == 0 else 1.0 / t),  # the zero rule ignores beta
-            block_sweeps,
-            np.ones(ends.size, dtype=np.bool_),
+            make_blocks(
+                np.full(ends.size, 0.0 if t == 0 else 1.0 / t),  # ignored by "zero"
+                block_sweeps,
+                np.ones(ends.size, dtype=np.bool_),
+            ),
             _updates.rule(dynamics).code,
             ORDER_CODES[order],
             record_states,

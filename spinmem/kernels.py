@@ -32,6 +32,16 @@ from ._kernels.exchange import (  # noqa: F401
     temper_pair,
     track_trips,
 )
+from ._kernels.records import (  # noqa: F401
+    Best,
+    Blocks,
+    KernelView,
+    Ladder,
+    LadderRecords,
+    Records,
+    Replicas,
+    Steps,
+)
 from ._kernels.updates import (  # noqa: F401
     GLAUBER,
     METROPOLIS,

@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
 from ._kernels import couplings as coupling_kernels
+from ._kernels.records import KernelView, Replicas
 from .patterns import from_binary, make_cues, random_patterns, replica_overlaps, to_binary
 from .seeding import SeedLike, generator, root_sequence
 
@@ -36,22 +37,12 @@ alpha = 0.14 about 8x, Glauber at T = 0.5 about 1.4x), at up to 1 GB;
 ``benchmarks/bench_large.py`` measures it."""
 
 
-class KernelView(NamedTuple):
-    """A model as the compiled kernels take it (``spinmem._kernels``)."""
+class WorkLayout(NamedTuple):
+    """The per-replica work array the kernels keep for a model, and a sweep's cost."""
 
-    tag: np.ndarray
-    """Storage tag: an empty array whose number of dimensions is the storage code."""
-    cp: tuple
-    """Coupling tuple ``(C, indptr, indices, data, scale)`` of the storage."""
-    fields: np.ndarray
-    """External fields theta (N,)."""
-    patterns_t: np.ndarray
-    """Stored patterns transposed, int8 (N, p)."""
-    tie: float
-    """Largest ``|h|`` counted as zero (a tie)."""
     g_width: int
-    """Columns of the per-replica work array ``g = C s`` (0 where fields come from the
-    overlap counts)."""
+    """Columns of the work array ``g = C s`` (0 where fields come from the overlap
+    counts)."""
     g_dtype: np.dtype
     """Its dtype: exact integers for integer couplings, else float64."""
     sweep_work: int
@@ -82,20 +73,17 @@ class SpinModel:
     def __setattr__(self, name, value):
         raise AttributeError(f"spinmem models are immutable; cannot set {name!r}")
 
-    def kernel_view(self) -> "KernelView":
-        """What the compiled kernels see of this model (for the package's run modules;
-        the fields of :class:`KernelView` are described there)."""
+    def kernel_view(self) -> KernelView:
+        """What the compiled kernels see of this model: the numba record
+        :class:`spinmem._kernels.records.KernelView` (for the package's run
+        modules)."""
         store = self._store
-        return KernelView(
-            store.tag,
-            store.kernel,
-            self.fields,
-            self._xi_t,
-            self._tie,
-            store.g_width,
-            store.g_dtype,
-            store.sweep_work(self.n_patterns),
-        )
+        return KernelView(store.tag, store.kernel, self.fields, self._xi_t, self._tie)
+
+    def work_layout(self) -> WorkLayout:
+        """The shape and cost of the kernels' per-replica work (:class:`WorkLayout`)."""
+        store = self._store
+        return WorkLayout(store.g_width, store.g_dtype, store.sweep_work(self.n_patterns))
 
     def tie_threshold(self, *, exact: bool) -> float:
         """The largest ``|h|`` counted as a tie (zero), see :func:`tie_threshold`;
@@ -157,15 +145,19 @@ class SpinModel:
         return energy if energy.ndim else float(energy)
 
     def _kernel_fields(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        batch = s.reshape(-1, self.n_spins)
+        batch = np.ascontiguousarray(s.reshape(-1, self.n_spins))
         r = batch.shape[0]
-        g = np.empty((r, self._store.g_width), dtype=self._store.g_dtype)
-        counts = np.empty((r, self.n_patterns), dtype=np.int32)
-        h, energy = np.empty(batch.shape), np.empty(r)
-        store = self._store
-        coupling_kernels.local_fields(
-            store.tag, store.kernel, self.fields, self._xi_t, batch, g, counts, h, energy
+        layout = self.work_layout()
+        reps = Replicas(
+            batch,
+            np.empty((r, layout.g_width), dtype=layout.g_dtype),
+            np.empty((r, self.n_patterns), dtype=np.int32),
+            np.empty(r),
+            np.empty((r, 0), dtype=np.uint64),
         )
+        h = np.empty(batch.shape)
+        coupling_kernels.local_fields(self.kernel_view(), reps, h)
+        energy = reps.energy
         return h.reshape(s.shape), energy.reshape(s.shape[:-1])
 
     def overlaps(self, states: ArrayLike) -> np.ndarray:

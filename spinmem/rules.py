@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
 from ._couplings import hebbian_matrix
-from .model import Hopfield
+from .model import Hopfield, _rebuild
 from .seeding import SeedLike, generator, root_sequence
 
 __all__ = ["centred", "clipped", "diluted", "dreaming", "projection", "storkey"]
@@ -218,6 +218,4 @@ def _symmetrised(J: np.ndarray) -> np.ndarray:
 
 
 def _with_store(store, xi: np.ndarray) -> Hopfield:
-    model = object.__new__(Hopfield)
-    model._init(store, np.zeros(store.n), _couplings.transposed(xi), hebbian=False)
-    return model
+    return _rebuild(store, np.zeros(store.n), _couplings.transposed(xi), False)

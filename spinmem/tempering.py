@@ -15,13 +15,12 @@ import xarray as xr
 from numpy.typing import ArrayLike
 from scipy.special import erfc
 
-from . import _checks, _progress, _schema, _updates
+from . import _checks, _progress, _schema, _threads, _updates
 from ._engine import (
     ORDER_CODES,
     check_memory,
     check_model,
     chunk_sweeps,
-    in_blocks,
     init_work,
     initial_states,
     record_count,
@@ -30,6 +29,7 @@ from ._engine import (
     sweep_limit,
 )
 from ._kernels import exchange, updates
+from ._kernels.records import Ladder, LadderRecords
 from .dynamics import ORDERS
 from .model import SpinModel
 from .seeding import SeedLike, provenance, root_sequence, stream_states
@@ -286,25 +286,27 @@ class _Ladder:
 
     def __init__(self, model, states, rng, swap_rng, temps, chains, dynamics, order):
         n_temps = temps.size
-        self.model, self.s, self.rng, self.swap_rng = model, states, rng, swap_rng
-        self.view = model.kernel_view()
-        self.betas = 1.0 / temps
-        self.rule, self.order = _updates.rule(dynamics).code, ORDER_CODES[order]
         n_rep = states.shape[0]
-        self.g, self.counts, self.energy = init_work(model, states)
-        self.at = np.arange(n_rep, dtype=np.int64).reshape(chains, n_temps)
-        self.accepted = np.zeros(n_temps - 1, dtype=np.int64)
-        self.attempted = np.zeros(n_temps - 1, dtype=np.int64)
-        self.label = np.zeros(n_rep, dtype=np.int8)
-        self.trips = np.zeros(n_rep, dtype=np.int64)
-        exchange.track_trips(self.at, self.label, self.trips)
+        self.view = model.kernel_view()
+        self.rule, self.order = _updates.rule(dynamics).code, ORDER_CODES[order]
+        self.reps = init_work(model, states, rng)
+        self.ladder = Ladder(
+            1.0 / temps,
+            np.arange(n_rep, dtype=np.int64).reshape(chains, n_temps),
+            swap_rng,
+            np.zeros(n_temps - 1, dtype=np.int64),
+            np.zeros(n_temps - 1, dtype=np.int64),
+            np.zeros(n_rep, dtype=np.int8),
+            np.zeros(n_rep, dtype=np.int64),
+        )
+        exchange.track_trips(self.ladder)
 
     def rounds(self, swap_every: int, record: np.ndarray, rec: "_Records") -> None:
         """``record.size`` rounds of ``swap_every`` sweeps and one exchange pass,
         recording into ``rec`` after the rounds that ``record`` marks: in one kernel
         call with a thread per chain pair when there are enough pairs to occupy the
         threads, else round by round with the replicas of a round across threads."""
-        chains = self.at.shape[0]
+        chains = self.ladder.at.shape[0]
         if (chains + 1) // 2 >= numba.get_num_threads():
             self._pairs(swap_every, record, rec)
             return
@@ -316,117 +318,74 @@ class _Ladder:
     def record(self, rec: "_Records") -> None:
         """Energies, overlap counts and twin overlaps of every chain into the next
         slot of ``rec``."""
-        for m in range((self.at.shape[0] + 1) // 2):
-            exchange.record_pair(
-                self.s, self.counts, self.energy, self.at,
-                rec.energy, rec.counts, rec.q, rec.slot, m,
-            )  # fmt: skip
+        for m in range((self.ladder.at.shape[0] + 1) // 2):
+            exchange.record_pair(self.reps, self.ladder.at, rec.buffers, rec.slot, m)
         rec.slot += 1
 
     def _pairs(self, swap_every, record, rec) -> None:
         """Every chain pair through the rounds, blocks of pairs in concurrent
         threads."""
-        n_pairs = (self.at.shape[0] + 1) // 2
-        accepted = np.zeros((n_pairs, self.betas.size - 1), dtype=np.int64)
+        n_pairs = (self.ladder.at.shape[0] + 1) // 2
+        accepted = np.zeros((n_pairs, self.ladder.betas.size - 1), dtype=np.int64)
         attempted = np.zeros_like(accepted)
 
         def run(first, stop):
             for m in range(first, stop):
+                own = self.ladder._replace(accepted=accepted[m], attempted=attempted[m])
                 exchange.temper_pair(
-                    *self._replicas(),
-                    self.betas,
-                    self.at,
-                    self.swap_rng,
-                    accepted[m],
-                    attempted[m],
-                    self.label,
-                    self.trips,
-                    swap_every,
-                    self.rule,
-                    self.order,
-                    self.view.tie,
-                    record,
-                    rec.energy,
-                    rec.counts,
-                    rec.q,
-                    rec.slot,
-                    m,
-                )
+                    self.view, self.reps, own, swap_every, self.rule, self.order,
+                    record, rec.buffers, rec.slot, m,
+                )  # fmt: skip
 
         with np.errstate(over="ignore"):
-            in_blocks(run, n_pairs, numba.get_num_threads())
-        self.accepted += accepted.sum(axis=0)
-        self.attempted += attempted.sum(axis=0)
+            _threads.in_blocks(run, n_pairs, numba.get_num_threads())
+        self.ladder.accepted[:] += accepted.sum(axis=0)
+        self.ladder.attempted[:] += attempted.sum(axis=0)
         rec.slot += int(np.count_nonzero(record))
 
-    def _replicas(self) -> tuple:
-        """The leading arguments of the replica kernels: the model, then the states
-        and their work arrays and streams."""
-        view = self.view
-        return (
-            view.tag,
-            view.cp,
-            view.fields,
-            view.patterns_t,
-            self.s,
-            self.g,
-            self.counts,
-            self.energy,
-            self.rng,
-        )
-
     def _round(self, swap_every) -> None:
-        beta_of = np.empty(self.s.shape[0])
-        beta_of[self.at] = self.betas[None, :]
+        beta_of = np.empty(self.reps.s.shape[0])
+        beta_of[self.ladder.at] = self.ladder.betas[None, :]
         with np.errstate(over="ignore"):
             updates.sweep_replicas(
-                *self._replicas(),
-                beta_of,
-                swap_every,
-                self.rule,
-                self.order,
-                self.view.tie,
+                self.view, self.reps, beta_of, swap_every, self.rule, self.order
             )
-            exchange.swap_round(
-                self.betas,
-                self.energy,
-                self.at,
-                self.swap_rng,
-                self.accepted,
-                self.attempted,
-            )
-        exchange.track_trips(self.at, self.label, self.trips)
+            exchange.swap_round(self.ladder, self.reps.energy)
+        exchange.track_trips(self.ladder)
 
 
 class _Records:
     def __init__(self, model, chains, n_temps, slots):
         n_pairs = chains // 2
-        self.energy = np.empty((chains, n_temps, slots))
-        self.counts = np.empty((chains, n_temps, slots, model.n_patterns), np.int32)
-        self.q = np.empty((n_pairs, n_temps, slots))
+        self.buffers = LadderRecords(
+            np.empty((chains, n_temps, slots)),
+            np.empty((chains, n_temps, slots, model.n_patterns), np.int32),
+            np.empty((n_pairs, n_temps, slots)),
+        )
         self.slot = 0
 
     def dataset(self, model, run, temps, times, attrs) -> xr.Dataset:
-        chains, n_temps = run.at.shape
+        ladder, buffers = run.ladder, self.buffers
+        chains, n_temps = ladder.at.shape
         data = {
             "energy": (
                 ("chain", "temperature", "time"),
-                self.energy,
+                buffers.energy,
                 _schema.meta("energy"),
             ),
             "swap_acceptance": (
                 ("pair_k",),
-                run.accepted / np.maximum(run.attempted, 1),
+                ladder.accepted / np.maximum(ladder.attempted, 1),
                 _schema.meta("swap_acceptance"),
             ),
             "round_trips": (
                 ("chain", "replica"),
-                run.trips.reshape(chains, n_temps),
+                ladder.trips.reshape(chains, n_temps),
                 _schema.meta("round_trips"),
             ),
             "state": (
                 ("chain", "temperature", "spin"),
-                run.s[run.at],
+                run.reps.s[ladder.at],
                 _schema.meta("ladder_state"),
             ),
         }
@@ -440,15 +399,15 @@ class _Records:
         if model.n_patterns:
             data["overlap"] = (
                 ("chain", "temperature", "time", "pattern"),
-                self.counts / model.n_spins,
+                buffers.counts / model.n_spins,
                 _schema.meta("overlap"),
             )
             coords["pattern"] = np.arange(model.n_patterns)
-        n_pairs = self.q.shape[0]
+        n_pairs = buffers.q.shape[0]
         if n_pairs:
             data["q"] = (
                 ("pair", "temperature", "time"),
-                self.q,
+                buffers.q,
                 _schema.meta("twin_overlap"),
             )
             coords["pair"] = np.arange(n_pairs)

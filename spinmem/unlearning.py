@@ -13,6 +13,7 @@ import xarray as xr
 from . import _checks, _couplings, _progress, _schema
 from ._engine import ORDER_CODES, check_model, relax_states, result_attrs
 from ._kernels import dreaming
+from ._kernels.records import KernelView
 from .dynamics import ORDERS
 from .model import Hopfield, make_cues
 from .seeding import SeedLike, generator, root_sequence, stream_states
@@ -113,10 +114,14 @@ def unlearn(
     J = np.array(model.couplings)
     reader = J.view()
     reader.flags.writeable = False
-    cp = _couplings.dense_kernel(reader, 1.0)
-    no_patterns = _couplings.no_patterns(model.n_spins)
     # dreams make the couplings non-integer: the float tie rule, fixed
-    tie = model.tie_threshold(exact=False)
+    view = KernelView(
+        _couplings.Dense.tag,
+        _couplings.dense_kernel(reader, 1.0),
+        model.fields,
+        _couplings.no_patterns(model.n_spins),
+        model.tie_threshold(exact=False),
+    )
     beta = 0.0 if dream_temperature == 0 else 1.0 / dream_temperature
     blocks = [record_every] * (dreams // record_every)
     if dreams % record_every:
@@ -133,17 +138,13 @@ def unlearn(
                     stuck[-1]
                     + dreaming.dream_block(
                         J,
-                        _couplings.Dense.tag,
-                        cp,
-                        model.fields,
-                        no_patterns,
+                        view,
                         dream_rng,
                         block,
                         epsilon,
                         beta,
                         dream_sweeps,
                         ORDER_CODES[order],
-                        tie,
                         max_sweeps,
                     )
                 )

@@ -8,6 +8,7 @@ from helpers import sk_couplings
 
 import spinmem
 from spinmem import kernels
+from spinmem._kernels import records
 from spinmem.seeding import stream_states
 
 
@@ -115,7 +116,7 @@ def test_integer_sparse_couplings_are_exact_and_bit_identical():
     """+-1 diluted couplings run through integer fields: identical trajectories."""
     A = _diluted(250, 8, 4, integer=True)
     sparse, dense = spinmem.Hopfield(A), spinmem.Hopfield(A.toarray())
-    assert sparse._store.data.dtype == np.int8
+    assert sparse.kernel_view().cp[3].dtype == np.int8
     a, b = (
         spinmem.simulate(
             net, temperature=1.5, sweeps=40, replicas=3, seed=1, record_states=True
@@ -155,37 +156,27 @@ def test_incremental_fields_and_energy_match_recomputation(kind):
     """After >= 1e5 accepted flips the kept fields, overlap counts and energy equal a
     fresh computation and a naive dense one."""
     net, J = _models()[kind]
-    n, store = net.n_spins, net._store
-    xi_t = net._xi_t
-    s = np.ones(n, np.int8)
-    g = np.empty(store.g_width, store.g_dtype)
-    counts = np.empty(net.n_patterns, np.int32)
-    energy = kernels.init_state(store.tag, store.kernel, net.fields, xi_t, s, g, counts)
-    rng_state = stream_states(np.random.SeedSequence(1), 1)[0]
+    view, layout = net.kernel_view(), net.work_layout()
+    rep = records.Replicas(
+        np.ones(net.n_spins, np.int8),
+        np.empty(layout.g_width, layout.g_dtype),
+        np.empty(net.n_patterns, np.int32),
+        np.empty(1),
+        stream_states(np.random.SeedSequence(1), 1)[0],
+    )
+    energy = kernels.init_state(view, rep)
     # the scale of the fields: sqrt(degree) for the unnormalised sparse couplings
     temperature = 3.0 if kind.startswith("sparse") else 1.0
     de, flips = kernels.sweeps(
-        store.tag,
-        store.kernel,
-        net.fields,
-        xi_t,
-        s,
-        g,
-        counts,
-        rng_state,
-        1 / temperature,
-        3000,
-        kernels.GLAUBER,
-        kernels.RANDOM_ORDER,
-        net._tie,
+        view, rep, 1 / temperature, 3000, kernels.GLAUBER, kernels.RANDOM_ORDER
     )
     assert flips > 100_000
-    fresh_g, fresh_counts = np.empty_like(g), np.empty_like(counts)
-    e_fresh = kernels.init_state(
-        store.tag, store.kernel, net.fields, xi_t, s, fresh_g, fresh_counts
-    )
+    s, g, counts = rep.s, rep.g, rep.counts
+    fresh = rep._replace(g=np.empty_like(g), counts=np.empty_like(counts))
+    e_fresh = kernels.init_state(view, fresh)
+    fresh_g, fresh_counts = fresh.g, fresh.counts
     np.testing.assert_array_equal(counts, fresh_counts)
-    if store.integer:
+    if np.issubdtype(layout.g_dtype, np.integer):
         np.testing.assert_array_equal(g, fresh_g)
     if net.n_patterns:
         np.testing.assert_array_equal(counts, net.patterns.astype(np.int64) @ s)
@@ -341,7 +332,8 @@ def test_models_survive_pickling_in_every_storage():
     dense, patterns = _hebbian_pair(5, 80, 1, True)
     for net in (dense, patterns, spinmem.Hopfield(_diluted(80, 6, 1))):
         copy = pickle.loads(pickle.dumps(net))
-        assert copy.storage == net.storage and copy._tie == net._tie
+        assert copy.storage == net.storage
+        assert copy.kernel_view().tie == net.kernel_view().tie
         a, b = (
             spinmem.simulate(m, temperature=0.7, sweeps=10, replicas=2, seed=1)
             for m in (net, copy)

@@ -333,7 +333,7 @@ def test_exponential_ties_are_exactly_zero():
     xi = np.concatenate([first, second])[rng.permutation(10)]
     net = dense.DenseMemory(xi, "exp", lam=0.37)
     assert net.local_fields(s)[i] == 0.0
-    assert net._tie == 0.0
+    assert net.kernel_view().tie == 0.0
     flipped = s.copy()
     flipped[i] *= -1
     assert net.energy(flipped) == pytest.approx(net.energy(s), rel=1e-14)

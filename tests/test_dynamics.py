@@ -14,7 +14,6 @@ import xarray as xr
 from helpers import boltzmann_chi_square, default_sigint, sk_couplings
 
 import spinmem
-from spinmem import kernels
 
 # ---------------------------------------------------------------- exact enumeration
 
@@ -26,7 +25,7 @@ def _instances():
     # +-1 couplings are stored as int8 and run through the integer kernel path
     signs = np.triu(np.where(rng.random((n, n)) < 0.5, 1.0, -1.0), 1)
     pm1 = spinmem.Hopfield(signs + signs.T, fields=rng.normal(0, 0.3, n))
-    assert pm1._store.C.dtype == np.int8
+    assert pm1.kernel_view().cp[0].dtype == np.int8
     # a diluted Gaussian instance kept sparse, and Hebbian couplings kept as patterns
     keep = np.triu(rng.random((n, n)) < 0.4, 1)
     diluted = sk_couplings(n, 5) * (keep + keep.T)
@@ -385,7 +384,7 @@ def test_oversized_recording_is_refused_before_the_kernel_runs(monkeypatch):
         raise AssertionError("the kernel ran")
 
     monkeypatch.setattr(spinmem._checks, "available_memory", lambda: 10**8)
-    monkeypatch.setattr(kernels, "run_replicas", kernel_called)
+    monkeypatch.setattr(spinmem._kernels.updates, "run_replicas", kernel_called)
     msg = r"simulate needs about .*\(4 replicas of N = 100"
     with pytest.raises(MemoryError, match=msg):
         spinmem.simulate(net, temperature=0.5, sweeps=10**6, replicas=4, seed=0)

@@ -44,3 +44,20 @@ def test_wheel_runs_a_study_from_an_unrelated_directory(tmp_path):
     assert (work / "X" / "phase_diagram-quick.png").stat().st_size > 10_000
     installed = {p.name for p in (target / "spinmem").rglob("*")}
     assert not {"phase_diagram-quick.h5", "data"} & installed
+
+
+def test_every_subpackage_is_installed():
+    """The wheel's package list names every folder of the package that holds an
+    ``__init__.py`` (a missing one installs a package that fails on import); the
+    studies install as ``spinmem.studies``."""
+    import tomllib
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    source = ROOT / "spinmem"
+    found = {
+        ".".join(("spinmem", *p.parent.relative_to(source).parts))
+        for p in source.rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert set(setup["packages"]) == found | {"spinmem.studies"}
+    assert setup["package-dir"] == {"spinmem.studies": "studies"}

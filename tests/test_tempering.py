@@ -7,6 +7,7 @@ from helpers import boltzmann_chi_square, sk_couplings
 import spinmem
 from spinmem import kernels
 from spinmem._engine import init_work
+from spinmem._kernels import records
 from spinmem.seeding import stream_states
 
 TEMPS = np.array([0.35, 0.6, 1.0, 1.6])
@@ -37,12 +38,23 @@ def test_every_temperature_samples_its_boltzmann_distribution(kind):
     assert np.all(ds.swap_acceptance > 0.05)
 
 
-def _always_swap(betas, energy, at, rng, accepted, attempted):
+def _always_swap(ladder, energy):
     """A wrong exchange rule: every neighbouring pair swaps."""
+    at = ladder.at
     for k in range(at.shape[1] - 1):
         at[:, [k, k + 1]] = at[:, [k + 1, k]]
-        accepted[k] += at.shape[0]
-        attempted[k] += at.shape[0]
+        ladder.accepted[k] += at.shape[0]
+        ladder.attempted[k] += at.shape[0]
+
+
+def _ladder(betas, at, swap_rng):
+    """A :class:`Ladder` record with no exchange or round trip counted yet."""
+    k_temps, n_rep = at.shape[1], at.size
+    return records.Ladder(
+        betas, at, swap_rng,
+        np.zeros(k_temps - 1, np.int64), np.zeros(k_temps - 1, np.int64),
+        np.zeros(n_rep, np.int8), np.zeros(n_rep, np.int64),
+    )  # fmt: skip
 
 
 def _reference_temper(net, temps, *, sweeps, chains, seed, swap_every=1, swap=None):
@@ -56,29 +68,26 @@ def _reference_temper(net, temps, *, sweeps, chains, seed, swap_every=1, swap=No
     s = np.empty((n_rep, net.n_spins), dtype=np.int8)
     for r in range(n_rep):
         kernels.random_spins(rng[r], s[r])
-    g, counts, energy = init_work(net, s)
-    store = net._store
-    betas = 1.0 / temps
+    reps = init_work(net, s, rng)
+    view = net.kernel_view()
     at = np.arange(n_rep, dtype=np.int64).reshape(chains, k_temps)
-    acc, att = np.zeros(k_temps - 1, np.int64), np.zeros(k_temps - 1, np.int64)
-    label, trips = np.zeros(n_rep, np.int8), np.zeros(n_rep, np.int64)
-    kernels.track_trips(at, label, trips)
+    ladder = _ladder(1.0 / temps, at, swap_rng)
+    kernels.track_trips(ladder)
     energies = []
     for _ in range(sweeps // swap_every):
         beta_of = np.empty(n_rep)
-        beta_of[at] = betas[None, :]
+        beta_of[at] = ladder.betas[None, :]
         kernels.sweep_replicas(
-            store.tag, store.kernel, net.fields, net._xi_t, s, g, counts, energy, rng,
-            beta_of, swap_every, kernels.METROPOLIS, kernels.RANDOM_ORDER, net._tie,
-        )  # fmt: skip
-        swap(betas, energy, at, swap_rng, acc, att)
-        kernels.track_trips(at, label, trips)
-        energies.append(energy[at])
+            view, reps, beta_of, swap_every, kernels.METROPOLIS, kernels.RANDOM_ORDER
+        )
+        swap(ladder, reps.energy)
+        kernels.track_trips(ladder)
+        energies.append(reps.energy[at])
     return {
         "state": s[at],
         "energy": np.stack(energies, axis=-1),
-        "swap_acceptance": acc / np.maximum(att, 1),
-        "round_trips": trips.reshape(chains, k_temps),
+        "swap_acceptance": ladder.accepted / np.maximum(ladder.attempted, 1),
+        "round_trips": ladder.trips.reshape(chains, k_temps),
     }
 
 
@@ -133,8 +142,9 @@ def test_exchange_satisfies_detailed_balance():
         energy = np.tile([first, second], chains)
         at = np.arange(2 * chains, dtype=np.int64).reshape(chains, 2)
         rng = stream_states(np.random.SeedSequence(3), chains)
-        acc, att = np.zeros(1, np.int64), np.zeros(1, np.int64)
-        kernels.swap_round(betas, energy, at, rng, acc, att)
+        ladder = _ladder(betas, at, rng)
+        kernels.swap_round(ladder, energy)
+        acc, att = ladder.accepted, ladder.attempted
         assert att[0] == chains
         rate = acc[0] / chains
         exact = min(1.0, np.exp((betas[0] - betas[1]) * (first - second)))

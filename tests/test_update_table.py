@@ -144,3 +144,80 @@ def test_a_new_rule_is_one_table_row_and_one_kernel_branch(tmp_path):
     assert "slow_metropolis" in out["dynamics"]
     assert out["p"] > 1e-4
     assert abs(out["ratio"] - 0.5) < 0.01
+
+
+_OBSERVABLE_FIELD = '''    magnetisation: np.ndarray
+    """Total magnetisation sum_i s_i (R, K) int64."""
+'''
+_OBSERVABLE_RUN = """
+import sys
+import numpy as np
+import spinmem
+from spinmem._engine import init_work, make_blocks
+from spinmem._kernels import records, updates
+assert spinmem.__file__.startswith({root!r}), spinmem.__file__
+net = spinmem.Hopfield.sherrington_kirkpatrick(30, seed=2)
+rng = spinmem.seeding.stream_states(np.random.SeedSequence(4), 3)
+s = np.ones((3, 30), np.int8)
+reps = init_work(net, s, rng)
+blocks = make_blocks([1.0] * 6, [2] * 6, [True, False, True, True, False, True])
+rec = records.Records(
+    np.empty((3, 5)), np.empty((3, 5, 0), np.int32), np.empty((3, 5, 30), np.int8),
+    np.zeros((3, 5), np.int64),
+)
+best = records.Best(s.copy(), reps.energy.copy(), np.zeros(3, np.int64))
+updates.run_replicas(net.kernel_view(), reps, blocks, 0, 0, rec, 1, best)
+assert np.array_equal(rec.magnetisation[:, 1:], rec.states[:, 1:].sum(-1))
+assert np.all(rec.magnetisation[:, 0] == 0) and np.ptp(rec.magnetisation[:, 1:]) > 0
+print("ok")
+"""
+
+
+@pytest.mark.slow
+def test_an_observable_is_one_record_field_and_one_line(tmp_path):
+    """A copy of the package with a field added to the run records and, in the update
+    kernels, one line where they record (plus the arrays the parallel kernels pass
+    into their loops) fills it in every recorded slot: the magnetisation written
+    during the run equals the sum of the recorded states, slot by slot, for three
+    replicas."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = Path(spinmem.__file__).parent
+    root = tmp_path / "copy"
+    shutil.copytree(source, root / "spinmem", ignore=shutil.ignore_patterns("__pycache__"))
+    path = root / "spinmem" / "_kernels" / "records.py"
+    text = path.read_text()
+    field = '    """States (R, K, N) int8; a time axis of length 0 records no states."""\n'
+    assert text.count(field) == 1
+    path.write_text(text.replace(field, field + _OBSERVABLE_FIELD))
+    path = root / "spinmem" / "_kernels" / "updates.py"
+    text = path.read_text()
+    edits = {
+        # the parallel kernels pass each record's arrays into their loops
+        "rec_energy, rec_counts, rec_states = rec\n": (
+            "rec_energy, rec_counts, rec_states, rec_m = rec\n"
+        ),
+        "Records(rec_energy[r], rec_counts[r], rec_states[r])": (
+            "Records(rec_energy[r], rec_counts[r], rec_states[r], rec_m[r])"
+        ),
+        "    rec.energy[slot] = rep.energy[0]\n": (
+            "    rec.energy[slot] = rep.energy[0]\n"
+            "    rec.magnetisation[slot] = rep.s.sum()\n"
+        ),
+    }
+    for old, new in edits.items():
+        assert text.count(old) >= 1, old
+        text = text.replace(old, new)
+    path.write_text(text)
+    proc = subprocess.run(
+        [sys.executable, "-c", _OBSERVABLE_RUN.format(root=str(root))],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == "ok"

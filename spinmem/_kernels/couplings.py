@@ -7,6 +7,8 @@ memories.
 import numpy as np
 from numba import njit, prange
 
+from .records import KernelView, Replicas, one
+
 # Coupling storage codes: the number of dimensions of a storage tag.
 DENSE = 1
 SPARSE = 2
@@ -20,21 +22,21 @@ def tag(code: int) -> np.ndarray:
 
 
 @njit(inline="always")
-def _coupling_field(kind, cp, patterns_t, s, g, counts, i):
-    """``sum_j C_ij s_j`` of site i: kept in ``g`` (dense, sparse) or, for pattern-backed
-    couplings ``C = xi^T xi`` with zero diagonal, ``sum_mu xi_i^mu M_mu - p s_i`` from
-    the overlap counts (O(p), exact integers); for a dense associative memory
-    ``s_i sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))`` (O(p)). ``kind`` is the storage
-    tag."""
-    if kind.ndim == PATTERNS:
-        row = patterns_t[i]
+def _coupling_field(view, rep, i):
+    """``sum_j C_ij s_j`` of site i of replica ``rep``: kept in ``g`` (dense, sparse)
+    or, for pattern-backed couplings ``C = xi^T xi`` with zero diagonal,
+    ``sum_mu xi_i^mu M_mu - p s_i`` from the overlap counts (O(p), exact integers); for
+    a dense associative memory ``s_i sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))``
+    (O(p))."""
+    if view.tag.ndim == PATTERNS:
+        row = view.patterns_t[i]
         acc = np.int64(0)
         for mu in range(row.shape[0]):
-            acc += np.int64(row[mu]) * counts[mu]
-        return acc - np.int64(row.shape[0]) * s[i]
-    if kind.ndim == MEMORY:
-        return _memory_field(cp[3], patterns_t[i], s[i], g, counts)
-    return g[i]
+            acc += np.int64(row[mu]) * rep.counts[mu]
+        return acc - np.int64(row.shape[0]) * rep.s[i]
+    if view.tag.ndim == MEMORY:
+        return _memory_field(view.cp[3], view.patterns_t[i], rep.s[i], rep.g, rep.counts)
+    return rep.g[i]
 
 
 @njit(inline="always")
@@ -68,9 +70,9 @@ def _memory_field(table, row, si, g, counts):
 
 
 @njit(inline="always")
-def _field_of(kind, cp, fields, patterns_t, s, g, counts, i):
-    """Local field ``h_i = scale * sum_j C_ij s_j + theta_i``."""
-    return cp[4] * _coupling_field(kind, cp, patterns_t, s, g, counts, i) + fields[i]
+def _field_of(view, rep, i):
+    """Local field ``h_i = scale * sum_j C_ij s_j + theta_i`` of replica ``rep``."""
+    return view.cp[4] * _coupling_field(view, rep, i) + view.fields[i]
 
 
 @njit(cache=True, parallel=True)
@@ -90,9 +92,12 @@ def transpose(src, dst):
 
 
 @njit(cache=True)
-def init_state(kind, cp, fields, patterns_t, s, g, counts):
-    """Compute overlap counts, coupling fields ``g = C s`` (dense and sparse couplings)
-    and the energy of ``s``; returns the energy ``H(s)``."""
+def init_state(view, rep):
+    """Compute the overlap counts, coupling fields ``g = C s`` (dense and sparse
+    couplings) and the energy ``H(s)`` of one replica ``rep``; returns the energy and
+    stores it in ``rep.energy[0]``."""
+    kind, cp, fields, patterns_t = view.tag, view.cp, view.fields, view.patterns_t
+    s, g, counts = rep.s, rep.g, rep.counts
     n = s.shape[0]
     p = patterns_t.shape[1]
     for mu in range(p):
@@ -125,15 +130,17 @@ def init_state(kind, cp, fields, patterns_t, s, g, counts):
         if kind.ndim == MEMORY:
             energy -= s[i] * fields[i]
         else:
-            gi = _coupling_field(kind, cp, patterns_t, s, g, counts, i)
+            gi = _coupling_field(view, rep, i)
             energy -= s[i] * (0.5 * scale * gi + fields[i])
+    rep.energy[0] = energy
     return energy
 
 
 @njit(inline="always")
-def _flip_of(kind, cp, patterns_t, s, g, counts, i):
-    """Flip spin i and update the coupling fields (O(N) dense, O(degree) sparse) and
-    the overlap counts (O(p))."""
+def _flip_of(view, rep, i):
+    """Flip spin i of replica ``rep`` and update its coupling fields (O(N) dense,
+    O(degree) sparse) and overlap counts (O(p))."""
+    kind, cp, s, g, counts = view.tag, view.cp, rep.s, rep.g, rep.counts
     new = -s[i]
     s[i] = new
     # constant factors, so that the integer loops vectorise; int32 so that int8
@@ -154,7 +161,7 @@ def _flip_of(kind, cp, patterns_t, s, g, counts, i):
         else:
             for k in range(indptr[i], indptr[i + 1]):
                 g[indices[k]] -= np.int32(2) * data[k]
-    row_xi = patterns_t[i]
+    row_xi = view.patterns_t[i]
     if new > 0:
         for mu in range(counts.shape[0]):
             counts[mu] += 2 * row_xi[mu]
@@ -164,19 +171,23 @@ def _flip_of(kind, cp, patterns_t, s, g, counts, i):
 
 
 @njit(cache=True, nogil=True)
-def init_replicas(kind, cp, fields, patterns_t, s, g, counts, energy, first, stop):
-    """``init_state`` for replicas ``first .. stop - 1`` (first axis). The GIL is
-    released, so blocks of replicas can run in concurrent threads (a numba prange
-    would cost seconds of compilation per coupling storage for a once-per-run step)."""
+def init_replicas(view, reps, first, stop):
+    """``init_state`` for replicas ``first .. stop - 1`` of ``reps``."""
     for r in range(first, stop):
-        energy[r] = init_state(kind, cp, fields, patterns_t, s[r], g[r], counts[r])
+        init_state(view, one(reps, r))
 
 
 @njit(cache=True, parallel=True)
-def local_fields(kind, cp, fields, patterns_t, s, g, counts, h, energy):
-    """Local fields ``h[r]`` and energies of states ``s[r]``, with the same arithmetic
-    as the dynamics (exact integer coupling sums for integer couplings)."""
+def local_fields(view, reps, h):
+    """Local fields ``h[r]`` and energies of the states of every replica, in parallel
+    threads, with the same arithmetic as the dynamics (exact integer coupling sums for
+    integer couplings)."""
+    # a parallel loop takes arrays, not records of arrays: unpack, then rebuild inside
+    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
+    s, g, counts, energy, rng = reps
     for r in prange(s.shape[0]):
-        energy[r] = init_state(kind, cp, fields, patterns_t, s[r], g[r], counts[r])
+        one_view = KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie)
+        rep = Replicas(s[r], g[r], counts[r], energy[r : r + 1], rng[r])
+        init_state(one_view, rep)
         for i in range(s.shape[1]):
-            h[r, i] = _field_of(kind, cp, fields, patterns_t, s[r], g[r], counts[r], i)
+            h[r, i] = _field_of(one_view, rep, i)

@@ -6,25 +6,14 @@ import numpy as np
 from numba import njit
 
 from .couplings import init_state
+from .records import Replicas
 from .updates import GLAUBER, relax_one, sweeps
 from .xoshiro import random_spins
 
 
 @njit(cache=True)
 def dream_block(
-    couplings,
-    kind,
-    cp,
-    fields,
-    no_patterns,
-    rng,
-    n_dreams,
-    epsilon,
-    beta,
-    dream_sweeps,
-    order,
-    tie,
-    max_sweeps,
+    couplings, view, rng, n_dreams, epsilon, beta, dream_sweeps, order, max_sweeps
 ):
     """Hopfield-Feinstein-Palmer unlearning: ``n_dreams`` dreams on float64 couplings.
 
@@ -35,41 +24,26 @@ def dream_block(
     couplings left by the previous one. Returns the number of zero-temperature dreams
     that did not reach a fixed point within ``max_sweeps``.
 
-    ``kind``, ``cp`` describe the same couplings as dense (scale 1) through a read-only
-    view and ``no_patterns`` is a read-only (N, 0) array: the dynamics read through
-    them, so that they run the same compiled code as on a model's (read-only) arrays
-    instead of compiling a second version for writable ones.
+    ``view`` describes the same couplings as dense (scale 1) through a read-only view,
+    with a read-only (N, 0) pattern array: the dynamics read through it, so that they
+    run the same compiled code as on a model's (read-only) arrays instead of compiling
+    a second version for writable ones.
     """
     n = couplings.shape[0]
-    s = np.empty(n, np.int8)
-    g = np.empty(n)
-    counts = np.zeros(0, np.int32)
+    rep = Replicas(
+        np.empty(n, np.int8), np.empty(n), np.zeros(0, np.int32), np.empty(1), rng
+    )
+    s = rep.s
     step = epsilon / n
     stuck = 0
     for _ in range(n_dreams):
         random_spins(rng, s)
-        init_state(kind, cp, fields, no_patterns, s, g, counts)
+        init_state(view, rep)
         if beta == 0.0:
-            _, ok = relax_one(
-                kind, cp, fields, no_patterns, s, g, counts, rng, max_sweeps, order, tie
-            )
+            _, ok = relax_one(view, rep, max_sweeps, order)
             stuck += not ok
         else:
-            sweeps(
-                kind,
-                cp,
-                fields,
-                no_patterns,
-                s,
-                g,
-                counts,
-                rng,
-                beta,
-                dream_sweeps,
-                GLAUBER,
-                order,
-                tie,
-            )
+            sweeps(view, rep, beta, dream_sweeps, GLAUBER, order)
         for i in range(n):
             row = couplings[i]
             c = step * s[i]

@@ -7,6 +7,7 @@ import numpy as np
 from numba import njit, prange
 
 from .couplings import _field_of, _flip_of, init_state
+from .records import Best, Blocks, KernelView, Records, Replicas, Steps, copy
 from .xoshiro import _index, _uniform
 
 # Dynamics codes (validated strings in the API map to these).
@@ -43,20 +44,20 @@ def _accept(rule, x, u):
 
 
 @njit(cache=True)
-def sweeps(
-    kind, cp, fields, patterns_t, s, g, counts, rng, beta, n_sweeps, rule, order, tie
-):
-    """Run ``n_sweeps`` sweeps of one replica in place.
+def sweeps(view, rep, beta, n_sweeps, rule, order):
+    """Run ``n_sweeps`` sweeps of one replica ``rep`` in place.
 
     Parameters
     ----------
-    kind : ndarray
-        Storage tag of ``cp`` (:func:`tag`).
+    view : KernelView
+        The model (:class:`spinmem._kernels.records.KernelView`).
+    rep : Replicas
+        One replica (:func:`spinmem._kernels.records.one`); its energy is not updated.
     beta : float
         Inverse temperature; ignored by the zero-temperature rule.
     rule : int
         ``GLAUBER``, ``METROPOLIS`` or ``ZERO`` (``s_i <- sign(h_i)``, kept when
-        ``|h_i| <= tie``).
+        ``|h_i| <= view.tie``).
     order : int
         ``RANDOM_ORDER`` (each attempt picks a uniform random site) or
         ``SEQUENTIAL_ORDER`` (sites 0..N-1 in turn).
@@ -66,6 +67,7 @@ def sweeps(
     (dE, flips)
         Energy change and number of accepted flips.
     """
+    s, rng, tie = rep.s, rep.rng, view.tie
     n = s.shape[0]
     s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
     d_energy = 0.0
@@ -76,14 +78,14 @@ def sweeps(
                 s0, s1, s2, s3, i = _index(s0, s1, s2, s3, n)
             else:
                 i = a
-            de = 2.0 * s[i] * _field_of(kind, cp, fields, patterns_t, s, g, counts, i)
+            de = 2.0 * s[i] * _field_of(view, rep, i)
             if rule == ZERO:
                 flip = de < -2.0 * tie
             else:
                 s0, s1, s2, s3, u = _uniform(s0, s1, s2, s3)
                 flip = _accept(rule, beta * de, u)
             if flip:
-                _flip_of(kind, cp, patterns_t, s, g, counts, i)
+                _flip_of(view, rep, i)
                 d_energy += de
                 flips += 1
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
@@ -91,294 +93,216 @@ def sweeps(
 
 
 @njit(cache=True)
-def is_stuck(kind, cp, fields, patterns_t, s, g, counts, tie):
-    """True when no spin can lower the energy by flipping: ``s_i h_i >= -tie`` for all i."""
-    for i in range(s.shape[0]):
-        if s[i] * _field_of(kind, cp, fields, patterns_t, s, g, counts, i) < -tie:
+def is_stuck(view, rep):
+    """True when no spin of ``rep`` can lower the energy by flipping: ``s_i h_i >=
+    -tie`` for all i."""
+    for i in range(rep.s.shape[0]):
+        if rep.s[i] * _field_of(view, rep, i) < -view.tie:
             return False
     return True
 
 
 @njit(cache=True)
-def _run_one(
-    kind,
-    cp,
-    fields,
-    patterns_t,
-    s,
-    g,
-    counts,
-    energy,
-    rng,
-    betas,
-    block_sweeps,
-    record,
-    rule,
-    order,
-    tie,
-    rec_energy,
-    rec_counts,
-    rec_states,
-    first_slot,
-    best_s,
-    best_energy,
-    flips,
-):
-    """Drive one replica through the blocks; see ``run_replicas``."""
-    slot = first_slot
-    for k in range(betas.shape[0]):
-        for _ in range(block_sweeps[k]):
-            de, nf = sweeps(
-                kind,
-                cp,
-                fields,
-                patterns_t,
-                s,
-                g,
-                counts,
-                rng,
-                betas[k],
-                1,
-                rule,
-                order,
-                tie,
-            )
+def _run_one(view, rep, blocks, rule, order, rec, slot, best):
+    """Drive one replica through the blocks; see :func:`run_replicas`."""
+    energy = rep.energy
+    keep_states = rec.states.shape[0] > 0
+    for k in range(blocks.betas.shape[0]):
+        for _ in range(blocks.sweeps[k]):
+            de, nf = sweeps(view, rep, blocks.betas[k], 1, rule, order)
             energy[0] += de
-            flips[0] += nf
-            if energy[0] < best_energy[0]:
-                best_energy[0] = energy[0]
-                best_s[:] = s
-        if record[k]:
-            rec_energy[slot] = energy[0]
-            rec_counts[slot] = counts
-            if rec_states.shape[0] > 0:
-                rec_states[slot] = s
+            best.flips[0] += nf
+            if energy[0] < best.energy[0]:
+                best.energy[0] = energy[0]
+                copy(rep.s, best.s)
+        if blocks.record[k]:
+            _record_slot(rep, rec, slot, keep_states)
             slot += 1
 
 
 @njit(cache=True, parallel=True)
-def run_replicas(
-    kind,
-    cp,
-    fields,
-    patterns_t,
-    s,
-    g,
-    counts,
-    energy,
-    rng,
-    betas,
-    block_sweeps,
-    record,
-    rule,
-    order,
-    tie,
-    rec_energy,
-    rec_counts,
-    rec_states,
-    first_slot,
-    best_s,
-    best_energy,
-    flips,
-):
-    """Run R independent replicas through a sequence of blocks, in parallel threads.
+def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best):
+    """Run every replica through a schedule of blocks, in parallel threads.
 
-    Block k runs ``block_sweeps[k]`` sweeps at inverse temperature ``betas[k]``; after it
-    the energy, overlap counts (and states, unless ``rec_states`` has a time axis of
-    length 0) are recorded in the next slot of the records when ``record[k]``, starting
-    at slot ``first_slot`` (whole record buffers are passed, never slices, so that
-    every call has the same array layouts and compiles once). The lowest energy seen at
-    the end of any sweep and its state are kept in ``best_energy``/``best_s`` (which the
-    caller initialises); ``flips`` counts accepted flips. All arrays have the replica as
-    their first axis and are updated in place, so a run may be split into consecutive
-    calls with the same numbers.
+    Block k runs ``blocks.sweeps[k]`` sweeps at inverse temperature
+    ``blocks.betas[k]``; after it the energy, overlap counts (and states, unless
+    ``rec.states`` has a time axis of length 0) are recorded in the next slot of the
+    :class:`Records` ``rec`` when ``blocks.record[k]``, starting at slot
+    ``first_slot`` (whole record buffers are passed, never slices, so that every call
+    has the same array layouts and compiles once). The lowest energy seen at the end of
+    any sweep and its state are kept in ``best`` (:class:`Best`, which the caller
+    initialises), with the accepted flips. Everything is updated in place, so a run may
+    be split into consecutive calls with the same numbers.
     """
+    # a parallel loop takes arrays, not records of arrays: unpack, then rebuild inside
+    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
+    s, g, counts, energy, rng = reps
+    betas, n_sweeps, record = blocks
+    rec_energy, rec_counts, rec_states = rec
+    best_s, best_energy, flips = best
     for r in prange(s.shape[0]):
         _run_one(
-            kind,
-            cp,
-            fields,
-            patterns_t,
-            s[r],
-            g[r],
-            counts[r],
-            energy[r : r + 1],
-            rng[r],
-            betas,
-            block_sweeps,
-            record,
+            KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie),
+            Replicas(s[r], g[r], counts[r], energy[r : r + 1], rng[r]),
+            Blocks(betas, n_sweeps, record),
             rule,
             order,
-            tie,
-            rec_energy[r],
-            rec_counts[r],
-            rec_states[r],
+            Records(rec_energy[r], rec_counts[r], rec_states[r]),
             first_slot,
-            best_s[r],
-            best_energy[r : r + 1],
-            flips[r : r + 1],
+            Best(best_s[r], best_energy[r : r + 1], flips[r : r + 1]),
         )
 
 
 @njit(cache=True, parallel=True)
-def sweep_replicas(
-    kind,
-    cp,
-    fields,
-    patterns_t,
-    s,
-    g,
-    counts,
-    energy,
-    rng,
-    betas,
-    n_sweeps,
-    rule,
-    order,
-    tie,
-):
+def sweep_replicas(view, reps, betas, n_sweeps, rule, order):
     """``n_sweeps`` sweeps of every replica r at its own inverse temperature
-    ``betas[r]``, in parallel threads; ``energy[r]`` follows the changes."""
+    ``betas[r]``, in parallel threads; ``reps.energy[r]`` follows the changes."""
+    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
+    s, g, counts, energy, rng = reps
     for r in prange(s.shape[0]):
-        de, _ = sweeps(
-            kind,
-            cp,
-            fields,
-            patterns_t,
-            s[r],
-            g[r],
-            counts[r],
-            rng[r],
+        _sweep_one(
+            KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie),
+            Replicas(s[r], g[r], counts[r], energy[r : r + 1], rng[r]),
             betas[r],
             n_sweeps,
             rule,
             order,
-            tie,
-        )
-        energy[r] += de
-
-
-@njit(cache=True, parallel=True)
-def relax_replicas(
-    kind,
-    cp,
-    fields,
-    patterns_t,
-    s,
-    g,
-    counts,
-    rng,
-    max_sweeps,
-    order,
-    tie,
-    sweeps_done,
-    converged,
-):
-    """Zero-temperature asynchronous dynamics of every replica to a fixed point.
-
-    Stops a replica as soon as no spin can lower the energy (checked after each sweep);
-    ``sweeps_done[r]`` counts the sweeps it took, ``converged[r]`` says whether it ended
-    in a fixed point within ``max_sweeps``.
-    """
-    for r in prange(s.shape[0]):
-        sweeps_done[r], converged[r] = relax_one(
-            kind,
-            cp,
-            fields,
-            patterns_t,
-            s[r],
-            g[r],
-            counts[r],
-            rng[r],
-            max_sweeps,
-            order,
-            tie,
         )
 
 
 @njit(cache=True)
-def relax_one(kind, cp, fields, patterns_t, s, g, counts, rng, max_sweeps, order, tie):
-    """Zero-temperature sweeps of one state until no spin can lower the energy.
+def _sweep_one(view, rep, beta, n_sweeps, rule, order):
+    """:func:`sweeps` of one replica, its energy following the changes (here, not in
+    the parallel loop: there, ``energy[r] += de`` next to the view ``energy[r : r +
+    1]`` added wrong amounts)."""
+    de, _ = sweeps(view, rep, beta, n_sweeps, rule, order)
+    rep.energy[0] += de
+
+
+@njit(cache=True, parallel=True)
+def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged):
+    """Zero-temperature asynchronous dynamics of every replica to a fixed point, in
+    parallel threads.
+
+    Stops a replica as soon as no spin can lower the energy (checked after each sweep);
+    ``sweeps_done[r]`` counts the sweeps it took, ``converged[r]`` says whether it ended
+    in a fixed point within ``max_sweeps``. Energies are not kept.
+    """
+    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
+    s, g, counts, energy, rng = reps
+    for r in prange(s.shape[0]):
+        sweeps_done[r], converged[r] = relax_one(
+            KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie),
+            Replicas(s[r], g[r], counts[r], energy[r : r + 1], rng[r]),
+            max_sweeps,
+            order,
+        )
+
+
+@njit(cache=True)
+def relax_one(view, rep, max_sweeps, order):
+    """Zero-temperature sweeps of one replica until no spin can lower the energy.
 
     Returns the sweeps taken and whether a fixed point was reached within
     ``max_sweeps``.
     """
     done = 0
-    ok = is_stuck(kind, cp, fields, patterns_t, s, g, counts, tie)
+    ok = is_stuck(view, rep)
     while not ok and done < max_sweeps:
-        sweeps(kind, cp, fields, patterns_t, s, g, counts, rng, 0.0, 1, ZERO, order, tie)
+        sweeps(view, rep, 0.0, 1, ZERO, order)
         done += 1
-        ok = is_stuck(kind, cp, fields, patterns_t, s, g, counts, tie)
+        ok = is_stuck(view, rep)
     return done, ok
 
 
 @njit(cache=True, parallel=True)
-def synchronous_replicas(
-    kind,
-    cp,
-    fields,
-    patterns_t,
-    s,
-    prev,
-    first_step,
-    steps,
-    record,
-    first_slot,
-    tie,
-    g_template,
-    rec_energy,
-    rec_counts,
-    rec_states,
-    cycle,
-):
+def synchronous_replicas(view, s, prev, steps, rec, first_slot, g_row, cycle):
     """Synchronous zero-temperature dynamics ``s <- sign(h)`` (kept when ``|h_i| <=
-    tie``) for every replica, ``steps`` steps.
+    view.tie``) of every replica, in parallel threads, through the steps of ``steps``
+    (:class:`spinmem._kernels.records.Steps`).
 
     ``cycle[r]`` is set to 1 when replica r reached a fixed point, 2 when it entered a
     2-cycle (the state two steps back recurs), and 0 otherwise. ``prev[r]`` holds the
     state one step before ``s[r]``. A run may be split into consecutive calls:
-    ``first_step`` counts the steps already taken (the first call, with 0, records the
+    ``steps.first`` counts the steps already taken (the first call, with 0, records the
     initial state in slot 0 and resets ``cycle``), and records after each step with
-    ``record[t]`` go to the next slot after ``first_slot - 1``, as in ``run_replicas``.
-    ``g_template`` is a work array of the coupling fields' dtype and length.
+    ``steps.record[t]`` go to the next slot after ``first_slot - 1``, as in
+    :func:`run_replicas`. ``g_row`` is a work array of the coupling fields' dtype and
+    length.
     """
-    n_rep, n = s.shape
-    p = patterns_t.shape[1]
-    keep_states = rec_states.shape[1] > 0
-    for r in prange(n_rep):
-        cur = s[r]
-        nxt = np.empty(n, np.int8)
-        g = np.empty_like(g_template)
-        counts = np.empty(p, np.int32)
-        slot = first_slot - 1
-        energy = init_state(kind, cp, fields, patterns_t, cur, g, counts)
-        if first_step == 0:
-            cycle[r] = 0
-            slot = 0
-            rec_energy[r, 0] = energy
-            rec_counts[r, 0] = counts
-            if keep_states:
-                rec_states[r, 0] = cur
-        for t in range(steps):
-            for i in range(n):
-                h = _field_of(kind, cp, fields, patterns_t, cur, g, counts, i)
-                if h > tie:
-                    nxt[i] = 1
-                elif h < -tie:
-                    nxt[i] = -1
-                else:
-                    nxt[i] = cur[i]
-            if cycle[r] == 0:
-                if np.all(nxt == cur):
-                    cycle[r] = 1
-                elif first_step + t > 0 and np.all(nxt == prev[r]):
-                    cycle[r] = 2
-            prev[r] = cur
-            cur[:] = nxt
-            energy = init_state(kind, cp, fields, patterns_t, cur, g, counts)
-            if record[t]:
-                slot += 1
-                rec_energy[r, slot] = energy
-                rec_counts[r, slot] = counts
-                if keep_states:
-                    rec_states[r, slot] = cur
+    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
+    first, record = steps
+    rec_energy, rec_counts, rec_states = rec
+    n = s.shape[1]
+    p = xi_t.shape[1]
+    for r in prange(s.shape[0]):
+        rep = Replicas(
+            s[r],
+            np.empty_like(g_row),
+            np.empty(p, np.int32),
+            np.empty(1),
+            np.empty(0, np.uint64),
+        )
+        _synchronous_one(
+            KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie),
+            rep,
+            prev[r],
+            np.empty(n, np.int8),
+            Steps(first, record),
+            Records(rec_energy[r], rec_counts[r], rec_states[r]),
+            first_slot,
+            cycle[r : r + 1],
+        )
+
+
+@njit(cache=True)
+def _synchronous_one(view, rep, prev, nxt, steps, rec, first_slot, cycle):
+    """:func:`synchronous_replicas` for one replica (``cycle`` a 1-element view)."""
+    cur, tie = rep.s, view.tie
+    keep_states = rec.states.shape[0] > 0
+    slot = first_slot - 1
+    init_state(view, rep)
+    if steps.first == 0:
+        cycle[0] = 0
+        slot = 0
+        _record_slot(rep, rec, slot, keep_states)
+    for t in range(steps.record.shape[0]):
+        for i in range(cur.shape[0]):
+            h = _field_of(view, rep, i)
+            if h > tie:
+                nxt[i] = 1
+            elif h < -tie:
+                nxt[i] = -1
+            else:
+                nxt[i] = cur[i]
+        if cycle[0] == 0:
+            if _same(nxt, cur):
+                cycle[0] = 1
+            elif steps.first + t > 0 and _same(nxt, prev):
+                cycle[0] = 2
+        copy(cur, prev)
+        copy(nxt, cur)
+        init_state(view, rep)
+        if steps.record[t]:
+            slot += 1
+            _record_slot(rep, rec, slot, keep_states)
+
+
+@njit(inline="always")
+def _record_slot(rep, rec, slot, keep_states):
+    """Energy, overlap counts (and the state) of ``rep`` into slot ``slot`` of one
+    replica's :class:`spinmem._kernels.records.Records`: the one place where runs
+    record."""
+    rec.energy[slot] = rep.energy[0]
+    copy(rep.counts, rec.counts[slot])
+    if keep_states:
+        copy(rep.s, rec.states[slot])
+
+
+@njit(inline="always")
+def _same(a, b):
+    """Whether two 1-D arrays are equal element by element."""
+    for k in range(a.shape[0]):
+        if a[k] != b[k]:
+            return False
+    return True
