@@ -17,8 +17,8 @@ commands:
                          with its arguments; results go to ./data or --out
   info FILE [--group G]  dimensions, coordinates, variables, provenance and, for a
                          partial sweep store, the completed and failed points
-  plot FILE -o OUT.png   a quick-look figure (the study's own figure when the file
-                         was written by a study)
+  plot FILE -o OUT.png   the figure of the study that wrote FILE (with its other
+                         stores in the same folder), else a quick look
 """
 
 
@@ -85,11 +85,9 @@ def _run(args) -> int:
 
 def study_names() -> list[str]:
     """The studies installed with the package (modules of ``spinmem.studies``)."""
-    import pkgutil
+    from .study import names
 
-    from . import studies
-
-    return sorted(m.name for m in pkgutil.iter_modules(studies.__path__))
+    return names()
 
 
 def _info(args) -> int:
@@ -149,6 +147,7 @@ def _plot(args) -> int:
     matplotlib.use("Agg")
     from . import plot
     from .storage import load
+    from .study import draw
 
     ds = load(args.file, group=args.group)
     if ds.attrs.get("sweep_status") == "partial":
@@ -156,7 +155,18 @@ def _plot(args) -> int:
             f"{args.file} is a partial sweep store; rerun its study (or sweep) to finish "
             "it, or read the finished points with spinmem.read_store"
         )
-    axes = plot.for_dataset(ds, variable=args.variable)
+    axes = None
+    if args.variable is None and args.group is None and "study" in ds.attrs:
+        try:
+            axes = draw(Path(args.file), ds)
+        except (FileNotFoundError, ValueError) as err:
+            print(
+                f"spinmem plot: cannot draw the study's figure ({err}); drawing a "
+                "quick look instead",
+                file=sys.stderr,
+            )
+    if axes is None:
+        axes = plot.quicklook(ds, args.variable)
     np.ravel(axes)[0].figure.savefig(args.output, dpi=150, bbox_inches="tight")
     print(f"wrote {args.output}")
     return 0

@@ -1,11 +1,14 @@
 """Shared plumbing of the study scripts in ``studies/``: options, output paths, figures.
 
 A study is a sweep (:func:`spinmem.sweep`) of a point function over a grid, stored in
-``data/<name>.h5`` (``data/<name>-quick.h5`` with ``--quick``) and drawn by a function of
-:mod:`spinmem.plot` into a PNG beside it. Rerunning a study resumes its store.
+``data/<name>.h5`` (``data/<name>-quick.h5`` with ``--quick``) and drawn by the study's
+own ``figure`` function into a PNG beside it. Rerunning a study resumes its store.
+:func:`draw` redraws any study's figure from its stores.
 """
 
 import argparse
+import importlib
+import pkgutil
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +20,16 @@ from .seeding import child, root_sequence
 
 __all__ = [
     "LABELS",
+    "draw",
     "hebbian_network",
+    "module_of",
+    "names",
     "outputs",
     "parser",
     "run",
     "save_figure",
     "scalars",
+    "sibling",
 ]
 
 DATA = Path("data")
@@ -167,3 +174,50 @@ def save_figure(drawn, path: Path) -> None:
     fig = drawn if hasattr(drawn, "savefig") else np.ravel(drawn)[0].figure
     fig.savefig(path, dpi=130, bbox_inches="tight")
     print(f"wrote {path}")
+
+
+def names() -> list[str]:
+    """The studies installed with the package (modules of ``spinmem.studies``)."""
+    from . import studies
+
+    return sorted(m.name for m in pkgutil.iter_modules(studies.__path__))
+
+
+def module_of(study):
+    """The module of the study that writes stores whose ``study`` attribute is
+    ``study`` (a study's further stores are named ``NAME-part``), or None."""
+    if not isinstance(study, str):
+        return None
+    for name in sorted(names(), key=len, reverse=True):
+        if study == name or study.startswith(f"{name}-"):
+            return importlib.import_module(f"spinmem.studies.{name}")
+    return None
+
+
+def sibling(path: Path, own: str, other: str) -> xr.Dataset:
+    """The store named as ``path`` with the study name ``own`` in it replaced by
+    ``other``: the store a study wrote beside ``path`` under that name."""
+    from .storage import load
+
+    found = path.with_name(path.name.replace(own, other, 1))
+    if own not in path.name or not found.exists():
+        raise FileNotFoundError(f"it needs the {other} store {found.name} beside {path}")
+    return load(found)
+
+
+def draw(path, ds: xr.Dataset | None = None):
+    """The figure of the study that wrote the store ``path`` (``ds``: the store, when
+    already read), drawn from it and the study's other stores beside it; returns the
+    axes drawn on. Raises ``ValueError`` when no installed study wrote it, and
+    ``FileNotFoundError`` when a store the figure needs is missing."""
+    from .storage import load
+
+    path = Path(path)
+    ds = load(path) if ds is None else ds
+    module = module_of(ds.attrs.get("study"))
+    if module is None:
+        raise ValueError(
+            f"{path} was not written by a study ({', '.join(names())}); its 'study' "
+            f"attribute is {ds.attrs.get('study')!r}"
+        )
+    return module.draw(path, ds)

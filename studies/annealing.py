@@ -10,11 +10,13 @@ Run: python studies/annealing.py [--quick] [--workers K]
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
+import xarray as xr
 
 import spinmem
-from spinmem import study
+from spinmem import plot, study
 from spinmem.seeding import child
 
 NAME = "annealing"
@@ -49,26 +51,83 @@ def point(steps, instance, *, n, replicas, instance_seed, seed):
     )
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one mode (``--quick`` or full)."""
+
+    n: int  # spins
+    instances: int  # SK instances
+    steps: list  # schedule lengths
+
+
+QUICK = Settings(n=200, instances=6, steps=[10, 30, 100, 300, 1000, 3000])
+FULL = Settings(n=800, instances=16, steps=[10, 30, 100, 300, 1000, 3000, 10000, 30000])
+
+
 def main(argv=None):
     args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
-    if args.quick:
-        n, instances, steps = 200, 6, [10, 30, 100, 300, 1000, 3000]
-    else:
-        n, instances, steps = 800, 16, [10, 30, 100, 300, 1000, 3000, 10000, 30000]
-    store, figure = study.outputs(args, NAME)
-    function = functools.partial(point, n=n, replicas=8, instance_seed=args.seed)
+    mode = QUICK if args.quick else FULL
+    store, png = study.outputs(args, NAME)
+    function = functools.partial(point, n=mode.n, replicas=8, instance_seed=args.seed)
     ds = study.run(
         function,
-        {"steps": steps, "instance": list(range(instances))},
+        {"steps": mode.steps, "instance": list(range(mode.instances))},
         args,
         name=NAME,
         seeds=1,
         store=store,
-        n_spins=n,
+        n_spins=mode.n,
         reference_energy=PARISI_GROUND_ENERGY,
     )
-    study.save_figure(spinmem.plot.annealing(ds), figure)
+    study.save_figure(figure(ds), png)
     return ds
+
+
+def figure(ds: xr.Dataset, *, ax=None):
+    """Final and best energy per spin against schedule length, averaged over instances
+    (and seeds), with standard errors."""
+    plot.require(ds, NAME, ("steps", "final", "best"))
+    panels, own = plot.panels(ax, (1, 1), NAME, figsize=(6, 4))
+    ax = panels[0, 0]
+    steps = ds["steps"].values
+    over = [d for d in ("instance", "seed") if d in ds.dims]
+    count = int(np.prod([ds.sizes[d] for d in over]))
+    reduced = spinmem.analysis.seed_mean(ds.stack(repetition=over), dim="repetition")
+    for name, marker in (("final", "o"), ("best", "s")):
+        ax.errorbar(
+            steps,
+            reduced[name].values,
+            yerr=reduced[f"{name}_stderr"].values,
+            marker=marker,
+            ms=4,
+            capsize=2,
+            label=ds[name].attrs.get("long_name", name),
+        )
+    reference = ds.attrs.get("reference_energy")
+    if reference is not None:
+        ax.axhline(
+            float(reference),
+            color="k",
+            ls="--",
+            lw=1,
+            label=f"SK ground state N→∞: {float(reference):g}",
+        )
+    ax.set_xscale("log")
+    ax.set_xlabel(plot.label(ds["steps"]) + " (1 sweep each)")
+    ax.set_ylabel("energy per spin H/N")
+    ax.set_title(
+        f"simulated annealing, SK model N = {ds.attrs.get('n_spins', '?')}, "
+        f"{count} instances",
+        fontsize=10,
+    )
+    ax.legend(fontsize=8)
+    plot.finish(panels, own)
+    return ax
+
+
+def draw(path, ds: xr.Dataset):
+    """The figure from the store ``ds`` read from ``path`` (for ``spinmem plot``)."""
+    return figure(ds)
 
 
 if __name__ == "__main__":

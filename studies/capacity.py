@@ -17,12 +17,13 @@ Run: python studies/capacity.py [--quick] [--max-n N] [--workers K]
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import study
+from spinmem import plot, study
 from spinmem.seeding import child
 
 NAME = "capacity"
@@ -61,6 +62,33 @@ def combine(coarse, fine):
     return ds
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one mode (``--quick`` or full)."""
+
+    sizes: list  # N (the full mode's up to --max-n)
+    seeds: int  # networks per point
+    probe_budget: int  # spins times patterns probed per network
+    max_sweeps: int  # of each zero-temperature relaxation
+    alphas: list
+
+
+QUICK = Settings(
+    sizes=[250, 500, 1000],
+    seeds=4,
+    probe_budget=10**9,
+    max_sweeps=500,
+    alphas=[round(a, 3) for a in np.arange(0.08, 0.221, 0.01)],
+)
+FULL = Settings(
+    sizes=[1000, 2000, 4000, 8000, 16_000, 32_000, 64_000],
+    seeds=4,
+    probe_budget=120_000,
+    max_sweeps=200,
+    alphas=[round(a, 3) for a in np.arange(0.12, 0.1901, 0.01)],
+)
+
+
 def main(argv=None):
     parser = study.parser(__doc__.splitlines()[0])
     parser.add_argument(
@@ -70,23 +98,18 @@ def main(argv=None):
         help="largest N of the full settings (default 64000; sizes double from 1000)",
     )
     args = parser.parse_args(argv)
-    if args.quick:
-        sizes, seeds, budget, max_sweeps = [250, 500, 1000], 4, 10**9, 500
-        alphas = [round(a, 3) for a in np.arange(0.08, 0.221, 0.01)]
-    else:
-        sizes = [
-            n for n in (1000, 2000, 4000, 8000, 16_000, 32_000, 64_000) if n <= args.max_n
-        ]
-        if len(sizes) < 4:
-            parser.error("--max-n must be at least 8000: the fits need four sizes")
-        seeds, budget, max_sweeps = 4, 120_000, 200
-        alphas = [round(a, 3) for a in np.arange(0.12, 0.1901, 0.01)]
-    store, figure = study.outputs(args, NAME)
+    mode = QUICK if args.quick else FULL
+    sizes = mode.sizes if args.quick else [n for n in mode.sizes if n <= args.max_n]
+    if len(sizes) < 4 and not args.quick:
+        parser.error("--max-n must be at least 8000: the fits need four sizes")
+    store, png = study.outputs(args, NAME)
     if not args.quick and args.max_n < 64_000:
         store = store.with_name(f"{NAME}-max{args.max_n}.h5")
-        figure = figure.with_name(f"{NAME}-max{args.max_n}.png")
-    function = functools.partial(point, probe_budget=budget, max_sweeps=max_sweeps)
-    sweeps = [(alphas, store, None)]
+        png = png.with_name(f"{NAME}-max{args.max_n}.png")
+    function = functools.partial(
+        point, probe_budget=mode.probe_budget, max_sweeps=mode.max_sweeps
+    )
+    sweeps = [(mode.alphas, store, None)]
     if not args.quick:
         sweeps.append((FINE_ALPHAS, store.with_name(f"{store.stem}-fine.h5"), 1))
     parts = [
@@ -95,7 +118,7 @@ def main(argv=None):
             {"alpha": grid, "n": sizes},
             args,
             name=NAME,
-            seeds=seeds,
+            seeds=mode.seeds,
             store=path,
             stream=stream,
             threshold=THRESHOLD,
@@ -103,13 +126,11 @@ def main(argv=None):
         for grid, path, stream in sweeps
     ]
     ds = parts[0] if len(parts) == 1 else combine(*parts)
-    estimate = spinmem.plot.capacity_estimate(ds)
+    est = estimate(ds)
     print("alpha_c(N), mean and standard error over seeds:")
-    for n, a, e in zip(
-        estimate["n"], estimate["alpha_n"], estimate["alpha_n_err"], strict=True
-    ):
+    for n, a, e in zip(est["n"], est["alpha_n"], est["alpha_n_err"], strict=True):
         print(f"  N = {n:7g}: {a:.4f} +- {e:.4f}")
-    for key, fit in estimate["fits"].items():
+    for key, fit in est["fits"].items():
         print(
             f"fit alpha_c + a N^-nu, {key:6s}: alpha_c = {fit['limit']:.4f} +- "
             f"{fit['limit_err']:.4f}, nu = {fit['nu']:.2f} +- {fit['nu_err']:.2f}, "
@@ -118,12 +139,101 @@ def main(argv=None):
     print("theory: replica symmetric 0.1379, one-step RSB 0.1382")
     if len(parts) > 1:
         stuck = 1.0 - parts[1].converged.mean("seed")
-        print(f"relaxations still moving after {max_sweeps} sweeps on the refined grid:")
+        print(
+            f"relaxations still moving after {mode.max_sweeps} sweeps on the refined grid:"
+        )
         for n in sizes:
             row = stuck.sel(n=n).values
             print(f"  N = {n:7d}: {row.min():.0%} to {row.max():.0%}")
-    study.save_figure(spinmem.plot.capacity(ds), figure)
+    study.save_figure(figure(ds), png)
     return ds
+
+
+def estimate(ds: xr.Dataset) -> dict:
+    """:func:`spinmem.analysis.capacity_estimate`, after checking the study kind."""
+    plot.require(ds, NAME, ("alpha", "n", "m"))
+    return spinmem.analysis.capacity_estimate(ds)
+
+
+def figure(ds: xr.Dataset, *, axes=None):
+    """Final overlap against alpha for several N, and the finite-size extrapolation of
+    alpha_c(N) with nu fitted and fixed at 1 and 1/2 (``axes``: 2 Axes)."""
+    est = estimate(ds)
+    axes, own = plot.panels(
+        axes, (1, 2), NAME, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.5, 1]}
+    )
+    axes = axes[0]
+    ax, inset = axes
+    reduced = spinmem.analysis.seed_mean(ds)
+    colours = plot.colormap("viridis")(np.linspace(0, 0.9, ds.sizes["n"]))
+    for n, colour in zip(ds["n"].values, colours, strict=True):
+        ax.errorbar(
+            ds["alpha"].values,
+            reduced["m"].sel(n=n).values,
+            yerr=reduced["m_stderr"].sel(n=n).values,
+            marker="o",
+            ms=3,
+            capsize=2,
+            color=colour,
+            label=f"N = {n}",
+        )
+    ax.axvline(
+        spinmem.analysis.RS_CAPACITY,
+        color="k",
+        ls="--",
+        lw=1,
+        label=r"RS $\alpha_c$ = 0.138",
+    )
+    ax.axhline(est["threshold"], color="0.6", ls=":", lw=1)
+    ax.set_xlabel(plot.label(ds["alpha"]))
+    ax.set_ylabel(plot.label(ds["m"]))
+    ax.set_title("zero-temperature dynamics started in a stored pattern", fontsize=10)
+    ax.legend(fontsize=7)
+    x = 1.0 / est["n"]
+    inset.errorbar(
+        x,
+        est["alpha_n"],
+        yerr=est["alpha_n_err"],
+        fmt="o",
+        color="k",
+        capsize=2,
+        label=rf"$\alpha_c(N)$: m crosses {est['threshold']}",
+    )
+    sizes = np.geomspace(est["n"].min() / 1.2, 1e9, 200)
+    for key, style in (("free", "-"), ("nu=1", "--"), ("nu=1/2", ":")):
+        fit = est["fits"][key]
+        if not np.isfinite(fit["limit"]):
+            continue
+        nu = rf"$\nu$ = {fit['nu']:.2f}" if key == "free" else key.replace("nu", r"$\nu$")
+        inset.plot(
+            1.0 / sizes,
+            fit["limit"] + fit["a"] * sizes ** (-fit["nu"]),
+            style,
+            lw=1.2,
+            label=rf"{nu}: $\alpha_c$ = {fit['limit']:.4f} $\pm$ {fit['limit_err']:.4f}",
+        )
+    inset.axhline(spinmem.analysis.RS_CAPACITY, color="tab:red", lw=0.8, label="RS 0.1379")
+    inset.axhline(
+        spinmem.analysis.RSB_CAPACITY,
+        color="tab:purple",
+        lw=0.8,
+        ls="-.",
+        label="1RSB 0.1382",
+    )
+    inset.set_xlabel("1/N")
+    inset.set_ylabel(r"$\alpha_c(N)$")
+    inset.set_xlim(0, x.max() * 1.1)
+    inset.xaxis.set_major_locator(plot.max_n_locator(4))
+    inset.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
+    inset.legend(fontsize=7)
+    inset.set_title(r"finite-size fits $\alpha_c + a N^{-\nu}$", fontsize=10)
+    plot.finish(axes, own)
+    return axes
+
+
+def draw(path, ds: xr.Dataset):
+    """The figure from the store ``ds`` read from ``path`` (for ``spinmem plot``)."""
+    return figure(ds)
 
 
 if __name__ == "__main__":

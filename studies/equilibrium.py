@@ -22,12 +22,13 @@ Run: python studies/equilibrium.py [--quick] [--workers K]
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import observables, stats, study, theory
+from spinmem import observables, plot, stats, study, theory
 from spinmem.seeding import child
 
 NAME = "equilibrium"
@@ -94,52 +95,51 @@ def _tempered(net, temperatures, sweeps, seed) -> xr.Dataset:
     )
 
 
-def settings(quick: bool) -> dict:
-    if quick:
-        return {
-            "sk": {
-                "n": [16, 32, 64],
-                "seeds": 6,
-                "sweeps": 1000,
-                "t": (0.5, 1.6, 12, False),
-            },
-            "hopfield": {
-                "alpha": [0.02, 0.04],
-                "n": [100, 200],
-                "seeds": 2,
-                "sweeps": 600,
-                "t": (0.3, 1.6, 14, True),
-            },
-            "hopfield-long": {
-                "alpha": [0.02, 0.04],
-                "n": [200],
-                "seeds": 2,
-                "sweeps": 1200,
-                "t": (0.3, 1.6, 14, True),
-            },
-        }
-    return {
-        "sk": {
-            "n": [32, 64, 128],
-            "seeds": 200,
-            "sweeps": 8000,
-            "t": (0.5, 1.6, 23, False),
-        },
-        "hopfield": {
-            "alpha": [0.01, 0.02, 0.03, 0.04, 0.1],
-            "n": [200, 400, 800],
-            "seeds": 8,
-            "sweeps": 4000,
-            "t": (0.2, 1.8, 33, True),
-        },
-        "hopfield-long": {
-            "alpha": [0.01, 0.02, 0.03, 0.04],
-            "n": [400, 800],
-            "seeds": 8,
-            "sweeps": 16000,
-            "t": (0.2, 1.8, 33, True),
-        },
-    }
+@dataclass(frozen=True)
+class Part:
+    """The settings of one of the study's sweeps in one mode (``--quick`` or full)."""
+
+    n: list  # spins
+    seeds: int  # disorder samples per point
+    sweeps: int  # per replica
+    t: tuple  # temperatures: (lowest, highest, how many, geometric spacing)
+    alpha: list | None = None  # loads (Hopfield parts)
+
+    def temperatures(self) -> np.ndarray:
+        low, high, size, geometric = self.t
+        spacing = np.geomspace if geometric else np.linspace
+        return np.round(spacing(low, high, size), 4)
+
+    def grid(self) -> dict:
+        return ({} if self.alpha is None else {"alpha": self.alpha}) | {"n": self.n}
+
+
+QUICK = {
+    "sk": Part(n=[16, 32, 64], seeds=6, sweeps=1000, t=(0.5, 1.6, 12, False)),
+    "hopfield": Part(
+        n=[100, 200], seeds=2, sweeps=600, t=(0.3, 1.6, 14, True), alpha=[0.02, 0.04]
+    ),
+    "hopfield-long": Part(
+        n=[200], seeds=2, sweeps=1200, t=(0.3, 1.6, 14, True), alpha=[0.02, 0.04]
+    ),
+}
+FULL = {
+    "sk": Part(n=[32, 64, 128], seeds=200, sweeps=8000, t=(0.5, 1.6, 23, False)),
+    "hopfield": Part(
+        n=[200, 400, 800],
+        seeds=8,
+        sweeps=4000,
+        t=(0.2, 1.8, 33, True),
+        alpha=[0.01, 0.02, 0.03, 0.04, 0.1],
+    ),
+    "hopfield-long": Part(
+        n=[400, 800],
+        seeds=8,
+        sweeps=16000,
+        t=(0.2, 1.8, 33, True),
+        alpha=[0.01, 0.02, 0.03, 0.04],
+    ),
+}
 
 
 PARTS = (  # store suffix, point function, seed stream
@@ -151,32 +151,30 @@ PARTS = (  # store suffix, point function, seed stream
 
 def main(argv=None):
     args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
-    plan = settings(args.quick)
+    plan = QUICK if args.quick else FULL
     results = {}
     for part, function, stream in PARTS:
         spec = plan[part]
-        low, high, size, geometric = spec["t"]
-        spacing = np.geomspace if geometric else np.linspace
-        temperatures = np.round(spacing(low, high, size), 4)
-        grid = {k: spec[k] for k in ("alpha", "n") if k in spec}
         store, _ = study.outputs(args, f"{NAME}-{part}")
         results[part] = study.run(
-            functools.partial(function, temperatures=temperatures, sweeps=spec["sweeps"]),
-            grid,
+            functools.partial(
+                function, temperatures=spec.temperatures(), sweeps=spec.sweeps
+            ),
+            spec.grid(),
             args,
             name=f"{NAME}-{part}",
-            seeds=spec["seeds"],
+            seeds=spec.seeds,
             store=store,
             stream=stream,
-            sweeps=spec["sweeps"],
+            sweeps=spec.sweeps,
             chains=CHAINS,
             dynamics="metropolis",
         )
     hopfield = refine(results["hopfield"], results["hopfield-long"])
     report(results["sk"], hopfield)
     _print_replaced(results["hopfield"], results["hopfield-long"])
-    _, figure = study.outputs(args, NAME)
-    study.save_figure(spinmem.plot.equilibrium(results["sk"], hopfield), figure)
+    _, png = study.outputs(args, NAME)
+    study.save_figure(figure(results["sk"], hopfield), png)
     return {"sk": results["sk"], "hopfield": hopfield}
 
 
@@ -299,6 +297,145 @@ def _print_binder(name: str, g: xr.Dataset, at) -> None:
         )
         sizes = g.n.values.tolist()
         print(f"{name} g(T = {float(row.temperature):g}) for N = {sizes}: {values}")
+
+
+def figure(sk: xr.Dataset, hopfield: xr.Dataset, *, axes=None):
+    """The study's figure: disorder-averaged Binder cumulants of SK and Hopfield
+    networks against T for several N, P(q) of SK at the lowest temperature, and where
+    the retrieval states take over the equilibrium weight
+    against the replica-symmetric T_c and T_M lines (``axes``: 2 x 2 Axes)."""
+    plot.require(sk, NAME, ("n", "temperature", "q2", "q4", "pq"))
+    plot.require(
+        hopfield,
+        NAME,
+        ("alpha", "n", "retrieval", "q2", "q2_rhat", "round_trips"),
+    )
+    if "chains" not in hopfield.attrs:
+        raise ValueError(
+            "the equilibrium figure needs the Hopfield Dataset's 'chains' attribute "
+            "(chains per run) to count round trips per chain"
+        )
+    axes, own = plot.panels(axes, (2, 2), NAME, figsize=(11, 8.4))
+    g = observables.binder_of_moments(sk.q2, sk.q4)
+    _binder_panel(axes[0, 0], g, sk, 1.0, "SK", "T_c")
+    alpha = float(hopfield.alpha.values.max())
+    ghop = observables.binder_of_moments(
+        hopfield.q2.sel(alpha=alpha), hopfield.q4.sel(alpha=alpha)
+    )
+    tg = theory.t_g(alpha)
+    _binder_panel(axes[0, 1], ghop, hopfield, tg, rf"Hopfield, $\alpha$ = {alpha:g}", "T_g")
+    ax = axes[1, 0]
+    t_low = float(sk.temperature.values.min())
+    for n in sk.n.values:
+        pq = plot.seed_averaged(sk.pq.sel(n=n, temperature=t_low))
+        ax.plot(pq.q, pq, label=f"N = {n}")
+    ax.set_xlabel("twin overlap q")
+    ax.set_ylabel("P(q)")
+    ax.set_title(f"SK overlap distribution at T = {t_low:g}", fontsize=10)
+    ax.legend(fontsize=8)
+    _retrieval_panel(axes[1, 1], hopfield, theory)
+    plot.finish(
+        axes,
+        own,
+        f"Equilibrium by parallel tempering: SK {sk.sizes['seed']} samples, "
+        f"Hopfield {hopfield.sizes['seed']} samples per point",
+    )
+    return axes
+
+
+_RESOLVED = 0.15  # a crossing with a larger jackknife error (or NaN) is not shown
+
+
+def _binder_panel(ax, g, ds, t_star, title, star_label):
+    for n in g.n.values:
+        ax.errorbar(
+            g.temperature,
+            g.g.sel(n=n),
+            g.g_stderr.sel(n=n),
+            marker=".",
+            capsize=2,
+            label=f"N = {n}",
+        )
+    ax.axvline(t_star, color="k", ls="--", lw=1, label=f"${star_label}$ = {t_star:.3g}")
+    cross = spinmem.analysis.binder_crossings(g)
+    text = ", ".join(
+        f"{pair}: {x:.2f} ± {err:.2f}" if err < _RESOLVED else f"{pair}: none resolved"
+        for pair, x, err in zip(
+            cross.size_pair.values,
+            cross.crossing.values,
+            cross.crossing_stderr.values,
+            strict=True,
+        )
+    )
+    ax.set_title(f"{title} Binder cumulant\ncrossings {text}", fontsize=9)
+    ax.set_xlabel(plot.label(ds["temperature"]))
+    ax.set_ylabel("g = (3 - <q^4>/<q^2>^2) / 2")
+    ax.legend(fontsize=8)
+
+
+def _retrieval_panel(ax, hopfield, theory):
+    from spinmem import stats
+
+    weight = plot.seed_averaged(hopfield.retrieval)
+    t_half = spinmem.analysis.crossings(weight, 0.5, dim="temperature")
+    alphas = hopfield.alpha.values
+    low = alphas[alphas < 0.052]
+    grid = np.linspace(0.001, low.max() if low.size else 0.05, 60)
+    ax.plot(grid, [theory.t_c(a) for a in grid], "k:", label="$T_c$ (RS)")
+    ax.plot(grid, [theory.t_m(a) for a in grid], "k-", lw=1, label="$T_M$ (RS)")
+    check = stats.mixed(
+        hopfield.q2_rhat.max("temperature"),
+        hopfield.round_trips / int(hopfield.attrs["chains"]),
+    )
+    every_sample = check.all("seed")
+    for n in hopfield.n.values:
+        (line,) = ax.plot(
+            low, t_half.sel(n=n, alpha=low), "-", label=_sweeps_label(hopfield, n, low)
+        )
+        mixed = every_sample.sel(n=n, alpha=low).values
+        for ok, face in ((mixed, line.get_color()), (~mixed, "white")):
+            ax.plot(
+                low[ok],
+                t_half.sel(n=n, alpha=low).values[ok],
+                "o",
+                color=line.get_color(),
+                markerfacecolor=face,
+            )
+    ax.text(
+        0.98,
+        0.98,
+        f"open: some sample not {check.attrs['long_name']}",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=8,
+    )
+    ax.set_xlabel(plot.label(hopfield["alpha"]))
+    ax.set_ylabel(plot.label(hopfield["temperature"]))
+    ax.set_title(
+        "retrieval weight 1/2 (some |m| > 0.5), parallel tempering from random states",
+        fontsize=9,
+    )
+    ax.legend(fontsize=8)
+
+
+def _sweeps_label(ds, n, alphas) -> str:
+    """``N = n``, with the sweeps per run of those points when ``ds`` records them."""
+    if "sweeps" not in ds:
+        return f"N = {n}"
+    low, high = np.unique(ds.sweeps.sel(n=n, alpha=alphas).values)[[0, -1]]
+    return f"N = {n}, {low} sweeps" if low == high else f"N = {n}, {low}–{high} sweeps"
+
+
+def draw(path, ds: xr.Dataset):
+    """The figure from any of the study's three stores read from ``path``, with the
+    other two beside it (for ``spinmem plot``)."""
+    own = ds.attrs["study"]
+    stores = {
+        part: ds if own == f"{NAME}-{part}" else study.sibling(path, own, f"{NAME}-{part}")
+        for part in ("sk", "hopfield", "hopfield-long")
+    }
+    return figure(stores["sk"], refine(stores["hopfield"], stores["hopfield-long"]))
 
 
 if __name__ == "__main__":

@@ -12,12 +12,13 @@ Run: python studies/mixtures.py [--quick] [--workers K]
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import study
+from spinmem import plot, study
 from spinmem.seeding import child
 
 NAME = "mixtures"
@@ -76,39 +77,120 @@ def energy_point(components, *, n, seed):
     )
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one mode (``--quick`` or full)."""
+
+    n: int  # spins of the census networks
+    starts: int  # random starts per network
+    sweeps: int  # Glauber sweeps at T before the zero-temperature relaxation
+    seeds: int  # networks per point
+    n_mix: int  # spins of the mixture-energy networks
+    alphas: list
+    temperatures: list
+
+
+QUICK = Settings(
+    n=500,
+    starts=100,
+    sweeps=50,
+    seeds=2,
+    n_mix=3000,
+    alphas=[0.005, 0.01, 0.02, 0.05, 0.1, 0.14],
+    temperatures=[0.0, 0.2, 0.4, 0.6],
+)
+FULL = Settings(
+    n=2000,
+    starts=400,
+    sweeps=200,
+    seeds=4,
+    n_mix=8000,
+    alphas=[0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.12, 0.14, 0.18],
+    temperatures=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
+)
+
+
 def main(argv=None):
     args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
-    if args.quick:
-        n, starts, sweeps, seeds, n_mix = 500, 100, 50, 2, 3000
-        alphas, temps = [0.005, 0.01, 0.02, 0.05, 0.1, 0.14], [0.0, 0.2, 0.4, 0.6]
-    else:
-        n, starts, sweeps, seeds, n_mix = 2000, 400, 200, 4, 8000
-        alphas = [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.12, 0.14, 0.18]
-        temps = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
-    store, figure = study.outputs(args, NAME)
+    mode = QUICK if args.quick else FULL
+    store, png = study.outputs(args, NAME)
     census = study.run(
-        functools.partial(census_point, n=n, starts=starts, sweeps=sweeps),
-        {"alpha": alphas, "temperature": temps},
+        functools.partial(census_point, n=mode.n, starts=mode.starts, sweeps=mode.sweeps),
+        {"alpha": mode.alphas, "temperature": mode.temperatures},
         args,
         name=NAME,
-        seeds=seeds,
+        seeds=mode.seeds,
         store=store,
-        n_spins=n,
-        starts=starts,
-        sweeps=sweeps,
+        n_spins=mode.n,
+        starts=mode.starts,
+        sweeps=mode.sweeps,
     )
     energy_store = store.with_name(store.name.replace(NAME, f"{NAME}-energies"))
     energies = study.run(
-        functools.partial(energy_point, n=n_mix),
+        functools.partial(energy_point, n=mode.n_mix),
         {"components": [1, 3, 5, 7]},
         args,
         name=f"{NAME}-energies",
-        seeds=seeds,
+        seeds=mode.seeds,
         store=energy_store,
-        n_spins=n_mix,
+        n_spins=mode.n_mix,
     )
-    study.save_figure(spinmem.plot.mixtures(census, energies), figure)
+    study.save_figure(figure(census, energies), png)
     return census, energies
+
+
+def figure(census: xr.Dataset, energies: xr.Dataset | None = None, *, axes=None):
+    """End-state fractions by class against alpha (one panel per temperature), and
+    symmetric-mixture energies against finite-p theory (one more panel when
+    ``energies`` is given)."""
+    if "class" in census.dims:  # files written before the dimension was renamed
+        census = census.rename({"class": "category"})
+    plot.require(census, NAME, ("alpha", "temperature", "category", "fraction"))
+    if energies is not None:
+        plot.require(energies, NAME, ("components", "energy"))
+    from spinmem import theory
+
+    temps = census["temperature"].values
+    panels = len(temps) + (energies is not None)
+    axes, own = plot.panels(axes, (1, panels), NAME, figsize=(3.3 * panels, 3.6))
+    axes = axes[0]
+    fraction = plot.seed_averaged(census["fraction"])
+    for ax, temp in zip(axes, temps, strict=False):
+        for cls in census["category"].values:
+            values = fraction.sel(temperature=temp, category=cls)
+            ax.plot(census["alpha"].values, values, marker="o", ms=3, label=str(cls))
+        ax.set_xscale("log")
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel(plot.label(census["alpha"]))
+        ax.set_title(f"T = {temp:g}", fontsize=10)
+    axes[0].set_ylabel(plot.label(census["fraction"]))
+    axes[0].legend(fontsize=7)
+    if energies is not None:
+        ax = axes[-1]
+        comps = energies["components"].values
+        e = plot.seed_averaged(energies["energy"]).values
+        ax.plot(comps, e, "o", label="simulation (relaxed mixture)")
+        theory_e = [theory.mixture_energy(int(c)) for c in comps]
+        ax.plot(comps, theory_e, "k_", ms=18, mew=2, label=r"theory $-n m^2/2$")
+        ax.set_xlabel(plot.label(energies["components"]))
+        ax.set_ylabel(plot.label(energies["energy"]))
+        ax.set_xticks(comps)
+        ax.legend(fontsize=7)
+        ax.set_title(
+            f"symmetric mixtures, N = {energies.attrs.get('n_spins', '?')}", fontsize=10
+        )
+    plot.finish(
+        axes, own, "zero-temperature end states from random starts (after Glauber at T)"
+    )
+    return axes
+
+
+def draw(path, ds: xr.Dataset):
+    """The figure from either store (census or energies) read from ``path``, with the
+    other one beside it (for ``spinmem plot``)."""
+    if ds.attrs["study"] == f"{NAME}-energies":
+        return figure(study.sibling(path, f"{NAME}-energies", NAME), ds)
+    return figure(ds, study.sibling(path, NAME, f"{NAME}-energies"))
 
 
 if __name__ == "__main__":

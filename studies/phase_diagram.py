@@ -16,11 +16,13 @@ Run: python studies/phase_diagram.py [--quick] [--workers K]
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
+import xarray as xr
 
 import spinmem
-from spinmem import study
+from spinmem import plot, study
 from spinmem.seeding import child
 
 NAME = "phase_diagram"
@@ -71,30 +73,118 @@ def point(alpha, temperature, *, n, sweeps, seed):
     )
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one mode (``--quick`` or full)."""
+
+    n: int  # spins
+    sweeps: int  # Glauber sweeps per run
+    seeds: int  # networks per point
+    alphas: list
+    temperatures: list
+
+
+QUICK = Settings(
+    n=500,
+    sweeps=200,
+    seeds=1,
+    alphas=[0.01, 0.03, 0.05, 0.07, 0.09, 0.11, 0.13, 0.15, 0.18],
+    temperatures=[0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.15, 1.3, 1.45],
+)
+FULL = Settings(
+    n=2000,
+    sweeps=1000,
+    seeds=2,
+    alphas=[round(a, 3) for a in np.arange(0.01, 0.201, 0.01)],
+    temperatures=[round(t, 3) for t in np.arange(0.05, 1.551, 0.05)],
+)
+
+
 def main(argv=None):
     args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
-    if args.quick:
-        n, sweeps, seeds = 500, 200, 1
-        alphas = [0.01, 0.03, 0.05, 0.07, 0.09, 0.11, 0.13, 0.15, 0.18]
-        temperatures = [0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.15, 1.3, 1.45]
-    else:
-        n, sweeps, seeds = 2000, 1000, 2
-        alphas = [round(a, 3) for a in np.arange(0.01, 0.201, 0.01)]
-        temperatures = [round(t, 3) for t in np.arange(0.05, 1.551, 0.05)]
-    store, figure = study.outputs(args, NAME)
+    mode = QUICK if args.quick else FULL
+    store, png = study.outputs(args, NAME)
     ds = study.run(
-        functools.partial(point, n=n, sweeps=sweeps),
-        {"alpha": alphas, "temperature": temperatures},
+        functools.partial(point, n=mode.n, sweeps=mode.sweeps),
+        {"alpha": mode.alphas, "temperature": mode.temperatures},
         args,
         name=NAME,
-        seeds=seeds,
+        seeds=mode.seeds,
         store=store,
-        n_spins=n,
-        sweeps=sweeps,
+        n_spins=mode.n,
+        sweeps=mode.sweeps,
         dynamics="glauber",
     )
-    study.save_figure(spinmem.plot.phase_diagram(ds), figure)
+    study.save_figure(figure(ds), png)
     return ds
+
+
+def _theory_lines(ax, alpha_max):
+    from spinmem import theory
+
+    lines = theory.phase_lines()
+    keep = lines["tg_alpha"] <= alpha_max
+    ax.plot(
+        lines["tg_alpha"][keep],
+        lines["tg_t"][keep],
+        "w--",
+        lw=1.6,
+        label=r"$T_g = 1+\sqrt{\alpha}$",
+    )
+    ax.plot(lines["tm_alpha"], lines["tm_t"], "w-", lw=1.8, label=r"$T_M$ (retrieval)")
+    ok = np.isfinite(lines["tc_t"])
+    ax.plot(
+        lines["tc_alpha"][ok],
+        lines["tc_t"][ok],
+        "w:",
+        lw=1.8,
+        label=r"$T_c$ (global minima)",
+    )
+
+
+def figure(ds: xr.Dataset, *, axes=None):
+    """Simulated retrieval overlap m and twin overlap q over (alpha, T), with the
+    replica-symmetric lines T_M, T_c and T_g of Amit, Gutfreund & Sompolinsky; two
+    panels (``axes``: 2 Axes)."""
+    plot.require(ds, NAME, ("alpha", "temperature", "m", "q"))
+    axes, own = plot.panels(axes, (1, 2), NAME, figsize=(11, 4.4), sharey=True)
+    axes = axes[0]
+    alpha = ds["alpha"].values
+    temperature = ds["temperature"].values
+    for ax, name, title in zip(
+        axes,
+        ("m", "q"),
+        ("retrieval (start in a pattern)", "spin-glass order (twin replicas)"),
+        strict=True,
+    ):
+        values = plot.seed_averaged(ds[name]).transpose("temperature", "alpha").values
+        mesh = ax.pcolormesh(
+            alpha, temperature, values, shading="nearest", cmap="viridis", vmin=0, vmax=1
+        )
+        ax.figure.colorbar(mesh, ax=ax, label=plot.label(ds[name]))
+        _theory_lines(ax, alpha.max())
+        ax.set_xlim(alpha.min() - 0.005, alpha.max() + 0.005)
+        ax.set_ylim(0, temperature.max() + 0.05)
+        ax.set_xlabel(plot.label(ds["alpha"]))
+        ax.set_title(title, fontsize=10)
+    axes[0].set_ylabel(plot.label(ds["temperature"]))
+    axes[0].legend(
+        loc="upper right", fontsize=8, facecolor="0.3", labelcolor="w", framealpha=0.6
+    )
+    n = ds.attrs.get("n_spins", "?")
+    sweeps = ds.attrs.get("sweeps", "?")
+    plot.finish(
+        axes,
+        own,
+        f"Hopfield phase diagram: Glauber dynamics, N = {n}, {sweeps} sweeps; "
+        "lines: replica-symmetric theory",
+    )
+    return axes
+
+
+def draw(path, ds: xr.Dataset):
+    """The figure from the store ``ds`` read from ``path`` (for ``spinmem plot``)."""
+    return figure(ds)
 
 
 if __name__ == "__main__":

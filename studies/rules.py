@@ -15,11 +15,13 @@ Run: python studies/rules.py [--quick] [--workers K]
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
+import xarray as xr
 
 import spinmem
-from spinmem import dense, rules, study
+from spinmem import dense, plot, rules, study
 from spinmem.seeding import child
 
 NAME = "rules"
@@ -94,25 +96,47 @@ def memory_point(degree, relative_load, n, *, probes, max_sweeps, seed):
     return ds
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one mode (``--quick`` or full)."""
+
+    sizes: list  # N of the pairwise rules
+    memory_sizes: list  # N of the dense memories
+    seeds: int  # networks per point
+    probes: int  # patterns and cues probed per network
+    alphas: list
+    relative_loads: list  # p / p_max of the dense memories
+
+
+QUICK = Settings(
+    sizes=[100, 200],
+    memory_sizes=[40, 80],
+    seeds=2,
+    probes=20,
+    alphas=[0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9],
+    relative_loads=[0.5, 1.0, 2.0, 4.0, 8.0],
+)
+FULL = Settings(
+    sizes=[200, 400, 800],
+    memory_sizes=[50, 100],
+    seeds=4,
+    probes=40,
+    alphas=[0.05, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+    relative_loads=[0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0],
+)
+
+
 def main(argv=None):
     args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
-    if args.quick:
-        sizes, memory_sizes, seeds, probes = [100, 200], [40, 80], 2, 20
-        alphas = [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9]
-        relative = [0.5, 1.0, 2.0, 4.0, 8.0]
-    else:
-        sizes, memory_sizes, seeds, probes = [200, 400, 800], [50, 100], 4, 40
-        alphas = [0.05, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7]
-        alphas += [0.8, 0.9]
-        relative = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0]
-    settings = {"probes": probes, "max_sweeps": 200}
-    store, figure = study.outputs(args, NAME)
+    mode = QUICK if args.quick else FULL
+    settings = {"probes": mode.probes, "max_sweeps": 200}
+    store, png = study.outputs(args, NAME)
     pairwise = study.run(
         functools.partial(rule_point, **settings),
-        {"rule": RULES, "alpha": alphas, "n": sizes},
+        {"rule": RULES, "alpha": mode.alphas, "n": mode.sizes},
         args,
         name=NAME,
-        seeds=seeds,
+        seeds=mode.seeds,
         store=store,
         dilution=DILUTION,
         dreaming_time=DREAMING_TIME,
@@ -121,15 +145,15 @@ def main(argv=None):
     )
     memories = study.run(
         functools.partial(memory_point, **settings),
-        {"degree": [3, 4], "relative_load": relative, "n": memory_sizes},
+        {"degree": [3, 4], "relative_load": mode.relative_loads, "n": mode.memory_sizes},
         args,
         name=NAME,
-        seeds=seeds,
+        seeds=mode.seeds,
         store=store.with_name(store.name.replace(NAME, f"{NAME}-memories")),
         **settings,
     )
     report(pairwise, memories)
-    study.save_figure(spinmem.plot.rules(pairwise, memories), figure)
+    study.save_figure(figure(pairwise, memories), png)
     return pairwise, memories
 
 
@@ -166,6 +190,86 @@ def _half(curve, dim) -> str:
         x = curve[dim].values
         return f"< {x[0]:g}" if curve.values[0] < 0.5 else f"> {x[-1]:g}"
     return f"{at:.3f}"
+
+
+_ANCHORS = (
+    (0.138, "k", "--", r"Hebbian $\alpha_c$ = 0.138"),
+    (0.6, "0.4", ":", r"HFP unlearning, best ($\approx$ 0.6)"),
+    (1.0, "0.6", "-.", r"projection: up to $\alpha$ = 1"),
+)
+
+
+_SIZE_STYLES = ("-", "--", ":", "-.")
+
+
+def figure(pairwise: xr.Dataset, memories: xr.Dataset, *, axes=None):
+    """The study's figure: the fraction of stored patterns that are fixed
+    points and the overlap reached from cues at 0.8, against the load, for each learning
+    rule (against alpha = p/N, with the Hebbian, unlearning and projection anchors) and
+    for the power dense memories (against p / N^(n-1), the error-free capacity
+    N^(n-1) / (2 (2n-3)!! ln N) of each N marked); ``axes``: 2 x 2 Axes."""
+    plot.require(pairwise, NAME, ("rule", "alpha", "n", "stable", "m"))
+    plot.require(memories, NAME, ("degree", "relative_load", "n", "stable", "load"))
+    axes, own = plot.panels(axes, (2, 2), NAME, figsize=(11.5, 8.4))
+    colours = plot.colour_cycle()
+    for col, name in enumerate(("stable", "m")):
+        ax = axes[0, col]
+        for k, rule in enumerate(pairwise.rule.values):
+            for j, n in enumerate(pairwise.n.values):
+                y = plot.seed_averaged(pairwise[name].sel(rule=rule, n=n))
+                ax.plot(
+                    pairwise.alpha,
+                    y,
+                    _SIZE_STYLES[j % 4],
+                    color=colours[k % len(colours)],
+                    marker=".",
+                    label=str(rule) if j == 0 else None,
+                )
+        for x, colour, style, text in _ANCHORS:
+            ax.axvline(x, color=colour, ls=style, lw=1, label=text if col == 0 else None)
+        ax.set_xlabel(plot.label(pairwise.alpha))
+        ax.set_ylabel(plot.label(pairwise[name]))
+        ax.set_ylim(-0.03 if name == "stable" else None, 1.03)
+        ax = axes[1, col]
+        for k, degree in enumerate(memories.degree.values):
+            for j, n in enumerate(memories.n.values):
+                cell = memories.sel(degree=degree, n=n)
+                colour = colours[(k + 7) % len(colours)]
+                ax.plot(
+                    plot.seed_averaged(cell["load"]),
+                    plot.seed_averaged(cell[name]),
+                    _SIZE_STYLES[j % 4],
+                    color=colour,
+                    marker=".",
+                    label=f"power n = {degree}, N = {n}",
+                )
+                anchor = plot.seed_averaged(cell["load"]).values / cell.relative_load.values
+                ax.axvline(float(anchor[0]), color=colour, ls=_SIZE_STYLES[j % 4], lw=0.8)
+        ax.set_xscale("log")
+        ax.set_xlabel("load p / N$^{n-1}$ (thin lines: error-free capacity)")
+        ax.set_ylabel(plot.label(memories[name]))
+        ax.set_ylim(-0.03 if name == "stable" else None, 1.03)
+    sizes = ", ".join(
+        f"{style} N = {n}"
+        for style, n in zip(_SIZE_STYLES, pairwise.n.values, strict=False)
+    )
+    axes[0, 0].set_title(f"learning rules ({sizes})", fontsize=10)
+    axes[0, 1].set_title("retrieval from cues at overlap 0.8", fontsize=10)
+    axes[1, 0].set_title("power dense memories", fontsize=10)
+    axes[0, 0].legend(fontsize=7, ncol=2)
+    axes[1, 0].legend(fontsize=7)
+    plot.finish(
+        axes, own, f"Capacity across models, {pairwise.sizes['seed']} samples per point"
+    )
+    return axes
+
+
+def draw(path, ds: xr.Dataset):
+    """The figure from either store (learning rules or dense memories) read from
+    ``path``, with the other one beside it (for ``spinmem plot``)."""
+    if "degree" in ds.dims:
+        return figure(study.sibling(path, f"{NAME}-memories", NAME), ds)
+    return figure(ds, study.sibling(path, NAME, f"{NAME}-memories"))
 
 
 if __name__ == "__main__":

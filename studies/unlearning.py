@@ -10,11 +10,13 @@ Run: python studies/unlearning.py [--quick] [--workers K]
 """
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
+import xarray as xr
 
 import spinmem
-from spinmem import study
+from spinmem import plot, study
 from spinmem.seeding import child
 
 NAME = "unlearning"
@@ -40,26 +42,83 @@ def point(alpha, epsilon, *, n, t_max, dt, probes, seed):
     return trace.drop_vars("unconverged_dreams")
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one mode (``--quick`` or full)."""
+
+    n: int  # spins
+    seeds: int  # networks per point
+    probes: int  # cues and random starts per probe
+    alphas: list
+    epsilons: list
+
+
+QUICK = Settings(n=200, seeds=2, probes=20, alphas=[0.15, 0.3], epsilons=[0.01, 0.02])
+FULL = Settings(
+    n=500,
+    seeds=6,
+    probes=50,
+    alphas=[0.1, 0.2, 0.3, 0.4],
+    epsilons=[0.001, 0.005, 0.01, 0.02],
+)
+
+
 def main(argv=None):
     args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
-    if args.quick:
-        n, seeds, probes = 200, 2, 20
-        alphas, epsilons = [0.15, 0.3], [0.01, 0.02]
-    else:
-        n, seeds, probes = 500, 6, 50
-        alphas, epsilons = [0.1, 0.2, 0.3, 0.4], [0.001, 0.005, 0.01, 0.02]
-    store, figure = study.outputs(args, NAME)
+    mode = QUICK if args.quick else FULL
+    store, png = study.outputs(args, NAME)
     ds = study.run(
-        functools.partial(point, n=n, t_max=0.45, dt=0.015, probes=probes),
-        {"alpha": alphas, "epsilon": epsilons},
+        functools.partial(point, n=mode.n, t_max=0.45, dt=0.015, probes=mode.probes),
+        {"alpha": mode.alphas, "epsilon": mode.epsilons},
         args,
         name=NAME,
-        seeds=seeds,
+        seeds=mode.seeds,
         store=store,
-        n_spins=n,
+        n_spins=mode.n,
     )
-    study.save_figure(spinmem.plot.unlearning(ds), figure)
+    study.save_figure(figure(ds), png)
     return ds
+
+
+_VARIABLES = ("stable_fraction", "retrieval_overlap", "spurious_fraction")
+
+
+def figure(ds: xr.Dataset, *, axes=None):
+    """Stable fraction, cue retrieval and spurious fraction against t = epsilon D / N
+    (``axes``: 3 Axes)."""
+    plot.require(
+        ds,
+        NAME,
+        ("t", "alpha", "epsilon", *_VARIABLES),
+    )
+    names = _VARIABLES
+    axes, own = plot.panels(axes, (1, 3), NAME, figsize=(13, 3.8), sharex=True)
+    axes = axes[0]
+    t = ds["t"].values
+    for ax, name in zip(axes, names, strict=True):
+        for alpha in ds["alpha"].values:
+            for k, eps in enumerate(ds["epsilon"].values):
+                var = ds[name].sel(alpha=alpha, epsilon=eps)
+                mean = plot.seed_averaged(var).values
+                ax.plot(
+                    t,
+                    mean,
+                    ls=("-", "--", ":", "-.")[k % 4],
+                    marker=".",
+                    ms=3,
+                    label=rf"$\alpha$={alpha:g}, $\epsilon$={eps:g}",
+                )
+        ax.set_xlabel(plot.label(ds["t"]))
+        ax.set_ylabel(plot.label(ds[name]))
+    axes[0].legend(fontsize=7)
+    n = ds.attrs.get("n_spins", "?")
+    plot.finish(axes, own, f"Hopfield-Feinstein-Palmer unlearning, N = {n}")
+    return axes
+
+
+def draw(path, ds: xr.Dataset):
+    """The figure from the store ``ds`` read from ``path`` (for ``spinmem plot``)."""
+    return figure(ds)
 
 
 if __name__ == "__main__":

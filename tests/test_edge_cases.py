@@ -194,12 +194,14 @@ def test_cli_run_refuses_a_result_file(tmp_path, capsys):
 
 
 def test_study_plots_name_what_they_need():
+    from spinmem.studies import mixtures, unlearning
+
     census = spinmem.census(NET, starts=10, seed=0)
-    with pytest.raises(ValueError, match=r"plot.mixtures draws the result of studies/"):
-        spinmem.plot.mixtures(census)
+    with pytest.raises(ValueError, match=r"the mixtures figure .* draws the result of"):
+        mixtures.figure(census)
     _, trace = spinmem.unlearn(NET, dreams=5, epsilon=0.01, seed=0)
-    with pytest.raises(ValueError, match=r"plot.unlearning draws the result of studies/"):
-        spinmem.plot.unlearning(trace)
+    with pytest.raises(ValueError, match=r"the unlearning figure .* draws the result of"):
+        unlearning.figure(trace)
     partial = xr.Dataset({"fraction": ("point", [0.5])})
     with pytest.raises(ValueError, match=r"this is a partial sweep store"):
-        spinmem.plot.mixtures(partial)
+        mixtures.figure(partial)

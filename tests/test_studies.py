@@ -165,7 +165,7 @@ def test_equilibrium_long_runs_replace_the_short_ones_where_both_exist(quick_run
     import matplotlib.pyplot as plt
 
     sk = spinmem.load(out / "equilibrium-sk-quick.h5")
-    axes = spinmem.plot.equilibrium(sk, ds)
+    axes = _load_study("equilibrium").figure(sk, ds)
     labels = [t.get_text() for t in axes[1, 1].get_legend().get_texts()]
     assert "N = 100, 600 sweeps" in labels and "N = 200, 1200 sweeps" in labels
     plt.close(axes[0, 0].figure)
@@ -200,38 +200,35 @@ def test_rules_quick_orders_the_capacities(quick_runs):
 
 
 _ON_AXES = {
-    # study: (plot function, files, layout)
-    "phase_diagram": ("phase_diagram", ["phase_diagram-quick.h5"], (1, 2)),
-    "capacity": ("capacity", ["capacity-quick.h5"], (1, 2)),
-    "unlearning": ("unlearning", ["unlearning-quick.h5"], (1, 3)),
-    "annealing": ("annealing", ["annealing-quick.h5"], (1, 1)),
-    "mixtures": ("mixtures", ["mixtures-quick.h5", "mixtures-energies-quick.h5"], None),
-    "equilibrium": (
-        "equilibrium",
-        ["equilibrium-sk-quick.h5", "equilibrium-hopfield-quick.h5"],
-        (2, 2),
-    ),
-    "rules": ("rules", ["rules-quick.h5", "rules-memories-quick.h5"], (2, 2)),
+    # study: (files its figure takes, layout)
+    "phase_diagram": (["phase_diagram-quick.h5"], (1, 2)),
+    "capacity": (["capacity-quick.h5"], (1, 2)),
+    "unlearning": (["unlearning-quick.h5"], (1, 3)),
+    "annealing": (["annealing-quick.h5"], (1, 1)),
+    "mixtures": (["mixtures-quick.h5", "mixtures-energies-quick.h5"], None),
+    "equilibrium": (["equilibrium-sk-quick.h5", "equilibrium-hopfield-quick.h5"], (2, 2)),
+    "rules": (["rules-quick.h5", "rules-memories-quick.h5"], (2, 2)),
 }
 
 
 @pytest.mark.parametrize("name", sorted(_ON_AXES))
 def test_every_plot_draws_on_the_axes_it_is_given(name, quick_runs):
-    """Each study plot draws on a user's axes (no new figure), returns exactly those
-    axes, and puts data on every one of them; a wrong number of axes is refused."""
+    """Each study's figure draws on a user's axes (no new figure), returns exactly
+    those axes, and puts data on every one of them; a wrong number of axes is
+    refused."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    function, files, layout = _ON_AXES[name]
+    files, layout = _ON_AXES[name]
     out = quick_runs(name)
     data = [spinmem.load(out / f) for f in files]
     if layout is None:  # one panel per temperature, and the energies
         layout = (1, data[0].sizes["temperature"] + 1)
     fig, axes = plt.subplots(*layout, squeeze=False)
     figures = plt.get_fignums()
-    plot = getattr(spinmem.plot, function)
+    plot = _load_study(name).figure
     keyword = "ax" if layout == (1, 1) else "axes"
     given = axes[0, 0] if layout == (1, 1) else axes
     drawn = plot(*data, **{keyword: given})
@@ -276,3 +273,56 @@ def test_committed_results_carry_cf_metadata(path):
 
 def _text(value):
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@pytest.mark.parametrize("path", [p for p in COMMITTED if p.stem.endswith("-quick")])
+def test_spinmem_plot_draws_the_study_figure_from_any_of_its_stores(path, tmp_path):
+    """``spinmem plot`` draws the figure of the study that wrote a store, from that
+    store and the study's others beside it (in the layout the figure has, data on
+    every panel), for every committed quick store of the seven studies."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from spinmem.cli import main
+
+    ds = spinmem.load(path)
+    name = spinmem.study.module_of(ds.attrs["study"]).__name__.rsplit(".", 1)[-1]
+    files, layout = _ON_AXES[name]
+    if layout is None:
+        census = spinmem.load(path.with_name(files[0]))
+        layout = (1, census.sizes["temperature"] + 1)
+    axes = np.ravel(spinmem.study.draw(path))
+    assert len(axes) == layout[0] * layout[1]
+    assert all(ax.lines or ax.collections or ax.patches or ax.images for ax in axes)
+    plt.close("all")
+    out = tmp_path / "figure.png"
+    assert main(["plot", str(path), "-o", str(out)]) == 0
+    assert out.stat().st_size > 10_000
+
+
+def test_spinmem_plot_says_when_it_cannot_draw_a_study_figure(tmp_path, capsys):
+    """A store without the other store its study's figure needs gets a quick look and
+    a line saying which store is missing."""
+    from spinmem.cli import main
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    alone = tmp_path / "mixtures-quick.h5"
+    alone.write_bytes((data / "mixtures-quick.h5").read_bytes())
+    out = tmp_path / "look.png"
+    assert main(["plot", str(alone), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "cannot draw the study's figure" in err
+    assert "mixtures-energies-quick.h5" in err and out.stat().st_size > 5_000
+
+
+def test_former_plot_names_warn_and_give_the_study_figures():
+    from spinmem.studies import capacity
+
+    with pytest.warns(DeprecationWarning, match=r"spinmem.studies.capacity.figure"):
+        assert spinmem.plot.capacity is capacity.figure
+    with pytest.warns(DeprecationWarning, match=r"spinmem.studies.capacity.estimate"):
+        assert spinmem.plot.capacity_estimate is capacity.estimate
+    with pytest.raises(AttributeError):
+        spinmem.plot.no_such_figure  # noqa: B018
