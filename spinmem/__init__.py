@@ -9,8 +9,8 @@ attempts.
 
 from . import (
     analysis,
-    dense,
     interop,
+    memory,
     observables,
     plot,
     rules,
@@ -22,6 +22,7 @@ from ._sweep import PointTimeout, StoreLocked, SweepError, read_store, sweep
 from ._version import package_version
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, relax, simulate
+from .memory import DenseMemory
 from .model import (
     Hopfield,
     SpinModel,
@@ -42,6 +43,7 @@ __all__ = [
     "DYNAMICS",
     "LABELS",
     "ORDERS",
+    "DenseMemory",
     "Hopfield",
     "PointTimeout",
     "SpinModel",
@@ -53,11 +55,11 @@ __all__ = [
     "census",
     "classify",
     "composition",
-    "dense",
     "from_binary",
     "interop",
     "load",
     "make_cues",
+    "memory",
     "observables",
     "plot",
     "random_patterns",
@@ -76,3 +78,11 @@ __all__ = [
     "to_binary",
     "unlearn",
 ]
+
+
+def __getattr__(name: str):
+    if name == "dense":  # deprecated module name; importing it warns
+        import importlib
+
+        return importlib.import_module(".dense", __name__)
+    raise AttributeError(f"module 'spinmem' has no attribute {name!r}")

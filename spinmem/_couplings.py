@@ -4,7 +4,7 @@ Each storage gives the kernels its storage tag ``tag`` and a coupling tuple ``(C
 indptr, indices, data, scale)`` with ``J = scale * C`` (see :mod:`spinmem.kernels`),
 says how many bytes it holds, and answers the few whole-matrix questions the model asks
 (largest row sum, row norms, the dense matrix) without forming an N x N array where it
-can avoid it. The dense associative memories of :mod:`spinmem.dense` have no couplings
+can avoid it. The dense associative memories of :mod:`spinmem.memory` have no couplings
 but run on the same kernels through a table of their energy function (:class:`Memory`).
 """
 

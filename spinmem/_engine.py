@@ -41,7 +41,7 @@ def check_model(model) -> SpinModel:
     """``model`` must be a spinmem model (:class:`Hopfield` or ``DenseMemory``)."""
     if not isinstance(model, SpinModel):
         raise TypeError(
-            "model must be a spinmem.Hopfield or spinmem.dense.DenseMemory, got "
+            "model must be a spinmem.Hopfield or spinmem.memory.DenseMemory, got "
             f"{type(model).__name__}"
         )
     return model

@@ -44,7 +44,7 @@ def anneal(
 
     Parameters
     ----------
-    model : Hopfield or dense.DenseMemory
+    model : Hopfield or DenseMemory
     schedule : array_like
         Temperatures ``T_1 >= ... >= T_K > 0`` (see :mod:`spinmem.schedules`).
     sweeps_per_step : int

@@ -66,7 +66,7 @@ def simulate(
 
     Parameters
     ----------
-    model : Hopfield or dense.DenseMemory
+    model : Hopfield or DenseMemory
     temperature : float
         T > 0 for ``"glauber"``/``"metropolis"``; 0 or None for ``"zero"`` and
         ``"synchronous"``. In coupling units, ``beta = 1/T``.
@@ -202,7 +202,7 @@ def relax(
 
     Parameters
     ----------
-    model : Hopfield or dense.DenseMemory
+    model : Hopfield or DenseMemory
     states : array_like, shape (N,) or (R, N)
         Starting +-1 states (not modified).
     order : {"random", "sequential"}

@@ -55,7 +55,7 @@ class SpinModel:
     view the compiled kernels take of it. Every run (:func:`spinmem.simulate`,
     :func:`spinmem.relax`, :func:`spinmem.anneal`, :func:`spinmem.temper`,
     :func:`spinmem.census`) takes any of them: the pairwise :class:`Hopfield` network
-    and the dense associative memory :class:`spinmem.dense.DenseMemory`.
+    and the dense associative memory :class:`spinmem.memory.DenseMemory`.
 
     Instances are immutable: their arrays are read-only.
     """

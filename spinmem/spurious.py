@@ -184,7 +184,7 @@ def census(
 
     Parameters
     ----------
-    model : Hopfield or dense.DenseMemory
+    model : Hopfield or DenseMemory
         Must know its patterns.
     starts : int
         Number of uniformly random starting states, >= 1.

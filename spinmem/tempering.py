@@ -55,7 +55,7 @@ def temper(
 
     Parameters
     ----------
-    model : Hopfield or dense.DenseMemory
+    model : Hopfield or DenseMemory
         Any couplings and storage.
     temperatures : array_like, shape (K,)
         Strictly increasing temperatures > 0, in coupling units; K >= 2.
@@ -171,7 +171,7 @@ def temperature_ladder(
 
     Parameters
     ----------
-    model : Hopfield or dense.DenseMemory
+    model : Hopfield or DenseMemory
     t_min, t_max : float
         Coldest and hottest temperature, ``0 < t_min < t_max``.
     size : int

@@ -24,10 +24,11 @@ PARISI_GROUND_ENERGY = -0.7633
 
 
 def sk_instance(n, instance, instance_seed):
-    """SK couplings J_ij ~ N(0, 1/N), symmetric, zero diagonal, of a numbered instance."""
-    rng = np.random.default_rng([instance_seed, instance])
-    upper = np.triu(rng.normal(0.0, 1.0 / np.sqrt(n), (n, n)), 1)
-    return spinmem.Hopfield(upper + upper.T)
+    """SK couplings J_ij ~ N(0, 1/N), symmetric, zero diagonal, of a numbered instance
+    (:meth:`spinmem.Hopfield.sherrington_kirkpatrick` from the seed ``[instance_seed,
+    instance]``)."""
+    seed = np.random.SeedSequence([instance_seed, instance])
+    return spinmem.Hopfield.sherrington_kirkpatrick(n, seed=seed)
 
 
 def point(steps, instance, *, n, replicas, instance_seed, seed):

@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import dense, plot, rules, study
+from spinmem import memory, plot, rules, study
 from spinmem.seeding import child
 
 NAME = "rules"
@@ -46,7 +46,7 @@ def _model(rule: str, xi: np.ndarray, seed) -> spinmem.Hopfield:
     if rule == "dreaming":
         return rules.dreaming(xi, DREAMING_TIME)
     if rule == "exp":
-        return dense.DenseMemory(xi, "exp", lam=LAM)
+        return memory.DenseMemory(xi, "exp", lam=LAM)
     return getattr(rules, rule)(xi)
 
 
@@ -86,7 +86,7 @@ def memory_point(degree, relative_load, n, *, probes, max_sweeps, seed):
     """The power dense memory of degree n at p = relative_load * p_max(n, N)."""
     p = max(1, round(relative_load * p_max(degree, n)))
     xi = spinmem.random_patterns(p, n, seed=child(seed, 0))
-    net = dense.DenseMemory(xi, "power", degree=degree)
+    net = memory.DenseMemory(xi, "power", degree=degree)
     ds = _measure(net, xi, probes=probes, max_sweeps=max_sweeps, seed=seed)
     ds["load"] = (
         (),

@@ -13,14 +13,14 @@ import xarray as xr
 from helpers import boltzmann_chi_square
 
 import spinmem
-from spinmem import dense
+from spinmem import memory
 
 
 def test_beta_to_zero_gives_the_mean_pattern():
     """softmax of beta -> 0 is uniform: one update maps any query to mean_mu xi^mu."""
     xi = spinmem.random_patterns(5, 40, seed=1)
     query = np.random.default_rng(2).normal(size=40)
-    x, steps = dense.softmax_retrieval(xi, query, 1e-12, max_iter=1)
+    x, steps = memory.softmax_retrieval(xi, query, 1e-12, max_iter=1)
     np.testing.assert_allclose(x, xi.mean(axis=0), atol=1e-9)
     assert steps == 1
 
@@ -30,7 +30,7 @@ def test_large_beta_retrieves_the_nearest_pattern_in_one_update():
     exp(-beta (overlap gap) N) ~ exp(-40), so x equals xi^0 to machine precision."""
     xi = spinmem.random_patterns(10, 200, seed=3)
     cues = spinmem.make_cues(xi[:3], 0.2, seed=4).astype(float)
-    x, steps = dense.softmax_retrieval(xi, cues, beta=1.0)
+    x, steps = memory.softmax_retrieval(xi, cues, beta=1.0)
     np.testing.assert_allclose(x, xi[:3], atol=1e-12)
     assert np.all(steps <= 2)
 
@@ -42,10 +42,10 @@ def test_energy_never_increases_along_the_updates():
     xi = spinmem.random_patterns(8, 30, seed=5)
     x = np.random.default_rng(6).normal(size=(20, 30))
     beta = 0.05
-    energy = dense.softmax_energy(xi, x, beta)
+    energy = memory.softmax_energy(xi, x, beta)
     for _ in range(30):
-        x, _ = dense.softmax_retrieval(xi, x, beta, max_iter=1)
-        new = dense.softmax_energy(xi, x, beta)
+        x, _ = memory.softmax_retrieval(xi, x, beta, max_iter=1)
+        new = memory.softmax_energy(xi, x, beta)
         assert np.all(new <= energy + 1e-12)
         energy = new
 
@@ -56,7 +56,7 @@ def test_energy_formula_against_a_direct_sum():
     beta = 0.7
     lse = np.log(np.sum(np.exp(beta * xi @ x))) / beta
     expected = -lse + x @ x / 2 + np.log(3) / beta + 6 / 2
-    assert dense.softmax_energy(xi, x, beta) == pytest.approx(expected, rel=1e-12)
+    assert memory.softmax_energy(xi, x, beta) == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_energy_formula_against_a_direct_sum():
 def test_bad_input_is_refused(kwargs, match):
     args = {"patterns": spinmem.random_patterns(2, 6, seed=0), "queries": np.ones(6)}
     with pytest.raises((ValueError, TypeError), match=match):
-        dense.softmax_retrieval(**{**args, **kwargs})
+        memory.softmax_retrieval(**{**args, **kwargs})
 
 
 # ------------------------------------------------ binary dense associative memories
@@ -96,10 +96,10 @@ def _memories(n=40, p=30, seed=1):
         xi,
         theta,
         {
-            "power3": dense.DenseMemory(xi, "power", degree=3),
-            "power4-fields": dense.DenseMemory(xi, "power", degree=4, fields=theta),
-            "exp": dense.DenseMemory(xi, "exp", lam=0.5),
-            "exp-fields": dense.DenseMemory(xi, "exp", lam=1.0, fields=theta),
+            "power3": memory.DenseMemory(xi, "power", degree=3),
+            "power4-fields": memory.DenseMemory(xi, "power", degree=4, fields=theta),
+            "exp": memory.DenseMemory(xi, "exp", lam=0.5),
+            "exp-fields": memory.DenseMemory(xi, "exp", lam=1.0, fields=theta),
         },
     )
 
@@ -163,7 +163,7 @@ def test_degree_two_runs_the_hebbian_dynamics_bit_for_bit(dynamics, order):
     record; energies differ by the constant p/2 of the diagonal terms."""
     xi = spinmem.random_patterns(12, 60, seed=4)
     runs = []
-    for net in (spinmem.Hopfield.hebbian(xi), dense.DenseMemory(xi, degree=2)):
+    for net in (spinmem.Hopfield.hebbian(xi), memory.DenseMemory(xi, degree=2)):
         runs.append(
             spinmem.simulate(
                 net,
@@ -192,7 +192,7 @@ def test_samples_follow_the_boltzmann_distribution(name):
     theta = np.random.default_rng(2).normal(scale=0.1, size=10)
     kw = dict(_SETTINGS[name])
     fields = theta if kw.pop("fields", False) else None
-    net = dense.DenseMemory(xi, fields=fields, **kw)
+    net = memory.DenseMemory(xi, fields=fields, **kw)
     ds = spinmem.simulate(net, temperature=1.0, sweeps=100, replicas=20_000, seed=5)
     chi2, p, dof = boltzmann_chi_square(
         net,
@@ -212,7 +212,7 @@ def test_stable_pattern_fraction_for_degree_three_matches_numpy(alpha3):
     n = 100
     p = round(alpha3 * n * n)
     xi = spinmem.random_patterns(p, n, seed=7)
-    net = dense.DenseMemory(xi, degree=3)
+    net = memory.DenseMemory(xi, degree=3)
     x = xi.astype(np.int64)
     stable = []
     for nu in range(p):
@@ -229,7 +229,7 @@ def test_dense_memory_runs_in_relax_anneal_and_census():
     the pattern exactly, annealing from random states ends in a stored pattern or its
     reverse, and the census finds the retrieval states among the fixed points."""
     xi = spinmem.random_patterns(160, 80, seed=3)
-    net = dense.DenseMemory(xi, degree=3)
+    net = memory.DenseMemory(xi, degree=3)
     cues = spinmem.make_cues(xi[:10], 0.1, seed=4)
     out = spinmem.relax(net, cues, seed=5)
     np.testing.assert_array_equal(out.state, xi[:10])
@@ -248,9 +248,9 @@ def test_dense_memory_runs_in_relax_anneal_and_census():
 
 def test_dense_memory_survives_pickling():
     xi = spinmem.random_patterns(10, 30, seed=1)
-    for net in (dense.DenseMemory(xi, degree=3), dense.DenseMemory(xi, "exp", lam=2.0)):
+    for net in (memory.DenseMemory(xi, degree=3), memory.DenseMemory(xi, "exp", lam=2.0)):
         back = pickle.loads(pickle.dumps(net))
-        assert type(back) is dense.DenseMemory and repr(back) == repr(net)
+        assert type(back) is memory.DenseMemory and repr(back) == repr(net)
         a = spinmem.simulate(net, temperature=0.5, sweeps=20, replicas=2, seed=1)
         b = spinmem.simulate(back, temperature=0.5, sweeps=20, replicas=2, seed=1)
         xr.testing.assert_identical(a, b)
@@ -270,13 +270,13 @@ def test_dense_memory_survives_pickling():
 def test_bad_dense_memory_input_is_refused(kwargs, error, match):
     xi = spinmem.random_patterns(4, 40, seed=0)
     with pytest.raises(error, match=match):
-        dense.DenseMemory(xi, **kwargs)
+        memory.DenseMemory(xi, **kwargs)
 
 
 def test_pairwise_operations_are_refused_clearly():
     """A dense memory does not advertise what it cannot do: no couplings, no storage
     conversion, not a Hopfield network; unlearning and dimod refuse it by name."""
-    net = dense.DenseMemory(spinmem.random_patterns(4, 20, seed=0), degree=3)
+    net = memory.DenseMemory(spinmem.random_patterns(4, 20, seed=0), degree=3)
     assert not hasattr(net, "couplings") and not hasattr(net, "with_storage")
     assert isinstance(net, spinmem.SpinModel) and not isinstance(net, spinmem.Hopfield)
     assert net.storage == "memory"
@@ -291,11 +291,11 @@ def test_pairwise_operations_are_refused_clearly():
 _PURE = """
 import json
 import spinmem
-from spinmem import dense
+from spinmem import memory
 xi = spinmem.random_patterns(8, 24, seed=1)
 out = {}
-for key, net in (("power", dense.DenseMemory(xi, degree=3)),
-                 ("exp", dense.DenseMemory(xi, "exp", lam=0.7))):
+for key, net in (("power", memory.DenseMemory(xi, degree=3)),
+                 ("exp", memory.DenseMemory(xi, "exp", lam=0.7))):
     ds = spinmem.simulate(net, temperature=0.4, sweeps=15, replicas=2, seed=3)
     out[key] = [ds.state.values.tolist(), ds.energy.values.tolist()]
 print(json.dumps(out))
@@ -331,7 +331,7 @@ def test_exponential_ties_are_exactly_zero():
     second = first.copy()
     second[:, i] *= -1
     xi = np.concatenate([first, second])[rng.permutation(10)]
-    net = dense.DenseMemory(xi, "exp", lam=0.37)
+    net = memory.DenseMemory(xi, "exp", lam=0.37)
     assert net.local_fields(s)[i] == 0.0
     assert net.kernel_view().tie == 0.0
     flipped = s.copy()
@@ -344,7 +344,32 @@ def test_exponential_memory_retrieves_from_far_cues_with_tiny_fields():
     below any rounding tolerance of the largest possible field; they are real energy
     differences and must drive the cue to its pattern."""
     xi = spinmem.random_patterns(50, 200, seed=2)
-    net = dense.DenseMemory(xi, "exp", lam=1.0)
+    net = memory.DenseMemory(xi, "exp", lam=1.0)
     cues = spinmem.make_cues(xi[:5], 0.1, seed=3)
     out = spinmem.relax(net, cues, seed=4)
     np.testing.assert_array_equal(out.state, xi[:5])
+
+
+def test_the_former_module_name_warns_and_gives_the_same_objects():
+    """``spinmem.dense`` (the old module name) imports with a DeprecationWarning and
+    holds the objects of ``spinmem.memory``; a model pickled under the old name loads
+    as the same model."""
+    code = (
+        "import pickle, warnings, spinmem\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    warnings.simplefilter('always')\n"
+        "    from spinmem import dense\n"
+        "assert any(issubclass(w.category, DeprecationWarning) for w in seen)\n"
+        "assert dense.DenseMemory is spinmem.memory.DenseMemory is spinmem.DenseMemory\n"
+        "assert dense.LAM_MIN == spinmem.memory.LAM_MIN\n"
+        "net = spinmem.DenseMemory(spinmem.random_patterns(3, 12, seed=1), degree=3)\n"
+        "old = pickle.dumps(net, protocol=0).replace(b'spinmem.memory', b'spinmem.dense')\n"
+        "assert b'spinmem.dense' in old\n"
+        "back = pickle.loads(old)\n"
+        "s = spinmem.random_patterns(5, 12, seed=2)\n"
+        "assert (back.energy(s) == net.energy(s)).all()\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "ok"

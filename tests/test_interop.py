@@ -103,7 +103,7 @@ def test_bad_graphs_are_refused(make, error, match):
 def test_bad_conversions_are_refused():
     with pytest.raises(TypeError, match="BinaryQuadraticModel"):
         spinmem.Hopfield.from_bqm({"a": 1})
-    memory = spinmem.dense.DenseMemory(spinmem.random_patterns(3, 10, seed=0))
+    memory = spinmem.memory.DenseMemory(spinmem.random_patterns(3, 10, seed=0))
     with pytest.raises(TypeError, match="pairwise"):
         interop.to_bqm(memory)
     labelled = dimod.SampleSet.from_samples([{"a": 1, "b": -1}], dimod.SPIN, energy=[0.0])

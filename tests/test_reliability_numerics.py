@@ -15,7 +15,7 @@ import pytest
 import xarray as xr
 
 import spinmem
-from spinmem import _engine, analysis, dense, observables, rules, stats, theory
+from spinmem import _engine, analysis, memory, observables, rules, stats, theory
 
 _LIMITED = textwrap.dedent("""
     import resource, sys
@@ -220,8 +220,8 @@ def test_complex_and_text_inputs_are_refused_with_type_errors():
         "temperatures": lambda: spinmem.temper(sk, [0.5 + 1j, 1.0], sweeps=2),
         "temperatures ": lambda: spinmem.temper(sk, ["a", "b"], sweeps=2),
         "temperatures  ": lambda: spinmem.temper(sk, {"a": 1.0, "b": 2.0}, sweeps=2),
-        "queries": lambda: dense.softmax_retrieval(xi, xi[0] + 0.5j, 1.0),
-        "queries ": lambda: dense.softmax_retrieval(xi, "abc", 1.0),
+        "queries": lambda: memory.softmax_retrieval(xi, xi[0] + 0.5j, 1.0),
+        "queries ": lambda: memory.softmax_retrieval(xi, "abc", 1.0),
         "progress": lambda: spinmem.temper(sk, [0.5, 1.0], sweeps=2, progress="yes"),
     }
     for name, call in calls.items():
@@ -235,8 +235,8 @@ def test_exp_memory_fields_are_accurate_or_refused():
     refused."""
     xi = spinmem.random_patterns(5, 40, seed=2)
     s = spinmem.make_cues(xi[0], 0.1, seed=3)
-    lam = dense.LAM_MIN
-    net = dense.DenseMemory(xi, "exp", lam=lam)
+    lam = memory.LAM_MIN
+    net = memory.DenseMemory(xi, "exp", lam=lam)
     n = xi.shape[1]
     m = xi.astype(float) @ s
     exact = np.empty(n)
@@ -246,18 +246,18 @@ def test_exp_memory_fields_are_accurate_or_refused():
         exact[i] = s[i] * diff.sum() / (2 * lam)
     np.testing.assert_allclose(net.local_fields(s), exact, rtol=1e-8)
     with pytest.raises(ValueError, match="lam must be >= 1e-06"):
-        dense.DenseMemory(xi, "exp", lam=1e-17)
+        memory.DenseMemory(xi, "exp", lam=1e-17)
 
 
 def test_softmax_retrieval_at_the_largest_beta_is_the_argmax_limit():
     """Item 16: beta = 1e308 returns the nearest pattern (no NaN)."""
     xi = spinmem.random_patterns(6, 60, seed=4)
     cues = np.array([spinmem.make_cues(x, 0.2, seed=k) for k, x in enumerate(xi)], float)
-    states, steps = dense.softmax_retrieval(xi, cues, beta=1e308)
+    states, steps = memory.softmax_retrieval(xi, cues, beta=1e308)
     np.testing.assert_array_equal(states, xi)
     assert (steps <= 2).all()
     tie = (xi[0] + xi[1]) / 2.0  # equally near both: the equal mixture
-    state, _ = dense.softmax_retrieval(xi[:2], tie, beta=1e308, max_iter=1)
+    state, _ = memory.softmax_retrieval(xi[:2], tie, beta=1e308, max_iter=1)
     np.testing.assert_array_equal(state, tie)
 
 
@@ -307,7 +307,7 @@ def test_poor_messages_now_name_the_argument():
             "temperature coordinate",
         ),
         (
-            lambda: dense.softmax_energy(
+            lambda: memory.softmax_energy(
                 spinmem.random_patterns(2, 8, seed=0), np.ones(5), 1.0
             ),
             ValueError,

@@ -1,12 +1,14 @@
-"""Compiled kernels on plain arrays.
+"""Compiled kernels on plain arrays and records of them.
 
-Everything here is a ``numba.njit`` function on contiguous arrays with no Python objects
-inside. The public API (``spinmem.dynamics``, ``spinmem.annealing``, ...) validates its
-input, allocates, calls one of these kernels and wraps the result.
+Everything here is a ``numba.njit`` function on contiguous arrays, grouped in the named
+tuples of :mod:`spinmem._kernels.records`, with no other Python objects inside. The
+public API (``spinmem.dynamics``, ``spinmem.annealing``, ...) validates its input,
+allocates, calls one of these kernels and wraps the result.
 
 Conventions (see ``docs/physics.md``): spins are int8 in {-1, +1}; the couplings are
-``J = scale * C`` with ``C`` symmetric with zero diagonal, passed as a storage tag ``kind``
-and a coupling tuple ``cp = (C, indptr, indices, data, scale)``:
+``J = scale * C`` with ``C`` symmetric with zero diagonal, passed in a model's
+``KernelView`` as a storage tag ``tag`` and a coupling tuple ``cp = (C, indptr,
+indices, data, scale)``:
 
 ``DENSE``
     ``C`` is an (N, N) array, float64 (``scale = 1``) or a small integer type (Hebbian
@@ -24,7 +26,7 @@ and a coupling tuple ``cp = (C, indptr, indices, data, scale)``:
     the field of site i is the one that decides its flip, ``h_i = (H(s_i = -1) -
     H(s_i = +1)) / 2``, so that ``dE_i = 2 s_i h_i`` below too.
 
-The unused entries are empty arrays of the same dtype. The tag ``kind`` is an empty array
+The unused entries are empty arrays of the same dtype. The tag is an empty array
 whose number of dimensions is the storage code (:func:`tag`): numba compiles a separate
 version for each, in which the code is a constant and the other storages' branches are
 optimised away, so that each storage compiles only its own loops, and only when used.
@@ -33,7 +35,8 @@ int32, int64 or float64), so the local field is ``h_i = scale * g_i + theta_i``;
 energy is ``H = -1/2 sum_ij J_ij s_i s_j - sum_i theta_i s_i``; flipping spin i changes it
 by ``dE_i = 2 s_i h_i``. A sweep is N single-spin update attempts.
 
-Per-replica state (``s``, ``g``, ``counts``, ``energy``, ``rng``) is updated in place:
+Per-replica state (the ``Replicas`` record: ``s``, ``g``, ``counts``, ``energy``,
+``rng``) is updated in place:
 coupling fields, pattern overlap counts ``counts[mu] = sum_i xi_i^mu s_i`` (exact
 integers) and the energy are kept incrementally, so an attempt costs O(1) (O(p) pattern
 backed) and a flip O(N + p) dense, O(degree + p) sparse, O(p) pattern backed.

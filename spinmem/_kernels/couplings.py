@@ -96,7 +96,7 @@ def init_state(view, rep):
     """Compute the overlap counts, coupling fields ``g = C s`` (dense and sparse
     couplings) and the energy ``H(s)`` of one replica ``rep``; returns the energy and
     stores it in ``rep.energy[0]``."""
-    kind, cp, fields, patterns_t = view.tag, view.cp, view.fields, view.patterns_t
+    tag, cp, fields, patterns_t = view.tag, view.cp, view.fields, view.patterns_t
     s, g, counts = rep.s, rep.g, rep.counts
     n = s.shape[0]
     p = patterns_t.shape[1]
@@ -107,7 +107,7 @@ def init_state(view, rep):
             counts[mu] += patterns_t[i, mu] * s[i]
     scale = cp[4]
     energy = 0.0
-    if kind.ndim == MEMORY:
+    if tag.ndim == MEMORY:
         for k in range(g.shape[0]):
             g[k] = 0
         table = cp[3]
@@ -117,17 +117,17 @@ def init_state(view, rep):
             total += table[off + counts[mu]]
         energy = -2.0 * scale * total
     for i in range(n):
-        if kind.ndim == DENSE:
+        if tag.ndim == DENSE:
             row = cp[0][i]
             g[i] = 0
             for j in range(n):
                 g[i] += row[j] * np.int32(s[j])
-        elif kind.ndim == SPARSE:
+        elif tag.ndim == SPARSE:
             indptr, indices, data = cp[1], cp[2], cp[3]
             g[i] = 0
             for k in range(indptr[i], indptr[i + 1]):
                 g[i] += data[k] * np.int32(s[indices[k]])
-        if kind.ndim == MEMORY:
+        if tag.ndim == MEMORY:
             energy -= s[i] * fields[i]
         else:
             gi = _coupling_field(view, rep, i)
@@ -140,12 +140,12 @@ def init_state(view, rep):
 def _flip_of(view, rep, i):
     """Flip spin i of replica ``rep`` and update its coupling fields (O(N) dense,
     O(degree) sparse) and overlap counts (O(p))."""
-    kind, cp, s, g, counts = view.tag, view.cp, rep.s, rep.g, rep.counts
+    tag, cp, s, g, counts = view.tag, view.cp, rep.s, rep.g, rep.counts
     new = -s[i]
     s[i] = new
     # constant factors, so that the integer loops vectorise; int32 so that int8
     # couplings cannot overflow when the kernel runs as plain Python (NUMBA_DISABLE_JIT)
-    if kind.ndim == DENSE:
+    if tag.ndim == DENSE:
         row = cp[0][i]
         if new > 0:
             for k in range(g.shape[0]):
@@ -153,7 +153,7 @@ def _flip_of(view, rep, i):
         else:
             for k in range(g.shape[0]):
                 g[k] -= np.int32(2) * row[k]
-    elif kind.ndim == SPARSE:
+    elif tag.ndim == SPARSE:
         indptr, indices, data = cp[1], cp[2], cp[3]
         if new > 0:
             for k in range(indptr[i], indptr[i + 1]):
