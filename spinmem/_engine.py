@@ -385,10 +385,17 @@ def relax_states(
     with _progress.bar(None, "sweep", "relax", progress) as bar:
         while done.max() < max_sweeps and not converged.all():
             take = min(limit, max_sweeps - int(done.max()))
-            with np.errstate(over="ignore"):
+
+            def run(first, stop, take=take):
                 updates.relax_replicas(
-                    view, reps, take, ORDER_CODES[order], chunk_done, converged
-                )
+                    view, reps, take, ORDER_CODES[order], chunk_done, converged,
+                    first, stop,
+                )  # fmt: skip
+
+            # threads where a chunk's work (every attempt flipping) pays for them
+            threads = _threads.count(take * n_rep * sweep_work(model))
+            with np.errstate(over="ignore"):
+                _threads.in_blocks(run, n_rep, threads)
             done += chunk_done
             bar.update(int(chunk_done.max()))
     return Relaxed(s, done, converged)

@@ -39,6 +39,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from .storage import StorageError
+
 MAGIC = b"SPJ1"
 HEADER_MAGIC = b"SPJH"  # the first record: the identity of the sweep the journal belongs to
 _HEADER = struct.Struct("<4sQI")  # magic, payload length, CRC-32 of payload
@@ -170,7 +172,6 @@ def read(path: Path, identity: dict[str, str] | None = None) -> dict[int, xr.Dat
 
 
 def _check_identity(path: Path, header: dict | None, identity: dict[str, str]) -> None:
-    from .storage import StorageError
 
     if header is None:
         raise StorageError(

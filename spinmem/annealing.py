@@ -127,43 +127,24 @@ def anneal(
         replicas=n_rep,
         init=init if isinstance(init, str) else "given",
     )
+    return _dataset(model, traj, steps, temps[steps - 1], steps * sweeps_per_step, attrs)
+
+
+def _dataset(model, traj, steps, temperatures, sweeps, attrs) -> xr.Dataset:
+    """The Dataset of an annealing run: the records after the steps ``steps`` (at
+    ``temperatures``, after ``sweeps`` sweeps), the initial energies, the best states
+    and the flips."""
     ds = trajectory_dataset(
-        model,
-        steps,
-        "step",
-        traj.energy[:, 1:],
-        traj.counts[:, 1:],
-        None,
-        traj.final,
-        attrs,
-    )
+        model, steps, "step", traj.energy[:, 1:], traj.counts[:, 1:], None,
+        traj.final, attrs,
+    )  # fmt: skip
     ds = ds.assign_coords(
-        temperature=(
-            "step",
-            temps[steps - 1],
-            _schema.meta("temperature"),
-        ),
-        sweep=(
-            "step",
-            steps * sweeps_per_step,
-            _schema.meta("sweeps_done"),
-        ),
+        temperature=("step", temperatures, _schema.meta("temperature")),
+        sweep=("step", sweeps, _schema.meta("sweeps_done")),
     )
     ds["step"].attrs.update(_schema.meta("steps_done"))
-    ds["initial_energy"] = (
-        ("replica",),
-        traj.energy[:, 0],
-        _schema.meta("initial_energy"),
-    )
-    ds["best_state"] = (
-        ("replica", "spin"),
-        traj.best_state,
-        _schema.meta("best_state"),
-    )
-    ds["best_energy"] = (
-        ("replica",),
-        traj.best_energy,
-        _schema.meta("best_energy"),
-    )
-    ds["flips"] = (("replica",), traj.flips, _schema.meta("flips"))
+    ds["initial_energy"] = ("replica", traj.energy[:, 0], _schema.meta("initial_energy"))
+    ds["best_state"] = (("replica", "spin"), traj.best_state, _schema.meta("best_state"))
+    ds["best_energy"] = ("replica", traj.best_energy, _schema.meta("best_energy"))
+    ds["flips"] = ("replica", traj.flips, _schema.meta("flips"))
     return ds

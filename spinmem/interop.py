@@ -1,4 +1,5 @@
-"""Conversions to and from dimod and networkx (optional: ``pip install spinmem[interop]``).
+"""Conversions to and from dimod and networkx (optional: ``pip install spinmem[interop]``),
+and :class:`SimulatedAnnealingSampler`, a ``dimod.Sampler``.
 
 Sign conventions (``docs/physics.md`` section 1): spinmem's energy is
 ``H(s) = -sum_{i<j} J_ij s_i s_j - sum_i theta_i s_i``, dimod's (``SPIN``) is
@@ -8,58 +9,46 @@ Sign conventions (``docs/physics.md`` section 1): spinmem's energy is
 coupling ``J_ij`` itself (positive: ferromagnetic).
 """
 
-from numbers import Real
-
 import numpy as np
-import scipy.sparse
 from numpy.typing import ArrayLike
 
-from . import _checks
+from . import _checks, _graphs
+from ._graphs import DENSE_ABOVE  # noqa: F401
 from .model import Hopfield
 
-__all__ = ["from_bqm", "from_networkx", "from_sampleset", "to_bqm", "to_sampleset"]
+__all__ = [
+    "SimulatedAnnealingSampler",  # noqa: F822 (loaded on use)
+    "from_bqm",
+    "from_networkx",
+    "from_sampleset",
+    "to_bqm",
+    "to_sampleset",
+]
 
-DENSE_ABOVE = 0.1
-"""Models built here are kept dense when more than this fraction of the pairs interact
-(sparse storage otherwise)."""
 
+def __getattr__(name: str):
+    if name == "SimulatedAnnealingSampler":  # a dimod.Sampler: loads dimod
+        from ._sampler import SimulatedAnnealingSampler
 
-def _dimod():
-    try:
-        import dimod
-    except ImportError:
-        raise ImportError(
-            "this conversion needs dimod: pip install 'spinmem[interop]'"
-        ) from None
-    return dimod
+        return SimulatedAnnealingSampler
+    raise AttributeError(f"module 'spinmem.interop' has no attribute {name!r}")
 
 
 def from_bqm(bqm) -> Hopfield:
     """A model with the energies of a dimod ``BinaryQuadraticModel``, minus its offset.
 
     A ``BINARY`` model is converted to ``SPIN`` first (``x = (s + 1) / 2``). Spin i of
-    the model is the i-th variable of ``bqm.variables``.
+    the model is the i-th variable of ``bqm.variables``. Kept dense when more than
+    ``DENSE_ABOVE`` of the pairs interact, sparse otherwise.
     """
-    bqm = _spin(bqm, "BinaryQuadraticModel", "bqm")
-    n = bqm.num_variables
-    if n < 2:
-        raise ValueError(f"bqm must have at least 2 variables, got {n}")
-    linear, (row, col, quad), _ = bqm.to_numpy_vectors(list(bqm.variables))
-    linear, quad = np.asarray(linear, np.float64), np.asarray(quad, np.float64)
-    J = scipy.sparse.coo_array((-quad, (row, col)), shape=(n, n))
-    return _model(J + J.T, -linear)
+    return Hopfield.from_bqm(bqm)
 
 
 def to_bqm(model: Hopfield):
     """The dimod ``SPIN`` ``BinaryQuadraticModel`` of a model (variables 0..N-1, no
     offset), with the same energy for every state."""
-    dimod = _dimod()
     _model_only(model, "to_bqm")
-    J = model.couplings
-    upper = scipy.sparse.triu(scipy.sparse.coo_array(J), k=1).tocoo()
-    return dimod.BinaryQuadraticModel.from_numpy_vectors(
-        -np.asarray(model.fields), (upper.row, upper.col, -upper.data), 0.0, dimod.SPIN
-    )
+    return model.to_bqm()
 
 
 def from_networkx(graph, weight: str = "weight") -> Hopfield:
@@ -68,38 +57,13 @@ def from_networkx(graph, weight: str = "weight") -> Hopfield:
     The graph must be undirected, without self-loops; spin i is the i-th node of
     ``graph.nodes``. Edges without the attribute have weight 1; no fields.
     """
-    import networkx
-
-    if not isinstance(graph, networkx.Graph):
-        raise TypeError(f"graph must be a networkx graph, got {type(graph).__name__}")
-    if graph.is_directed():
-        raise ValueError("graph must be undirected: couplings are symmetric")
-    if graph.is_multigraph():
-        raise ValueError("graph must not be a multigraph: one coupling per pair")
-    loops = list(networkx.selfloop_edges(graph))
-    if loops:
-        raise ValueError(f"graph must have no self-loops (J_ii = 0), found {loops[0]}")
-    n = graph.number_of_nodes()
-    if n < 2:
-        raise ValueError(f"graph must have at least 2 nodes, got {n}")
-    if not isinstance(weight, str):
-        raise TypeError(f"weight must be the name of an edge attribute, got {weight!r}")
-    for u, v, w in graph.edges(data=weight, default=1):
-        if isinstance(w, bool) or not isinstance(w, Real) or not np.isfinite(w):
-            raise ValueError(
-                f"edge ({u!r}, {v!r}) has {weight}={w!r}; couplings must be finite real "
-                "numbers"
-            )
-    J = networkx.to_scipy_sparse_array(
-        graph, nodelist=list(graph.nodes), weight=weight, dtype=np.float64
-    )
-    return _model(J, np.zeros(n))
+    return Hopfield.from_networkx(graph, weight)
 
 
 def to_sampleset(states: ArrayLike, model: Hopfield):
     """A dimod ``SampleSet`` of states (R, N) with their energies under ``model`` (the
     energies of :func:`to_bqm`'s model), variables 0..N-1."""
-    dimod = _dimod()
+    dimod = _graphs.dimod()
     _model_only(model, "to_sampleset")
     s = _checks.spins("states", states, n=model.n_spins, ndim=(1, 2))
     s = np.atleast_2d(s)
@@ -112,7 +76,7 @@ def to_sampleset(states: ArrayLike, model: Hopfield):
 def from_sampleset(sampleset) -> np.ndarray:
     """The samples of a dimod ``SampleSet`` as int8 states (R, N), spin i from variable
     i (``BINARY`` samples mapped by ``s = 2 x - 1``)."""
-    sampleset = _spin(sampleset, "SampleSet", "sampleset")
+    sampleset = _graphs.spin(sampleset, "SampleSet", "sampleset")
     n = len(sampleset.variables)
     labels = list(sampleset.variables)
     if sorted(labels) != list(range(n)):
@@ -123,23 +87,6 @@ def from_sampleset(sampleset) -> np.ndarray:
     position = {label: k for k, label in enumerate(labels)}
     order = [position[i] for i in range(n)]
     return np.ascontiguousarray(sampleset.record.sample[:, order], dtype=np.int8)
-
-
-def _spin(obj, kind: str, name: str):
-    """A dimod object of class ``kind``, checked, in the SPIN vartype."""
-    dimod = _dimod()
-    if not isinstance(obj, getattr(dimod, kind)):
-        raise TypeError(f"{name} must be a dimod.{kind}, got {type(obj).__name__}")
-    return (
-        obj if obj.vartype is dimod.SPIN else obj.change_vartype(dimod.SPIN, inplace=False)
-    )
-
-
-def _model(J, theta: np.ndarray) -> Hopfield:
-    n = J.shape[0]
-    pairs = max(1, n * (n - 1))
-    storage = "dense" if J.nnz > DENSE_ABOVE * pairs else "sparse"
-    return Hopfield(scipy.sparse.csr_array(J), theta, storage=storage)
 
 
 def _model_only(model, what: str) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse
 from numpy.typing import ArrayLike
 
-from . import _checks, _couplings
+from . import _checks, _couplings, _graphs, _threads
 from ._kernels import couplings as coupling_kernels
 from ._kernels.records import KernelView, Replicas
 from .patterns import from_binary, make_cues, random_patterns, replica_overlaps, to_binary
@@ -156,7 +156,12 @@ class SpinModel:
             np.empty((r, 0), dtype=np.uint64),
         )
         h = np.empty(batch.shape)
-        coupling_kernels.local_fields(self.kernel_view(), reps, h)
+        view = self.kernel_view()
+        _threads.in_blocks(
+            lambda first, stop: coupling_kernels.local_fields(view, reps, h, first, stop),
+            r,
+            _threads.count(r * layout.sweep_work),  # about a sweep's work per state
+        )
         energy = reps.energy
         return h.reshape(s.shape), energy.reshape(s.shape[:-1])
 
@@ -349,23 +354,19 @@ class Hopfield(SpinModel):
     @classmethod
     def from_bqm(cls, bqm) -> "Hopfield":
         """From a dimod ``BinaryQuadraticModel``: :func:`spinmem.interop.from_bqm`."""
-        from . import interop
-
-        return interop.from_bqm(bqm)
+        J, theta = _graphs.from_bqm(bqm)
+        return cls(scipy.sparse.csr_array(J), theta, storage=_graphs.storage(J))
 
     @classmethod
     def from_networkx(cls, graph, weight: str = "weight") -> "Hopfield":
         """From a weighted networkx graph: :func:`spinmem.interop.from_networkx`."""
-        from . import interop
-
-        return interop.from_networkx(graph, weight)
+        J, theta = _graphs.from_networkx(graph, weight)
+        return cls(scipy.sparse.csr_array(J), theta, storage=_graphs.storage(J))
 
     def to_bqm(self):
         """The dimod ``BinaryQuadraticModel`` with the same energies:
         :func:`spinmem.interop.to_bqm`."""
-        from . import interop
-
-        return interop.to_bqm(self)
+        return _graphs.to_bqm(self.couplings, self.fields)
 
     def with_storage(self, storage: str) -> "Hopfield":
         """The same model with its couplings kept another way.

@@ -18,6 +18,8 @@ import warnings
 import numpy as np
 import xarray as xr
 
+from .study import module_of
+
 __all__ = [
     "colormap",
     "colour_cycle",
@@ -69,8 +71,6 @@ def for_dataset(ds: xr.Dataset, variable: str | None = None):
     this Dataset alone, else :func:`quicklook`; returns the axes drawn on.
     (``spinmem plot`` also draws the figures that need a study's other stores, with
     :func:`spinmem.study.draw`.)"""
-    from .study import module_of
-
     module = module_of(ds.attrs.get("study"))
     if variable is None and module is not None:
         needed = [

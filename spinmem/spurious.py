@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike
 
 from . import _checks, _schema
 from ._engine import check_memory, check_model, relax_states, result_attrs, sweep_limit
+from ._kernels import xoshiro
 from .dynamics import ORDERS
 from .model import SpinModel
 from .seeding import SeedLike, root_sequence, stream_states
@@ -228,14 +229,7 @@ def census(
     m = model.overlaps(s)
     labels = limits.labels(m)
     converged = np.asarray(result.converged, dtype=bool)
-    fixed_point = np.full(starts, -1, dtype=np.int64)
-    if converged.any():
-        canonical = s[converged] * s[converged, :1]  # identify s and -s
-        _, index = np.unique(canonical, axis=0, return_inverse=True)
-        fixed_point[converged] = index.ravel()
-        fractions = np.array([np.mean(labels[converged] == lab) for lab in LABELS])
-    else:
-        fractions = np.full(len(LABELS), np.nan)
+    fixed_point, fractions = _distinct(s, labels, converged)
     if not converged.all():
         warnings.warn(
             f"census: {int((~converged).sum())} of {starts} starts reached no fixed point "
@@ -244,47 +238,12 @@ def census(
             RuntimeWarning,
             stacklevel=2,
         )
-    energy = model.energy(s)
+    variables = _census_variables(model, s, m, labels, limits.significance, result)
     ds = xr.Dataset(
         {
-            "energy": (
-                "start",
-                energy,
-                _schema.meta("energy"),
-            ),
-            "energy_per_spin": (
-                "start",
-                energy / model.n_spins,
-                _schema.meta("energy_per_spin"),
-            ),
-            "overlap": (("start", "pattern"), m, _schema.meta("overlap")),
-            "label": ("start", labels, _schema.meta("label")),
-            "composition": (
-                "start",
-                _composition(m, limits.significance),
-                _schema.meta("composition"),
-            ),
-            "fixed_point": (
-                "start",
-                fixed_point,
-                _schema.meta("fixed_point_index"),
-            ),
-            "converged": (
-                "start",
-                result.converged,
-                _schema.meta("converged"),
-            ),
-            "sweeps": (
-                "start",
-                result.sweeps,
-                _schema.meta("sweeps_taken"),
-            ),
-            "state": (("start", "spin"), s, _schema.meta("fixed_point")),
-            "label_fraction": (
-                "category",
-                fractions,
-                _schema.meta("label_fraction"),
-            ),
+            **variables,
+            "fixed_point": ("start", fixed_point, _schema.meta("fixed_point_index")),
+            "label_fraction": ("category", fractions, _schema.meta("label_fraction")),
         },
         coords={
             "start": np.arange(starts),
@@ -307,10 +266,44 @@ def census(
     return ds
 
 
+def _distinct(s, labels, converged):
+    """The index of each converged start's fixed point among the distinct ones (s and
+    -s identified; -1 when not converged), and the fraction of each label among the
+    converged starts (NaN when none converged)."""
+    fixed_point = np.full(s.shape[0], -1, dtype=np.int64)
+    if not converged.any():
+        return fixed_point, np.full(len(LABELS), np.nan)
+    canonical = s[converged] * s[converged, :1]  # identify s and -s
+    _, index = np.unique(canonical, axis=0, return_inverse=True)
+    fixed_point[converged] = index.ravel()
+    return fixed_point, np.array([np.mean(labels[converged] == lab) for lab in LABELS])
+
+
+def _census_variables(model, s, m, labels, significance, result) -> dict:
+    """The per-start variables of a census."""
+    energy = model.energy(s)
+    return {
+        "energy": ("start", energy, _schema.meta("energy")),
+        "energy_per_spin": (
+            "start",
+            energy / model.n_spins,
+            _schema.meta("energy_per_spin"),
+        ),
+        "overlap": (("start", "pattern"), m, _schema.meta("overlap")),
+        "label": ("start", labels, _schema.meta("label")),
+        "composition": (
+            "start",
+            _composition(m, significance),
+            _schema.meta("composition"),
+        ),
+        "converged": ("start", result.converged, _schema.meta("converged")),
+        "sweeps": ("start", result.sweeps, _schema.meta("sweeps_taken")),
+        "state": (("start", "spin"), s, _schema.meta("fixed_point")),
+    }
+
+
 def random_relaxations(model, count, root, order, max_sweeps, *key, progress=False):
     """Relax ``count`` uniformly random states (streams ``key + (k,)`` of ``root``)."""
-    from ._kernels import xoshiro
-
     rng = stream_states(root, count, *key)
     s = np.empty((count, model.n_spins), dtype=np.int8)
     for k in range(count):

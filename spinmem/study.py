@@ -8,6 +8,7 @@ own ``figure`` function into a PNG beside it. Rerunning a study resumes its stor
 
 import argparse
 import importlib
+import importlib.util
 import pkgutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import xarray as xr
 from ._sweep import sweep
 from .model import Hopfield, random_patterns
 from .seeding import child, root_sequence
+from .storage import load
 
 __all__ = [
     "LABELS",
@@ -178,9 +180,8 @@ def save_figure(drawn, path: Path) -> None:
 
 def names() -> list[str]:
     """The studies installed with the package (modules of ``spinmem.studies``)."""
-    from . import studies
-
-    return sorted(m.name for m in pkgutil.iter_modules(studies.__path__))
+    found = importlib.util.find_spec("spinmem.studies")  # without importing them
+    return sorted(m.name for m in pkgutil.iter_modules(found.submodule_search_locations))
 
 
 def module_of(study):
@@ -197,8 +198,6 @@ def module_of(study):
 def sibling(path: Path, own: str, other: str) -> xr.Dataset:
     """The store named as ``path`` with the study name ``own`` in it replaced by
     ``other``: the store a study wrote beside ``path`` under that name."""
-    from .storage import load
-
     found = path.with_name(path.name.replace(own, other, 1))
     if own not in path.name or not found.exists():
         raise FileNotFoundError(f"it needs the {other} store {found.name} beside {path}")
@@ -210,8 +209,6 @@ def draw(path, ds: xr.Dataset | None = None):
     already read), drawn from it and the study's other stores beside it; returns the
     axes drawn on. Raises ``ValueError`` when no installed study wrote it, and
     ``FileNotFoundError`` when a store the figure needs is missing."""
-    from .storage import load
-
     path = Path(path)
     ds = load(path) if ds is None else ds
     module = module_of(ds.attrs.get("study"))

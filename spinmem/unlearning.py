@@ -112,16 +112,7 @@ def unlearn(
     root = root_sequence(seed)
     dream_rng = stream_states(root, 1, 0)[0]
     J = np.array(model.couplings)
-    reader = J.view()
-    reader.flags.writeable = False
-    # dreams make the couplings non-integer: the float tie rule, fixed
-    view = KernelView(
-        _couplings.Dense.tag,
-        _couplings.dense_kernel(reader, 1.0),
-        model.fields,
-        _couplings.no_patterns(model.n_spins),
-        model.tie_threshold(exact=False),
-    )
+    view = _dream_view(model, J)
     beta = 0.0 if dream_temperature == 0 else 1.0 / dream_temperature
     blocks = [record_every] * (dreams // record_every)
     if dreams % record_every:
@@ -153,45 +144,55 @@ def unlearn(
             rows.append(probe(current, k))
             bar.update(block)
 
-    n = model.n_spins
+    attrs = result_attrs(
+        model,
+        root,
+        dreams=dreams,
+        epsilon=epsilon,
+        dream_temperature=dream_temperature,
+        dream_sweeps=dream_sweeps if dream_temperature > 0 else 0,
+        record_every=record_every,
+        probes=probes,
+        cue_overlap=cue_overlap,
+        order=order,
+        alpha=model.alpha,
+        reference="Hopfield, Feinstein & Palmer, Nature 304, 158 (1983)",
+    )
+    trace = _trace(rows, np.array(done), epsilon, model.n_spins, np.array(stuck), attrs)
+    return current, trace
+
+
+def _dream_view(model: Hopfield, J: np.ndarray) -> KernelView:
+    """The kernels' view of the couplings ``J`` the dreams change in place, through a
+    read-only view (so that the dynamics run the code compiled for a model's arrays);
+    dreams make the couplings non-integer: the float tie rule, fixed."""
+    reader = J.view()
+    reader.flags.writeable = False
+    return KernelView(
+        _couplings.Dense.tag,
+        _couplings.dense_kernel(reader, 1.0),
+        model.fields,
+        _couplings.no_patterns(model.n_spins),
+        model.tie_threshold(exact=False),
+    )
+
+
+def _trace(rows, done, epsilon, n, stuck, attrs) -> xr.Dataset:
+    """The probes after each block of dreams (``rows``) against the dreams ``done``
+    and the unlearning time ``t = epsilon D / N``."""
     trace = xr.Dataset(
         {
             name: ("dream", np.array([row[name] for row in rows]), meta)
             for name, meta in _TRACE_VARIABLES.items()
         },
         coords={
-            "dream": (
-                "dream",
-                np.array(done),
-                _schema.meta("dreams"),
-            ),
-            "t": (
-                "dream",
-                epsilon * np.array(done) / n,
-                _schema.meta("unlearning_time"),
-            ),
+            "dream": ("dream", done, _schema.meta("dreams")),
+            "t": ("dream", epsilon * done / n, _schema.meta("unlearning_time")),
         },
-        attrs=result_attrs(
-            model,
-            root,
-            dreams=dreams,
-            epsilon=epsilon,
-            dream_temperature=dream_temperature,
-            dream_sweeps=dream_sweeps if dream_temperature > 0 else 0,
-            record_every=record_every,
-            probes=probes,
-            cue_overlap=cue_overlap,
-            order=order,
-            alpha=model.alpha,
-            reference="Hopfield, Feinstein & Palmer, Nature 304, 158 (1983)",
-        ),
+        attrs=attrs,
     )
-    trace["unconverged_dreams"] = (
-        "dream",
-        np.array(stuck),
-        _schema.meta("unconverged_dreams"),
-    )
-    return current, trace
+    trace["unconverged_dreams"] = ("dream", stuck, _schema.meta("unconverged_dreams"))
+    return trace
 
 
 def _dense(model: Hopfield) -> Hopfield:

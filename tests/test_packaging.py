@@ -61,3 +61,55 @@ def test_every_subpackage_is_installed():
     }
     assert set(setup["packages"]) == found | {"spinmem.studies"}
     assert setup["package-dir"] == {"spinmem.studies": "studies"}
+
+
+def _imports(path, package):
+    """The package modules a module imports, at module level and inside functions."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    here = package.split(".")
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = ".".join(here[: len(here) - node.level + 1])
+            target = f"{base}.{node.module}" if node.module else base
+            names = [target] if node.module else [f"{base}.{a.name}" for a in node.names]
+            inner = node.col_offset > 0
+            for name in names:
+                found[name] = found.get(name, True) and inner
+    return found
+
+
+def test_the_package_has_no_import_cycles():
+    """The graph of the package's imports between its modules (relative imports,
+    including those inside functions) has no cycle, and only the command line (to start
+    fast) and the optional dimod sampler defer imports to function bodies."""
+    source = ROOT / "spinmem"
+    modules = {}
+    for path in source.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = name if parts[-1] == "__init__" else name.rsplit(".", 1)[0]
+        modules[name] = _imports(path, package)
+    deferred = sorted(
+        f"{m} -> {t}" for m, ts in modules.items() for t, inner in ts.items() if inner
+    )
+    # the command line starts fast; the dimod sampler loads dimod only when used
+    allowed = ("spinmem.cli ", "spinmem.__init__", "spinmem.interop -> spinmem._sampler")
+    assert all(d.startswith(allowed) for d in deferred), deferred
+    graph = {m: {t for t in ts if t in modules} for m, ts in modules.items()}
+    state = {}
+
+    def visit(m, trail):
+        if state.get(m) == "done":
+            return
+        assert state.get(m) != "open", " -> ".join([*trail, m])
+        state[m] = "open"
+        for t in graph[m]:
+            if t != "spinmem" and not m.startswith(t + "."):  # a package's own __init__
+                visit(t, [*trail, m])
+        state[m] = "done"
+
+    for m in graph:
+        visit(m, [])

@@ -1,6 +1,8 @@
 """Simulation against replica theory, and the study scripts' quick runs."""
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import h5py
@@ -326,3 +328,54 @@ def test_former_plot_names_warn_and_give_the_study_figures():
         assert spinmem.plot.capacity_estimate is capacity.estimate
     with pytest.raises(AttributeError):
         spinmem.plot.no_such_figure  # noqa: B018
+
+
+_PARTS = ("sk", "hopfield", "hopfield-long")
+_RESUMES = [  # (study, its arguments, committed stores it reads)
+    ("phase_diagram", ["--quick"], ["phase_diagram-quick.h5"]),
+    ("capacity", ["--quick"], ["capacity-quick.h5"]),
+    (
+        "capacity",
+        ["--max-n", "32000"],
+        ["capacity-max32000.h5", "capacity-max32000-fine.h5"],
+    ),
+    ("unlearning", ["--quick"], ["unlearning-quick.h5"]),
+    ("annealing", ["--quick"], ["annealing-quick.h5"]),
+    ("mixtures", ["--quick"], ["mixtures-quick.h5", "mixtures-energies-quick.h5"]),
+    ("rules", ["--quick"], ["rules-quick.h5", "rules-memories-quick.h5"]),
+    ("rules", [], ["rules.h5", "rules-memories.h5"]),
+    (
+        "equilibrium",
+        ["--quick"],
+        [f"equilibrium-{p}-quick.h5" for p in _PARTS],
+    ),
+    (
+        "equilibrium",
+        [],
+        [f"equilibrium-{p}.h5" for p in ("sk", "hopfield", "hopfield-long")],
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, args, files", _RESUMES, ids=lambda v: str(v))
+def test_committed_stores_resume_with_the_current_code(name, args, files, tmp_path):
+    """Every committed store is what the study's current code would write: rerun on a
+    copy, the study finds every point done under the same identity and function code
+    (a changed function is refused) and leaves the numbers as they were."""
+    data = Path(__file__).resolve().parents[1] / "data"
+    for f in files:
+        (tmp_path / f).write_bytes((data / f).read_bytes())
+    script = [sys.executable, str(STUDIES / f"{name}.py"), *args]
+    run = subprocess.run(
+        [*script, "--out", str(tmp_path), "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    for f in files:
+        before, after = spinmem.load(data / f), spinmem.load(tmp_path / f)
+        assert after.attrs["sweep_code"] == before.attrs["sweep_code"], f
+        for var in before.variables:
+            np.testing.assert_array_equal(after[var].values, before[var].values, var)

@@ -7,7 +7,7 @@ memories.
 import numpy as np
 from numba import njit, prange
 
-from .records import KernelView, Replicas, one
+from .records import one
 
 # Coupling storage codes: the number of dimensions of a storage tag.
 DENSE = 1
@@ -177,17 +177,14 @@ def init_replicas(view, reps, first, stop):
         init_state(view, one(reps, r))
 
 
-@njit(cache=True, parallel=True)
-def local_fields(view, reps, h):
-    """Local fields ``h[r]`` and energies of the states of every replica, in parallel
-    threads, with the same arithmetic as the dynamics (exact integer coupling sums for
-    integer couplings)."""
-    # a parallel loop takes arrays, not records of arrays: unpack, then rebuild inside
-    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
-    s, g, counts, energy, rng = reps
-    for r in prange(s.shape[0]):
-        one_view = KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie)
-        rep = Replicas(s[r], g[r], counts[r], energy[r : r + 1], rng[r])
-        init_state(one_view, rep)
-        for i in range(s.shape[1]):
-            h[r, i] = _field_of(one_view, rep, i)
+@njit(cache=True, nogil=True)
+def local_fields(view, reps, h, first, stop):
+    """Local fields ``h[r]`` and energies of the states of replicas ``first .. stop -
+    1``, with the same arithmetic as the dynamics (exact integer coupling sums for
+    integer couplings). The GIL is released: blocks of replicas may run in concurrent
+    threads."""
+    for r in range(first, stop):
+        rep = one(reps, r)
+        init_state(view, rep)
+        for i in range(rep.s.shape[0]):
+            h[r, i] = _field_of(view, rep, i)

@@ -7,7 +7,7 @@ import numpy as np
 from numba import njit, prange
 
 from .couplings import _field_of, _flip_of, init_state
-from .records import Best, Blocks, KernelView, Records, Replicas, Steps, copy
+from .records import Best, Blocks, KernelView, Records, Replicas, Steps, copy, one
 from .xoshiro import _index, _uniform
 
 # Dynamics codes (validated strings in the API map to these).
@@ -179,24 +179,18 @@ def _sweep_one(view, rep, beta, n_sweeps, rule, order):
     rep.energy[0] += de
 
 
-@njit(cache=True, parallel=True)
-def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged):
-    """Zero-temperature asynchronous dynamics of every replica to a fixed point, in
-    parallel threads.
+@njit(cache=True, nogil=True)
+def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged, first, stop):
+    """Zero-temperature asynchronous dynamics of replicas ``first .. stop - 1`` to a
+    fixed point.
 
     Stops a replica as soon as no spin can lower the energy (checked after each sweep);
     ``sweeps_done[r]`` counts the sweeps it took, ``converged[r]`` says whether it ended
-    in a fixed point within ``max_sweeps``. Energies are not kept.
+    in a fixed point within ``max_sweeps``. Energies are not kept. The GIL is released:
+    blocks of replicas may run in concurrent threads.
     """
-    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
-    s, g, counts, energy, rng = reps
-    for r in prange(s.shape[0]):
-        sweeps_done[r], converged[r] = relax_one(
-            KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie),
-            Replicas(s[r], g[r], counts[r], energy[r : r + 1], rng[r]),
-            max_sweeps,
-            order,
-        )
+    for r in range(first, stop):
+        sweeps_done[r], converged[r] = relax_one(view, one(reps, r), max_sweeps, order)
 
 
 @njit(cache=True)
