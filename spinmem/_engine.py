@@ -260,20 +260,12 @@ def init_work(model: SpinModel, states: np.ndarray, rng: np.ndarray) -> Replicas
     """The :class:`Replicas` of ``states`` (R, N) and streams ``rng`` (R, 4): with
     their coupling fields, overlap counts and energies, the work arrays the kernels
     keep up to date."""
-    n_rep = states.shape[0]
-    layout = model.work_layout()
-    reps = Replicas(
-        states,
-        np.empty((n_rep, layout.g_width), dtype=layout.g_dtype),
-        np.empty((n_rep, model.n_patterns), dtype=np.int32),
-        np.empty(n_rep),
-        rng,
-    )
+    reps = model.replicas(states, rng)
     view = model.kernel_view()
     _threads.in_blocks(
         lambda first, stop: couplings.init_replicas(view, reps, first, stop),
-        n_rep,
-        _threads.count(n_rep * layout.sweep_work),
+        states.shape[0],
+        _threads.count(states.shape[0] * sweep_work(model)),
     )
     return reps
 

@@ -85,6 +85,21 @@ class SpinModel:
         store = self._store
         return WorkLayout(store.g_width, store.g_dtype, store.sweep_work(self.n_patterns))
 
+    def replicas(self, states: np.ndarray, rng: np.ndarray) -> Replicas:
+        """The kernels' :class:`spinmem._kernels.records.Replicas` of ``states`` (R, N)
+        int8 and random streams ``rng`` (R, 4) uint64, both taken as they are, with
+        empty work arrays (coupling fields, overlap counts, energies) of this model's
+        layout for the kernels to fill."""
+        n_rep = states.shape[0]
+        layout = self.work_layout()
+        return Replicas(
+            states,
+            np.empty((n_rep, layout.g_width), dtype=layout.g_dtype),
+            np.empty((n_rep, self.n_patterns), dtype=np.int32),
+            np.empty(n_rep),
+            rng,
+        )
+
     def tie_threshold(self, *, exact: bool) -> float:
         """The largest ``|h|`` counted as a tie (zero), see :func:`tie_threshold`;
         ``exact``: the fields are exact sums, as for integer couplings."""
@@ -147,20 +162,13 @@ class SpinModel:
     def _kernel_fields(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         batch = np.ascontiguousarray(s.reshape(-1, self.n_spins))
         r = batch.shape[0]
-        layout = self.work_layout()
-        reps = Replicas(
-            batch,
-            np.empty((r, layout.g_width), dtype=layout.g_dtype),
-            np.empty((r, self.n_patterns), dtype=np.int32),
-            np.empty(r),
-            np.empty((r, 0), dtype=np.uint64),
-        )
+        reps = self.replicas(batch, np.empty((r, 0), dtype=np.uint64))
         h = np.empty(batch.shape)
         view = self.kernel_view()
         _threads.in_blocks(
             lambda first, stop: coupling_kernels.local_fields(view, reps, h, first, stop),
             r,
-            _threads.count(r * layout.sweep_work),  # about a sweep's work per state
+            _threads.count(r * self.work_layout().sweep_work),  # about a sweep per state
         )
         energy = reps.energy
         return h.reshape(s.shape), energy.reshape(s.shape[:-1])

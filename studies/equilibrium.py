@@ -374,8 +374,6 @@ def _binder_panel(ax, g, ds, t_star, title, star_label):
 
 
 def _retrieval_panel(ax, hopfield, theory):
-    from spinmem import stats
-
     weight = plot.seed_averaged(hopfield.retrieval)
     t_half = spinmem.analysis.crossings(weight, 0.5, dim="temperature")
     alphas = hopfield.alpha.values

@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import plot, study
+from spinmem import plot, study, theory
 from spinmem.seeding import child
 
 NAME = "mixtures"
@@ -148,8 +148,6 @@ def figure(census: xr.Dataset, energies: xr.Dataset | None = None, *, axes=None)
     plot.require(census, NAME, ("alpha", "temperature", "category", "fraction"))
     if energies is not None:
         plot.require(energies, NAME, ("components", "energy"))
-    from spinmem import theory
-
     temps = census["temperature"].values
     panels = len(temps) + (energies is not None)
     axes, own = plot.panels(axes, (1, panels), NAME, figsize=(3.3 * panels, 3.6))

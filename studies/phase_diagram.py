@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import plot, study
+from spinmem import plot, study, theory
 from spinmem.seeding import child
 
 NAME = "phase_diagram"
@@ -120,8 +120,6 @@ def main(argv=None):
 
 
 def _theory_lines(ax, alpha_max):
-    from spinmem import theory
-
     lines = theory.phase_lines()
     keep = lines["tg_alpha"] <= alpha_max
     ax.plot(
