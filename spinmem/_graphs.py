@@ -89,3 +89,18 @@ def storage(J) -> str:
     ``"sparse"``."""
     n = J.shape[0]
     return "dense" if J.nnz > DENSE_ABOVE * max(1, n * (n - 1)) else "sparse"
+
+
+def to_networkx(couplings, fields: np.ndarray, weight: str):
+    """A networkx graph of nodes 0..N-1 (attribute ``field``: theta_i) and an edge
+    (i, j) with attribute ``weight`` = J_ij for every nonzero coupling."""
+    import networkx
+
+    upper = scipy.sparse.triu(scipy.sparse.coo_array(couplings), k=1).tocoo()
+    graph = networkx.Graph()
+    graph.add_nodes_from((i, {"field": float(t)}) for i, t in enumerate(fields))
+    graph.add_weighted_edges_from(
+        zip(upper.row.tolist(), upper.col.tolist(), upper.data.tolist(), strict=True),
+        weight=weight,
+    )
+    return graph

@@ -22,6 +22,7 @@ __all__ = [
     "from_networkx",
     "from_sampleset",
     "to_bqm",
+    "to_networkx",
     "to_sampleset",
 ]
 
@@ -58,6 +59,17 @@ def from_networkx(graph, weight: str = "weight") -> Hopfield:
     ``graph.nodes``. Edges without the attribute have weight 1; no fields.
     """
     return Hopfield.from_networkx(graph, weight)
+
+
+def to_networkx(model: Hopfield, weight: str = "weight"):
+    """The couplings of a model as a networkx graph: nodes 0..N-1 with the field
+    ``theta_i`` as node attribute ``field``, an edge (i, j) with attribute ``weight`` =
+    ``J_ij`` for every nonzero coupling. :func:`from_networkx` gives the couplings back
+    (the fields it does not read)."""
+    _model_only(model, "to_networkx")
+    if not isinstance(weight, str):
+        raise TypeError(f"weight must be the name of an edge attribute, got {weight!r}")
+    return _graphs.to_networkx(model.couplings, model.fields, weight)
 
 
 def to_sampleset(states: ArrayLike, model: Hopfield):

@@ -109,3 +109,33 @@ def test_bad_conversions_are_refused():
     labelled = dimod.SampleSet.from_samples([{"a": 1, "b": -1}], dimod.SPIN, energy=[0.0])
     with pytest.raises(ValueError, match="integers 0..1"):
         interop.from_sampleset(labelled)
+
+
+@pytest.mark.parametrize("storage", ["dense", "sparse"])
+def test_to_networkx_round_trips_couplings_and_keeps_fields(storage):
+    """A model with fields to a graph and back: the same couplings exactly, one edge
+    per nonzero coupling, the fields as node attributes, the same energy of every one
+    of 50 states once the fields are added back."""
+    networkx = pytest.importorskip("networkx")
+    rng = np.random.default_rng(4)
+    n = 12
+    J = np.triu(rng.normal(size=(n, n)) * (rng.random((n, n)) < 0.4), 1)
+    J = J + J.T
+    theta = rng.normal(size=n)
+    net = spinmem.Hopfield(scipy.sparse.csr_array(J), theta, storage=storage)
+    graph = spinmem.interop.to_networkx(net, weight="J")
+    assert isinstance(graph, networkx.Graph)
+    assert graph.number_of_edges() == np.count_nonzero(np.triu(J, 1))
+    np.testing.assert_array_equal([graph.nodes[i]["field"] for i in range(n)], theta)
+    back = spinmem.interop.from_networkx(graph, weight="J")
+    dense_back = back.couplings if back.storage == "dense" else back.couplings.toarray()
+    np.testing.assert_array_equal(dense_back, J)
+    with_fields = spinmem.Hopfield(scipy.sparse.csr_array(J), graph_fields(graph))
+    s = spinmem.random_patterns(50, n, seed=1)
+    np.testing.assert_allclose(with_fields.energy(s), net.energy(s), rtol=0, atol=1e-12)
+    with pytest.raises(TypeError, match="needs a pairwise spinmem.Hopfield"):
+        spinmem.interop.to_networkx(spinmem.DenseMemory(spinmem.random_patterns(2, 8)))
+
+
+def graph_fields(graph):
+    return np.array([graph.nodes[i]["field"] for i in sorted(graph.nodes)])
