@@ -126,10 +126,5 @@ def figure(ds: xr.Dataset, *, ax=None):
     return ax
 
 
-def draw(path, ds: xr.Dataset):
-    """The figure from the store ``ds`` read from ``path`` (for ``spinmem plot``)."""
-    return figure(ds)
-
-
 if __name__ == "__main__":
     main()

@@ -116,10 +116,5 @@ def figure(ds: xr.Dataset, *, axes=None):
     return axes
 
 
-def draw(path, ds: xr.Dataset):
-    """The figure from the store ``ds`` read from ``path`` (for ``spinmem plot``)."""
-    return figure(ds)
-
-
 if __name__ == "__main__":
     main()
