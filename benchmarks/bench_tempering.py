@@ -35,7 +35,7 @@ def tempering(net, temps, sweeps, seed, chains=1):
     ds = spinmem.temper(
         net, temps, sweeps=sweeps, chains=chains, dynamics="glauber", seed=seed
     )
-    late = ds.energy.isel(temperature=0, time=slice(ds.sizes["time"] // 2, None))
+    late = ds.energy.isel(temperature=0, sweep=slice(ds.sizes["sweep"] // 2, None))
     return float(late.mean()) / net.n_spins
 
 
@@ -43,7 +43,7 @@ def glauber(net, sweeps, seed):
     ds = spinmem.simulate(
         net, temperature=T_LOW, sweeps=sweeps, replicas=K, seed=seed, dynamics="glauber"
     )
-    late = ds.energy.isel(time=slice(ds.sizes["time"] // 2, None))
+    late = ds.energy.isel(sweep=slice(ds.sizes["sweep"] // 2, None))
     return float(late.mean()) / net.n_spins
 
 

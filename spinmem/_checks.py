@@ -4,6 +4,7 @@ Every check raises ``TypeError`` for a wrong type and ``ValueError`` for a wrong
 with a message that names the argument, repeats the value and says what is allowed.
 """
 
+import importlib
 import math
 import os
 from collections.abc import Sequence
@@ -207,3 +208,14 @@ def stored_patterns(model, what: str) -> np.ndarray:
     if model.patterns is None:
         raise ValueError(f"{what} needs stored patterns; this model was built without any")
     return model.patterns
+
+
+def optional(module: str, what: str, extra: str):
+    """The optional dependency ``module``, or an ImportError naming the extra that
+    installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(
+            f"{what} needs {module}: pip install 'spinmem[{extra}]'"
+        ) from None

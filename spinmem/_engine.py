@@ -23,10 +23,14 @@ ORDER_CODES = {"random": updates.RANDOM_ORDER, "sequential": updates.SEQUENTIAL_
 """Kernel codes of the site orders."""
 
 
-def result_attrs(model: SpinModel, root: np.random.SeedSequence, **parameters) -> dict:
-    """The attributes of every simulation result: its ``parameters``, then the model's
-    size, storage and energy convention, the package version and the seed provenance."""
+def result_attrs(model: SpinModel, root: np.random.SeedSequence, run, **parameters) -> dict:
+    """The attributes of every simulation result: a CF ``title`` and ``summary`` naming
+    the public function ``run`` that made it and the model, its ``parameters``, then the
+    model's size, storage and energy convention, the package version and the seed
+    provenance."""
     return {
+        "title": f"spinmem.{run.__name__} of {model!r}",
+        "summary": _schema.summary(run),
         **parameters,
         "n_spins": model.n_spins,
         "n_patterns": model.n_patterns,

@@ -58,6 +58,36 @@ SCHEMA: dict[str, tuple[str, str | None]] = {
     "spurious_fraction": ("fraction of random starts ending in spurious states", "1"),
 }
 
+COORDINATES: dict[str, tuple[str, str]] = {
+    "replica": ("replica", "1"),
+    "pattern": ("pattern index mu", "1"),
+    "chain": ("independent chain (ladder)", "1"),
+    "pair": ("pair of chains 2j, 2j + 1", "1"),
+    "pair_a": ("first chain of the pair", "1"),
+    "pair_b": ("second chain of the pair", "1"),
+    "pair_k": ("pair of neighbouring temperatures k, k + 1", "1"),
+    "start": ("random start", "1"),
+    "step": ("schedule steps done", "1"),
+    "sweep": ("sweeps done", "1"),
+    "temperature": ("temperature T", "1"),
+    "q": ("overlap q", "1"),
+    "seed": ("repetition", "1"),
+}
+"""Long names and units of the coordinates spinmem's results use; :func:`describe`
+gives them to coordinates that lack them (counts and indices are numbers, ``"1"``)."""
+
+
+def describe(ds) -> None:
+    """Give the numeric coordinates of ``ds`` named in :data:`COORDINATES` their long
+    name and units where they have none (in place)."""
+    for name, coord in ds.coords.items():
+        if name not in COORDINATES or coord.dtype.kind not in "biuf":
+            continue
+        long_name, units = COORDINATES[name]
+        if coord.attrs.get("long_name", name) == name:
+            coord.attrs["long_name"] = long_name
+        coord.attrs.setdefault("units", units)
+
 
 def meta(key: str, long_name: str | None = None) -> dict[str, str]:
     """The attributes of schema entry ``key`` (a new dict); ``long_name`` overrides
@@ -67,3 +97,10 @@ def meta(key: str, long_name: str | None = None) -> dict[str, str]:
     if units is not None:
         out["units"] = units
     return out
+
+
+def summary(obj) -> str:
+    """The first paragraph of the docstring of ``obj`` (a function or module), as plain
+    text: the CF ``summary`` of what it writes."""
+    doc = (getattr(obj, "__doc__", None) or "").strip().split("\n\n")[0]
+    return " ".join(doc.replace("``", "").split())

@@ -117,6 +117,7 @@ def anneal(
     attrs = result_attrs(
         model,
         root,
+        run=anneal,
         dynamics=dynamics,
         order=order,
         sweeps_per_step=sweeps_per_step,

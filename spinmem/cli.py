@@ -19,6 +19,8 @@ commands:
                          partial sweep store, the completed and failed points
   plot FILE -o OUT.png   the figure of the study that wrote FILE (with its other
                          stores in the same folder), else a quick look
+  upgrade FILE...        rewrite files of an earlier spinmem in this version's
+                         layout (CF 1.10, compressed); numbers unchanged
 """
 
 
@@ -41,12 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     plot.add_argument("-o", "--output", required=True, help="image file to write")
     plot.add_argument("--group", default=None, help="HDF5 group to read")
     plot.add_argument("--variable", default=None, help="variable to plot")
+    upgrade = commands.add_parser("upgrade", help="rewrite files in this version's layout")
+    upgrade.add_argument("files", nargs="+", metavar="FILE")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
     try:
-        return {"run": _run, "info": _info, "plot": _plot}[args.command](args)
+        commands = {"run": _run, "info": _info, "plot": _plot, "upgrade": _upgrade}
+        return commands[args.command](args)
     except (OSError, ValueError, TypeError) as exc:  # OSError: unwritable, missing
         print(f"spinmem {args.command}: {exc}", file=sys.stderr)
         return 1
@@ -80,6 +85,20 @@ def _run(args) -> int:
     module = f"spinmem.studies.{args.script}"
     sys.argv = [module, *args.args]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
+    return 0
+
+
+def _upgrade(args) -> int:
+    from .storage import _read, rewrite
+    from .study import describe
+
+    for file in args.files:
+        attrs = _read(Path(file), None).attrs
+        added = {}
+        if "title" not in attrs and "study" in attrs:
+            added = describe(attrs["study"], Path(file), bool(attrs.get("quick")))
+        rewrite(file, attrs=added)
+        print(f"rewrote {file}")
     return 0
 
 

@@ -87,7 +87,7 @@ def simulate(
     record_every : int
         Record energy and overlaps every this many sweeps (and after the last).
     record_states : bool
-        Also record the full states at those times (``states(replica, time, spin)``).
+        Also record the full states at those times (``states(replica, sweep, spin)``).
     progress : bool
         Show a progress bar (in a terminal or a notebook) when the call lasts more
         than two seconds; never inside a sweep's points.
@@ -95,7 +95,7 @@ def simulate(
     Returns
     -------
     xarray.Dataset
-        ``energy(replica, time)`` (total H, coupling units); ``overlap(replica, time,
+        ``energy(replica, sweep)`` (total H, coupling units); ``overlap(replica, sweep,
         pattern)`` when the model knows its patterns; ``state(replica, spin)`` the final
         states; ``flips(replica)`` accepted flips; for ``"synchronous"``
         ``cycle_length(replica)`` (1: fixed point, 2: 2-cycle, 0: neither seen). The
@@ -109,7 +109,7 @@ def simulate(
     >>> net = spinmem.Hopfield.hebbian(xi)
     >>> cues = spinmem.make_cues(xi[0], 0.2, seed=1)
     >>> ds = spinmem.simulate(net, temperature=0.1, sweeps=10, init=cues, seed=2)
-    >>> float(ds.overlap.isel(time=-1, pattern=0, replica=0)) > 0.95
+    >>> float(ds.overlap.isel(sweep=-1, pattern=0, replica=0)) > 0.95
     True
     """
     model = check_model(model)
@@ -166,6 +166,7 @@ def simulate(
     attrs = result_attrs(
         model,
         root,
+        run=simulate,
         dynamics=dynamics,
         order=order if dynamics != "synchronous" else "parallel",
         temperature=t,
@@ -174,13 +175,15 @@ def simulate(
         replicas=n_rep,
         init=init if isinstance(init, str) else "given",
     )
-    ds = trajectory_dataset(model, times, "time", energy, counts, rec_states, states, attrs)
+    ds = trajectory_dataset(
+        model, times, "sweep", energy, counts, rec_states, states, attrs
+    )
     ds["initial_state"] = (
         ("replica", "spin"),
         initial,
         _schema.meta("initial_state"),
     )
-    ds["time"].attrs.update(_schema.meta("sweeps_done"))
+    ds["sweep"].attrs.update(_schema.meta("sweeps_done"))
     for name, (dims, values, var_attrs) in extra.items():
         ds[name] = (dims, values, var_attrs)
     return ds
@@ -247,6 +250,7 @@ def relax(
     attrs = result_attrs(
         model,
         root,
+        run=relax,
         dynamics="zero",
         order=order,
         max_sweeps=max_sweeps,

@@ -34,7 +34,7 @@ def specific_heat(
     energy: xr.DataArray,
     n_spins: int,
     *,
-    dims: Sequence[str] = ("chain", "time"),
+    dims: Sequence[str] = ("chain", "sweep"),
     by: str = "chain",
     blocks: int = 10,
 ) -> xr.Dataset:
@@ -85,7 +85,7 @@ def specific_heat(
 def binder_cumulant(
     q: xr.DataArray,
     *,
-    dims: Sequence[str] = ("pair", "time"),
+    dims: Sequence[str] = ("pair", "sweep"),
     by: str = "pair",
     blocks: int = 10,
 ) -> xr.Dataset:
@@ -156,7 +156,7 @@ def binder_of_moments(
 def overlap_distribution(
     q: xr.DataArray,
     *,
-    dims: Sequence[str] = ("pair", "time"),
+    dims: Sequence[str] = ("pair", "sweep"),
     bins: int | ArrayLike = 41,
     symmetric: bool = True,
 ) -> xr.DataArray:
@@ -292,7 +292,7 @@ def _groups(x: xr.DataArray, dims: list[str], by: str, blocks: int):
         if by not in dims:
             raise ValueError(f"by={by!r} must be one of the averaged dims {dims}")
         return x, by
-    time = next((d for d in ("time", *dims) if d in x.dims and d != by), None)
+    time = next((d for d in ("sweep", *dims) if d in x.dims and d != by), None)
     if time is None or x.sizes[time] < blocks:
         raise ValueError(
             f"need two groups along by={by!r} or at least blocks={blocks} records "

@@ -253,6 +253,7 @@ def census(
         attrs=result_attrs(
             model,
             root,
+            run=census,
             n_distinct_fixed_points=int(fixed_point.max()) + 1,
             n_converged=int(converged.sum()),
             starts=starts,

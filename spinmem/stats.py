@@ -27,7 +27,7 @@ RELIABLE_LENGTH = 50
 
 
 def autocorrelation_time(
-    x: xr.DataArray, *, dim: str = "time", chain_dim: str | None = "chain", c: float = 5
+    x: xr.DataArray, *, dim: str = "sweep", chain_dim: str | None = "chain", c: float = 5
 ) -> xr.Dataset:
     """Integrated autocorrelation time of ``x`` along ``dim``, chains pooled.
 
@@ -64,7 +64,7 @@ def autocorrelation_time(
         _tau,
         series,
         kwargs={"c": c},
-        input_core_dims=[["chain", "time"]],
+        input_core_dims=[["chain", "sweep"]],
         output_core_dims=[[], [], [], []],
         vectorize=True,
     )
@@ -83,7 +83,7 @@ def autocorrelation_time(
 
 
 def time_average(
-    x: xr.DataArray, *, dim: str = "time", chain_dim: str | None = "chain", c: float = 5
+    x: xr.DataArray, *, dim: str = "sweep", chain_dim: str | None = "chain", c: float = 5
 ) -> xr.Dataset:
     """Time average over ``dim`` and chains, with its standard error and checks.
 
@@ -91,7 +91,7 @@ def time_average(
     ----------
     x, dim, chain_dim, c
         As for :func:`autocorrelation_time`. Discard the equilibration part first
-        (for example ``x.sel(time=slice(t0, None))``).
+        (for example ``x.sel(sweep=slice(t0, None))``).
 
     Returns
     -------
@@ -110,7 +110,7 @@ def time_average(
         _summary,
         series,
         kwargs={"c": c},
-        input_core_dims=[["chain", "time"]],
+        input_core_dims=[["chain", "sweep"]],
         output_core_dims=[[]] * 7,
         vectorize=True,
     )
@@ -220,11 +220,11 @@ def _series(x, dim: str, chain_dim: str | None) -> tuple[xr.DataArray, float]:
         x = x.rename({chain_dim: "_chain"})
     else:
         x = x.expand_dims("_chain")
-    x = x.rename({dim: "_time"}).drop_vars(["_chain", "_time"], errors="ignore")
-    clash = [d for d in ("chain", "time") if d in x.dims]
+    x = x.rename({dim: "_sweep"}).drop_vars(["_chain", "_sweep"], errors="ignore")
+    clash = [d for d in ("chain", "sweep") if d in x.dims]
     if clash:
         raise ValueError(f"x has a dimension {clash[0]!r} besides dim and chain_dim")
-    return x.rename({"_chain": "chain", "_time": "time"}).astype(np.float64), spacing
+    return x.rename({"_chain": "chain", "_sweep": "sweep"}).astype(np.float64), spacing
 
 
 def _tau_name(x: xr.DataArray, dim: str) -> str:

@@ -11,9 +11,11 @@ ISO 8601), a ``history`` line per write and whatever the dataset's own attribute
 and ``references``.
 
 Files written by spinmem 0.1 named their units in words (``"coupling units"``,
-``"sweeps"``, ``"steps"``, ``"dreams"``) or wrote ``"unspecified"``; :func:`load` reads
-those as ``"1"`` and as no units (:data:`LEGACY_UNITS`, :func:`upgrade_units`), and so
-does a sweep with the points it stores.
+``"sweeps"``, ``"steps"``, ``"dreams"``) or wrote ``"unspecified"``, and called the
+sweep axis of a trajectory ``time``; :func:`load` reads those units as ``"1"`` and as no
+units (:data:`LEGACY_UNITS`) and that axis as ``sweep`` (:func:`upgrade`), and so does a
+sweep with the points it stores. The layout in the file (no fill values on
+coordinates, string labels, compression) is described in :mod:`spinmem._netcdf`.
 
 Writes are atomic, of whole files and of groups alike: the new file goes to a
 temporary file beside the target, which is flushed to disk and then renamed over it, so
@@ -35,10 +37,10 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from . import _checks, _signals
+from . import _checks, _netcdf, _schema, _signals
 from ._version import package_version
 
-__all__ = ["LEGACY_UNITS", "StorageError", "load", "save", "upgrade_units"]
+__all__ = ["LEGACY_UNITS", "StorageError", "load", "rewrite", "save", "upgrade"]
 
 ENGINE = "h5netcdf"
 
@@ -63,6 +65,7 @@ def save(
     *,
     group: str | None = None,
     overwrite: bool = False,
+    compress: bool = True,
 ) -> Path:
     """Write ``dataset`` to HDF5 at ``path`` (optionally into ``group``).
 
@@ -76,6 +79,10 @@ def save(
         Replace a file (or group) that holds a different dataset. Without it, writing
         over a different run raises :class:`FileExistsError`; writing a dataset
         identical to the stored one is allowed and leaves the file as it is.
+    compress : bool
+        Compress numeric variables with zlib (lossless; a recorded state history is
+        several times smaller). False writes them uncompressed, for readers without
+        zlib or for the fastest writes.
 
     Returns
     -------
@@ -101,14 +108,35 @@ def save(
             )
     stamped = stamp(prepared, "spinmem.save")
     if group is None:
-        write_atomic(stamped, path)
+        write_atomic(stamped, path, compress=compress)
     else:
-        write_group(stamped, path, group)
+        write_group(stamped, path, group, compress=compress)
     return path
 
 
-def load(path: str | os.PathLike, *, group: str | None = None) -> xr.Dataset:
-    """Read a dataset written by :func:`save` (or any netCDF4/HDF5 file) into memory.
+def load(
+    path: str | os.PathLike,
+    *,
+    group: str | None = None,
+    chunks: int | dict | str | None = None,
+) -> xr.Dataset:
+    """Read a dataset written by :func:`save` (or any netCDF4/HDF5 file).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    group : str, optional
+        HDF5 group to read (``spinmem info FILE`` lists them).
+    chunks : int, dict or "auto", optional
+        Read lazily, as Dask arrays in these chunks (as in
+        :func:`xarray.open_dataset`; needs the ``dask`` extra): for stores larger than
+        memory. The file stays open until the dataset is closed
+        (``with spinmem.load(path, chunks="auto") as ds: ...``). Without ``chunks``
+        everything is read into memory and the file is closed.
+
+    Returns
+    -------
+    xarray.Dataset
 
     Raises
     ------
@@ -119,7 +147,7 @@ def load(path: str | os.PathLike, *, group: str | None = None) -> xr.Dataset:
         groups there (the message lists them).
     """
     path = Path(path)
-    ds = upgrade_units(_read(path, group))
+    ds = upgrade(_read(path, group, chunks))
     if not ds.variables and not ds.attrs:
         groups = _groups(path, group)
         if groups:
@@ -131,9 +159,55 @@ def load(path: str | os.PathLike, *, group: str | None = None) -> xr.Dataset:
     return ds
 
 
-def upgrade_units(ds: xr.Dataset) -> xr.Dataset:
-    """``ds`` with the :data:`LEGACY_UNITS` of its variables replaced by their UDUNITS
-    form (in place; returns ``ds``)."""
+def rewrite(
+    path: str | os.PathLike, *, attrs: dict | None = None, compress: bool = True
+) -> Path:
+    """Rewrite the file at ``path`` (its own dataset and its top-level groups) in the
+    layout this version writes: units and axis names of :func:`upgrade`, the CF layout
+    of :mod:`spinmem._netcdf`, compression. Numbers, dimensions and attributes are
+    kept; ``history`` gains a line; the write is atomic.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A netCDF-4 file written by spinmem (any version) or by xarray.
+    attrs : dict, optional
+        Global attributes to add to (or replace in) the file's own dataset, for example
+        a ``title`` that an earlier version did not write.
+    compress : bool
+        As for :func:`save`.
+
+    Returns
+    -------
+    pathlib.Path
+        The path rewritten.
+    """
+    path = Path(path)
+    _check_netcdf(path)
+    root = upgrade(_read(path, None)).assign_attrs(attrs or {})
+    groups = {g: upgrade(_read(path, g)) for g in _groups(path, None)}
+    writer = "spinmem.storage.rewrite"
+
+    def encode():
+        import io
+
+        buffer = io.BytesIO()
+        for group, dataset in {None: root, **groups}.items():
+            encoded = stamp(prepare(dataset), writer)
+            ds, encoding = _netcdf.encode(encoded, compress=compress)
+            mode = "w" if group is None else "a"
+            ds.to_netcdf(buffer, mode=mode, group=group, engine=ENGINE, encoding=encoding)
+        return buffer.getbuffer()
+
+    _checks.memory("rewrite", 3 * path.stat().st_size, f"the file {path}, in memory")
+    _write_bytes(path, encode)
+    return path
+
+
+def upgrade(ds: xr.Dataset) -> xr.Dataset:
+    """``ds`` as spinmem 0.2 writes it: the :data:`LEGACY_UNITS` of its variables
+    replaced by their UDUNITS form (in place), and a 0.1 trajectory's ``time`` axis
+    (sweeps done) renamed ``sweep``."""
     for var in ds.variables.values():
         units = var.attrs.get("units")
         if isinstance(units, str) and units in LEGACY_UNITS:
@@ -141,22 +215,32 @@ def upgrade_units(ds: xr.Dataset) -> xr.Dataset:
                 del var.attrs["units"]
             else:
                 var.attrs["units"] = LEGACY_UNITS[units]
+    legacy_axis = "time" in ds.dims and "sweep" not in ds.variables
+    if legacy_axis and ds.variables.get("time", xr.Variable((), 0)).attrs.get(
+        "long_name"
+    ) in ("sweeps done", "sweeps"):
+        ds = ds.rename({"time": "sweep"})
     return ds
 
 
-def _read(path: Path, group: str | None) -> xr.Dataset:
+def _read(path: Path, group: str | None, chunks=None) -> xr.Dataset:
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
+    if chunks is not None:
+        _checks.optional("dask", "load(..., chunks=...)", "dask")
     try:
-        with xr.open_dataset(path, group=group, engine=ENGINE) as ds:
-            ds = ds.load()
+        if chunks is None:
+            with xr.open_dataset(path, group=group, engine=ENGINE) as ds:
+                ds = ds.load()
+        else:
+            ds = xr.open_dataset(path, group=group, engine=ENGINE, chunks=chunks)
     except (OSError, ValueError, KeyError) as exc:
         what = f"group {group!r} of {path}" if group else str(path)
         raise StorageError(
             f"{what} is not a readable netCDF4/HDF5 file (truncated, corrupt or foreign): "
             f"{exc}"
         ) from None
-    return ds
+    return _netcdf.decode(ds)
 
 
 def _groups(path: Path, group: str | None) -> list[str]:
@@ -184,11 +268,13 @@ def stamp(dataset: xr.Dataset, writer: str) -> xr.Dataset:
 
 
 def prepare(dataset: xr.Dataset) -> xr.Dataset:
-    """A copy whose variables all have a ``long_name`` and whose attributes are
-    storable in HDF5 (booleans as 0/1, None dropped), with the package version and the
-    global attributes ``Conventions``, ``source`` and ``references`` of the CF
-    conventions."""
+    """A copy whose coordinates have the long names and units of
+    :data:`spinmem._schema.COORDINATES`, whose variables all have a ``long_name``, whose
+    attributes are storable in HDF5 (booleans as 0/1, None dropped), with the package
+    version and the global attributes ``Conventions``, ``source`` and ``references`` of
+    the CF conventions."""
     ds = dataset.copy()
+    _schema.describe(ds)
     for name, var in ds.variables.items():
         var.attrs.setdefault("long_name", str(name))
         var.attrs.update(_storable(var.attrs))
@@ -211,8 +297,9 @@ def _storable(attrs: dict) -> dict:
     return out
 
 
-def write_atomic(dataset: xr.Dataset, path: Path) -> None:
-    """Write ``dataset`` to a temporary file beside ``path``, fsync, rename over it.
+def write_atomic(dataset: xr.Dataset, path: Path, *, compress: bool = True) -> None:
+    """Write ``dataset`` (laid out by :func:`spinmem._netcdf.encode`) to a temporary
+    file beside ``path``, fsync, rename over it.
 
     The netCDF bytes are made in memory first (on disk only when they would not fit),
     so a full disk is a plain ``OSError`` from writing bytes, never a half-written HDF5
@@ -224,22 +311,30 @@ def write_atomic(dataset: xr.Dataset, path: Path) -> None:
     _make_parent(path)
     _remove_stale_temporaries(path)
     nbytes = int(dataset.nbytes)
+    ds, encoding = _netcdf.encode(dataset, compress=compress)
     if _checks.fits(3 * nbytes + 2**26):
-        _write_bytes(path, lambda: dataset.to_netcdf(engine=ENGINE))
+        _write_bytes(path, lambda: ds.to_netcdf(engine=ENGINE, encoding=encoding))
     else:
         _check_disk(path, nbytes)
-        _write_bytes(path, None, lambda tmp: dataset.to_netcdf(tmp, engine=ENGINE))
+        _write_bytes(
+            path, None, lambda tmp: ds.to_netcdf(tmp, engine=ENGINE, encoding=encoding)
+        )
 
 
-def write_group(dataset: xr.Dataset, path: Path, group: str) -> None:
+def write_group(
+    dataset: xr.Dataset, path: Path, group: str, *, compress: bool = True
+) -> None:
     """Put ``dataset`` into ``group`` of the netCDF file at ``path`` in place of what
     the group held (nothing of the old group is kept), other groups untouched; written
     like :func:`write_atomic`, so the old file survives any failure."""
     path = Path(path)
     _make_parent(path)
     _remove_stale_temporaries(path)
+    ds, encoding = _netcdf.encode(dataset, compress=compress)
     if not path.exists():
-        _write_bytes(path, lambda: dataset.to_netcdf(group=group, engine=ENGINE))
+        _write_bytes(
+            path, lambda: ds.to_netcdf(group=group, engine=ENGINE, encoding=encoding)
+        )
         return
     _check_netcdf(path)
     size = path.stat().st_size + int(dataset.nbytes)
@@ -254,7 +349,7 @@ def write_group(dataset: xr.Dataset, path: Path, group: str) -> None:
         with h5py.File(buffer, "r+") as handle:
             if group.strip("/") in handle:
                 del handle[group.strip("/")]
-        dataset.to_netcdf(buffer, mode="a", group=group, engine=ENGINE)
+        ds.to_netcdf(buffer, mode="a", group=group, engine=ENGINE, encoding=encoding)
         return buffer.getbuffer()
 
     _write_bytes(path, encode)

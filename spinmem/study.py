@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from . import _schema
 from ._sweep import sweep
 from .model import Hopfield, random_patterns
 from .seeding import child, root_sequence
@@ -22,6 +23,7 @@ from .storage import load
 
 __all__ = [
     "LABELS",
+    "describe",
     "draw",
     "hebbian_network",
     "module_of",
@@ -137,7 +139,12 @@ def run(
     the first its own ``stream`` (root: child ``stream`` of ``args.seed``) so that
     their points draw independent networks.
     """
-    attrs = {"study": name, "quick": int(bool(args.quick)), **settings}
+    attrs = {
+        **describe(name, store, bool(args.quick)),
+        "study": name,
+        "quick": int(bool(args.quick)),
+        **settings,
+    }
     labels = {k: v for k, v in LABELS.items() if k in grid}
     return sweep(
         function,
@@ -151,6 +158,18 @@ def run(
         allow_changed_function=args.keep_changed,
         grid_attrs=labels,
     )
+
+
+def describe(name: str, store: Path, quick: bool) -> dict[str, str]:
+    """The CF ``title`` and ``summary`` of the store ``store`` of study ``name``: the
+    study, the store and its settings, and the first paragraph of the study's
+    docstring."""
+    kind = "quick" if quick else "full"
+    module = module_of(name)
+    return {
+        "title": f"spinmem {name} study, {Path(store).stem} ({kind} settings)",
+        "summary": _schema.summary(module) if module else "",
+    }
 
 
 def hebbian_network(alpha: float, n: int, seed) -> Hopfield:

@@ -82,9 +82,9 @@ def temper(
     Returns
     -------
     xarray.Dataset
-        ``energy(chain, temperature, time)`` and, with patterns,
-        ``overlap(chain, temperature, time, pattern)``; with ``chains >= 2`` the twin
-        overlaps ``q(pair, temperature, time)`` of chains 2j and 2j + 1 at the same
+        ``energy(chain, temperature, sweep)`` and, with patterns,
+        ``overlap(chain, temperature, sweep, pattern)``; with ``chains >= 2`` the twin
+        overlaps ``q(pair, temperature, sweep)`` of chains 2j and 2j + 1 at the same
         temperature (independent pairs); ``swap_acceptance(pair_k)`` of the pair of
         temperatures (k, k + 1); ``round_trips(chain, replica)``, the coldest ->
         hottest -> coldest journeys of each replica; ``state(chain, temperature,
@@ -133,6 +133,7 @@ def temper(
     attrs = result_attrs(
         model,
         root,
+        run=temper,
         dynamics=dynamics,
         order=order,
         sweeps=sweeps,
@@ -219,8 +220,8 @@ def temperature_ladder(
         seed=root,
         record_every=record_every,
     )
-    late = pilot.energy.isel(time=slice(pilot.sizes["time"] // 2, None))
-    sigma = late.std(("chain", "time")).values
+    late = pilot.energy.isel(sweep=slice(pilot.sizes["sweep"] // 2, None))
+    sigma = late.std(("chain", "sweep")).values
     betas = 1.0 / pilot.temperature.values[::-1]
     fine = np.linspace(betas[0], betas[-1], 4096)
     width = np.interp(fine, betas, sigma[::-1])
@@ -369,7 +370,7 @@ class _Records:
         chains, n_temps = ladder.at.shape
         data = {
             "energy": (
-                ("chain", "temperature", "time"),
+                ("chain", "temperature", "sweep"),
                 buffers.energy,
                 _schema.meta("energy"),
             ),
@@ -392,13 +393,13 @@ class _Records:
         coords = {
             "chain": np.arange(chains),
             "temperature": temps,
-            "time": times,
+            "sweep": times,
             "pair_k": np.arange(n_temps - 1),
             "replica": np.arange(n_temps),
         }
         if model.n_patterns:
             data["overlap"] = (
-                ("chain", "temperature", "time", "pattern"),
+                ("chain", "temperature", "sweep", "pattern"),
                 buffers.counts / model.n_spins,
                 _schema.meta("overlap"),
             )
@@ -406,7 +407,7 @@ class _Records:
         n_pairs = buffers.q.shape[0]
         if n_pairs:
             data["q"] = (
-                ("pair", "temperature", "time"),
+                ("pair", "temperature", "sweep"),
                 buffers.q,
                 _schema.meta("twin_overlap"),
             )

@@ -147,6 +147,7 @@ def unlearn(
     attrs = result_attrs(
         model,
         root,
+        run=unlearn,
         dreams=dreams,
         epsilon=epsilon,
         dream_temperature=dream_temperature,

@@ -53,9 +53,9 @@ def _tempered(net, temperatures, sweeps, seed) -> xr.Dataset:
     run = spinmem.temper(
         net, temperatures, sweeps=sweeps, chains=CHAINS, seed=seed, record_every=2
     )
-    late = run.isel(time=slice(run.sizes["time"] // 2, None))
+    late = run.isel(sweep=slice(run.sizes["sweep"] // 2, None))
     q = late.q
-    moments = {k: (q**k).mean(("pair", "time")) for k in (2, 4)}
+    moments = {k: (q**k).mean(("pair", "sweep")) for k in (2, 4)}
     heat = observables.specific_heat(late.energy, net.n_spins)
     out = {
         "q2": (moments[2], "thermal <q^2>", "1"),
@@ -66,7 +66,7 @@ def _tempered(net, temperatures, sweeps, seed) -> xr.Dataset:
             "1",
         ),
         "energy": (
-            late.energy.mean(("chain", "time")) / net.n_spins,
+            late.energy.mean(("chain", "sweep")) / net.n_spins,
             "energy per spin",
             "1",
         ),
@@ -81,9 +81,9 @@ def _tempered(net, temperatures, sweeps, seed) -> xr.Dataset:
     }
     if net.n_patterns:
         best = observables.largest_overlap(late.overlap)
-        out["m_max"] = (best.mean(("chain", "time")), "mean largest overlap |m|", "1")
+        out["m_max"] = (best.mean(("chain", "sweep")), "mean largest overlap |m|", "1")
         out["retrieval"] = (
-            (best > RETRIEVED).mean(("chain", "time")),
+            (best > RETRIEVED).mean(("chain", "sweep")),
             f"fraction of records with some |m| > {RETRIEVED}",
             "1",
         )

@@ -42,7 +42,7 @@ def point(alpha, temperature, *, n, sweeps, seed):
         seed=child(seed, 1),
         record_every=5,
     )
-    late = run.overlap.sel(time=slice(half, None))
+    late = run.overlap.sel(sweep=slice(half, None))
     m = float(np.mean([late.isel(replica=k, pattern=k).mean() for k in range(starts)]))
 
     warm = spinmem.simulate(
@@ -63,9 +63,9 @@ def point(alpha, temperature, *, n, sweeps, seed):
         record_every=5,
         record_states=True,
     )
-    states = pair.states.sel(time=slice(half, None)).values.astype(np.float64)
+    states = pair.states.sel(sweep=slice(half, None)).values.astype(np.float64)
     q = float(np.mean(np.einsum("ati,ati->at", states[0::2], states[1::2]) / n))
-    m_random = float(np.abs(pair.overlap.isel(time=-1)).max("pattern").mean())
+    m_random = float(np.abs(pair.overlap.isel(sweep=-1)).max("pattern").mean())
     return study.scalars(
         m=(m, "retrieval overlap m", "1"),
         q=(q, "twin overlap q", "1"),

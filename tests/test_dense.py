@@ -144,9 +144,9 @@ def test_kept_energy_equals_a_fresh_computation_after_many_flips(name):
     ds = spinmem.simulate(net, temperature=2.0, sweeps=1000, replicas=4, seed=3)
     assert int(ds.flips.min()) > 10_000
     fresh = _naive(name, xi, theta, ds.state.values)
-    np.testing.assert_allclose(ds.energy.isel(time=-1), fresh, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(ds.energy.isel(sweep=-1), fresh, rtol=1e-9, atol=1e-9)
     counts = ds.state.values.astype(np.int64) @ xi.T.astype(np.int64)
-    np.testing.assert_array_equal(np.rint(ds.overlap.isel(time=-1).values * 40), counts)
+    np.testing.assert_array_equal(np.rint(ds.overlap.isel(sweep=-1).values * 40), counts)
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ def test_degree_two_runs_the_hebbian_dynamics_bit_for_bit(dynamics, order):
     np.testing.assert_array_equal(hebb.state.values, mem.state.values)
     np.testing.assert_array_equal(hebb.overlap.values, mem.overlap.values)
     np.testing.assert_allclose(hebb.energy - mem.energy, 6.0, rtol=0, atol=1e-10)
-    assert bool((hebb.overlap.isel(time=0) != hebb.overlap.isel(time=-1)).any())
+    assert bool((hebb.overlap.isel(sweep=0) != hebb.overlap.isel(sweep=-1)).any())
 
 
 @pytest.mark.parametrize("name", ["power3", "exp-fields"])

@@ -121,7 +121,7 @@ def test_curie_weiss_magnetisation(temperature, published):
     ds = spinmem.simulate(
         net, temperature=temperature, sweeps=3200, replicas=4, init=xi[0], seed=5
     )
-    m = np.abs(ds.overlap.isel(pattern=0, time=slice(200, None))).values
+    m = np.abs(ds.overlap.isel(pattern=0, sweep=slice(200, None))).values
     mean, se = _batch_means(m.mean(axis=0))
     assert abs(mean - published) < 5 * se + 4 / n, (mean, se)
 
@@ -132,7 +132,7 @@ def test_curie_weiss_paramagnet():
     xi = spinmem.random_patterns(1, n, seed=0)
     net = spinmem.Hopfield.hebbian(xi)
     ds = spinmem.simulate(net, temperature=temperature, sweeps=3200, replicas=4, seed=6)
-    m = np.abs(ds.overlap.isel(pattern=0, time=slice(200, None))).values
+    m = np.abs(ds.overlap.isel(pattern=0, sweep=slice(200, None))).values
     mean, se = _batch_means(m.mean(axis=0))
     theory = np.sqrt(2 / np.pi * temperature / (n * (temperature - 1)))
     assert theory == pytest.approx(0.0309, abs=1e-4)
@@ -225,7 +225,7 @@ def test_recorded_energy_and_overlaps_match_recomputation():
     states = ds.states.values
     np.testing.assert_allclose(ds.energy.values, net.energy(states), rtol=0, atol=1e-9)
     np.testing.assert_allclose(ds.overlap.values, net.overlaps(states), rtol=0, atol=1e-12)
-    np.testing.assert_array_equal(ds.time.values, [0, 50, 100, 150, 200, 250, 300])
+    np.testing.assert_array_equal(ds.sweep.values, [0, 50, 100, 150, 200, 250, 300])
     np.testing.assert_array_equal(states[:, -1], ds.state.values)
 
 

@@ -61,7 +61,7 @@ def test_sampleset_round_trip_carries_states_and_energies():
     sk = spinmem.Hopfield.sherrington_kirkpatrick(20, seed=6)
     ds = spinmem.simulate(sk, temperature=0.5, sweeps=20, replicas=7, seed=7)
     samples = interop.to_sampleset(ds.state.values, sk)
-    np.testing.assert_allclose(samples.record.energy, ds.energy.isel(time=-1), atol=1e-9)
+    np.testing.assert_allclose(samples.record.energy, ds.energy.isel(sweep=-1), atol=1e-9)
     np.testing.assert_allclose(
         sk.to_bqm().energies(samples), samples.record.energy, rtol=0, atol=1e-12
     )

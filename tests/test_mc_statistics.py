@@ -22,7 +22,7 @@ def _ar1(phi: float, chains: int, n: int, seed: int) -> xr.DataArray:
     e = rng.normal(size=(chains, n))
     e[:, 0] /= np.sqrt(1.0 - phi**2)
     x = scipy.signal.lfilter([1.0], [1.0, -phi], e, axis=1)
-    return xr.DataArray(x, dims=("chain", "time"), coords={"time": np.arange(n)})
+    return xr.DataArray(x, dims=("chain", "sweep"), coords={"sweep": np.arange(n)})
 
 
 def test_autocorrelation_time_of_ar1_is_recovered():
@@ -38,7 +38,7 @@ def test_autocorrelation_time_of_ar1_is_recovered():
 def test_tau_follows_the_time_coordinate():
     x = _ar1(0.5, 2, 20_000, seed=2)
     in_records = stats.autocorrelation_time(x)
-    in_sweeps = stats.autocorrelation_time(x.assign_coords(time=10 * x.time))
+    in_sweeps = stats.autocorrelation_time(x.assign_coords(sweep=10 * x.sweep))
     assert float(in_sweeps.tau) == pytest.approx(10 * float(in_records.tau))
     assert float(in_sweeps.ess) == pytest.approx(float(in_records.ess))
 
@@ -61,7 +61,7 @@ def test_equilibration_checks_flag_trends_and_unmixed_chains():
     x = _ar1(0.5, 4, 4000, seed=4)
     fine = stats.time_average(x)
     assert abs(float(fine.drift)) < 3 and float(fine.rhat) < 1.01
-    trend = x + xr.DataArray(np.linspace(0, 0.5, 4000), dims="time")
+    trend = x + xr.DataArray(np.linspace(0, 0.5, 4000), dims="sweep")
     assert float(stats.time_average(trend).drift) > 3
     # chains two standard deviations (sigma^2 = 4/3) apart
     apart = x + xr.DataArray([0.0, 0.0, 2.3, 2.3], dims="chain")
@@ -87,7 +87,7 @@ def test_mixed_runs_pass_both_checks_at_their_thresholds():
 
 
 def test_constant_series_have_no_autocorrelation_time():
-    x = xr.DataArray(np.ones((2, 100)), dims=("chain", "time"))
+    x = xr.DataArray(np.ones((2, 100)), dims=("chain", "sweep"))
     out = stats.time_average(x)
     assert np.isnan(out.tau) and float(out.stderr) == 0 and float(out.rhat) == 1
 
@@ -101,7 +101,7 @@ def _enumerated(net):
 def sk_run():
     net = spinmem.Hopfield.sherrington_kirkpatrick(N_ENUM, seed=3)
     ds = spinmem.temper(net, TEMPS, sweeps=20_000, chains=16, seed=1)
-    return net, ds.sel(time=slice(2000, None))
+    return net, ds.sel(sweep=slice(2000, None))
 
 
 def test_specific_heat_matches_enumeration(sk_run):
@@ -140,7 +140,7 @@ def test_overlap_distribution_matches_enumeration():
     exact P(q) of two Boltzmann replicas: chi-square p > 1e-4."""
     net = spinmem.Hopfield.sherrington_kirkpatrick(N_ENUM, seed=3)
     ds = spinmem.temper(net, [0.6, 1.0, 1.6], sweeps=60, chains=20_000, seed=2)
-    last = ds.q.isel(time=[-1])
+    last = ds.q.isel(sweep=[-1])
     bins = N_ENUM + 1  # one bin per value q = -1, -0.8, ..., 1
     density = observables.overlap_distribution(last, bins=bins, symmetric=False)
     observed = density.sel(temperature=0.6).values * (2 / bins) * last.sizes["pair"]
@@ -156,7 +156,7 @@ def test_overlap_distribution_matches_enumeration():
 
 
 def test_symmetric_histogram_counts_both_signs():
-    q = xr.DataArray([[0.6, 0.6, -0.1, 0.9]], dims=("pair", "time"))
+    q = xr.DataArray([[0.6, 0.6, -0.1, 0.9]], dims=("pair", "sweep"))
     p = observables.overlap_distribution(q, bins=4, symmetric=True)
     # bins [-1,-.5), [-.5,0), [0,.5), [.5,1]; values +-0.6, +-0.6, -+0.1, +-0.9
     np.testing.assert_allclose(p.values * 0.5 * 8, [3, 1, 1, 3])
@@ -168,7 +168,7 @@ def test_largest_overlap_is_the_best_retrieved_pattern():
     ds = spinmem.temper(net, [0.3, 0.8, 1.5], sweeps=50, chains=2, init=xi[1], seed=6)
     best = observables.largest_overlap(ds.overlap)
     naive = np.abs(net.overlaps(ds.state.values)).max(-1)
-    np.testing.assert_allclose(best.isel(time=-1).values, naive)
+    np.testing.assert_allclose(best.isel(sweep=-1).values, naive)
 
 
 def test_single_chain_errors_come_from_time_blocks(sk_run):
@@ -214,10 +214,10 @@ def test_temperature_ladder_places_free_spins_at_equal_acceptance():
     ("call", "match"),
     [
         (lambda: stats.time_average(np.ones(10)), "DataArray"),
-        (lambda: stats.time_average(xr.DataArray(np.ones(10), dims="t")), "dim 'time'"),
+        (lambda: stats.time_average(xr.DataArray(np.ones(10), dims="t")), "dim 'sweep'"),
         (
             lambda: stats.time_average(
-                xr.DataArray(np.ones(5), dims="time", coords={"time": [0, 1, 2, 4, 5]})
+                xr.DataArray(np.ones(5), dims="sweep", coords={"sweep": [0, 1, 2, 4, 5]})
             ),
             "equally spaced",
         ),
@@ -246,9 +246,9 @@ def test_binder_of_moments_equals_pooled_binder_of_the_samples(sk_run):
     as the pooled estimator over the raw overlaps with samples as groups."""
     _, ds = sk_run
     q = ds.q.rename(pair="seed")  # 8 independent pairs stand in for 8 samples
-    pooled = observables.binder_cumulant(q, dims=("seed", "time"), by="seed")
+    pooled = observables.binder_cumulant(q, dims=("seed", "sweep"), by="seed")
     moments = observables.binder_of_moments(
-        (q**2).mean("time"), (q**4).mean("time"), by="seed"
+        (q**2).mean("sweep"), (q**4).mean("sweep"), by="seed"
     )
     np.testing.assert_allclose(moments.g, pooled.g, rtol=1e-12)
     np.testing.assert_allclose(moments.g_stderr, pooled.g_stderr, rtol=1e-12)

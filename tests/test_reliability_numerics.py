@@ -127,7 +127,7 @@ def test_the_nan_rule_is_propagation_everywhere():
     rng = np.random.default_rng(0)
     energy = xr.DataArray(
         rng.normal(size=(4, 3, 60)),
-        dims=("chain", "temperature", "time"),
+        dims=("chain", "temperature", "sweep"),
         coords={"temperature": [0.5, 1.0, 2.0]},
     )
     energy[1, 0, 7] = np.nan
@@ -135,7 +135,7 @@ def test_the_nan_rule_is_propagation_everywhere():
     assert np.isnan(c.c[0]) and np.isnan(c.c_stderr[0])
     assert np.isfinite(c.c[1:]).all() and np.isfinite(c.c_stderr[1:]).all()
     q = xr.DataArray(
-        rng.uniform(-1, 1, size=(3, 2, 60)), dims=("pair", "temperature", "time")
+        rng.uniform(-1, 1, size=(3, 2, 60)), dims=("pair", "temperature", "sweep")
     )
     q[0, 1, 3] = np.nan
     g = observables.binder_cumulant(q)
@@ -147,7 +147,7 @@ def test_the_nan_rule_is_propagation_everywhere():
     reduced = analysis.seed_mean(ds)
     assert np.isnan(reduced.v[0]) and np.isnan(reduced.v_stderr[0])
     assert reduced.v[1] == 2.0
-    series = xr.DataArray(rng.normal(size=100), dims="time")
+    series = xr.DataArray(rng.normal(size=100), dims="sweep")
     series[10] = np.nan
     summary = stats.time_average(series)
     assert np.isnan(summary["mean"]) and np.isnan(summary.stderr) and not summary.reliable
@@ -155,13 +155,13 @@ def test_the_nan_rule_is_propagation_everywhere():
 
 def test_binder_cumulant_of_vanishing_overlaps_has_no_error_bar():
     """Item 11: all q = 0 gives g = 0/0: NaN, and its error NaN, not 0."""
-    g = observables.binder_cumulant(xr.DataArray(np.zeros((3, 50)), dims=("pair", "time")))
+    g = observables.binder_cumulant(xr.DataArray(np.zeros((3, 50)), dims=("pair", "sweep")))
     assert np.isnan(g.g) and np.isnan(g.g_stderr)
 
 
 def test_overlaps_outside_their_range_are_refused():
     """Item 11: P(q) of values outside [-1, 1] would still integrate to 1: refused."""
-    q = xr.DataArray([[0.5, 1.5, -0.2, 0.1]], dims=("pair", "time"))
+    q = xr.DataArray([[0.5, 1.5, -0.2, 0.1]], dims=("pair", "sweep"))
     with pytest.raises(ValueError, match=r"q must lie in \[-1, 1\].*1.5"):
         observables.overlap_distribution(q)
 
@@ -171,11 +171,11 @@ def test_tau_respects_its_lower_bound_and_short_series_are_never_reliable():
     >= 0 (the integrated autocorrelation time of a stationary series is >= 0), and
     none is reliable; a long AR(1) series still is."""
     rng = np.random.default_rng(12)
-    short = xr.DataArray(rng.normal(size=(2000, 4)), dims=("series", "time"))
+    short = xr.DataArray(rng.normal(size=(2000, 4)), dims=("series", "sweep"))
     out = stats.autocorrelation_time(short, chain_dim=None)
     assert not out.reliable.any()
     assert ((out.tau >= 0) | np.isnan(out.tau)).all()
-    alternating = xr.DataArray(np.tile([1.0, -1.0], 200), dims="time")
+    alternating = xr.DataArray(np.tile([1.0, -1.0], 200), dims="sweep")
     out = stats.time_average(alternating)
     assert np.isnan(out.tau) and not out.reliable
     assert out.ess == 400  # the error bar treats the records as independent
@@ -183,7 +183,7 @@ def test_tau_respects_its_lower_bound_and_short_series_are_never_reliable():
     noise = rng.normal(size=x.size)
     for t in range(1, x.size):
         x[t] = 0.5 * x[t - 1] + noise[t]
-    out = stats.autocorrelation_time(xr.DataArray(x, dims="time"))
+    out = stats.autocorrelation_time(xr.DataArray(x, dims="sweep"))
     assert out.reliable and abs(float(out.tau) - 3.0) < 3 * float(out.tau_stderr)
 
 
@@ -287,10 +287,10 @@ def test_poor_messages_now_name_the_argument():
     """Poor messages: each in the package's words, naming what is wrong."""
     rng = np.random.default_rng(0)
     text_time = xr.DataArray(
-        rng.normal(size=10), dims="time", coords={"time": list("abcdefghij")}
+        rng.normal(size=10), dims="sweep", coords={"sweep": list("abcdefghij")}
     )
     cases = [
-        (lambda: stats.time_average(text_time), TypeError, "'time' coordinate"),
+        (lambda: stats.time_average(text_time), TypeError, "'sweep' coordinate"),
         (lambda: stats.mixed([1.0, 1.2], [10, 20, 30]), ValueError, "matching shapes"),
         (lambda: stats.mixed(["a"], [10]), TypeError, "rhat must be numeric"),
         (lambda: observables.specific_heat(np.ones(10), 10), TypeError, "energy must be"),
@@ -298,7 +298,7 @@ def test_poor_messages_now_name_the_argument():
             lambda: observables.specific_heat(
                 xr.DataArray(
                     np.ones((2, 20)),
-                    dims=("temperature", "time"),
+                    dims=("temperature", "sweep"),
                     coords={"temperature": ["a", "b"]},
                 ),
                 10,

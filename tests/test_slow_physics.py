@@ -40,7 +40,7 @@ def test_curie_weiss_large_n():
     ds = spinmem.simulate(
         net, temperature=temperature, sweeps=2200, replicas=4, init=xi[0], seed=1
     )
-    m = np.abs(ds.overlap.isel(pattern=0, time=slice(200, None))).values.mean(axis=0)
+    m = np.abs(ds.overlap.isel(pattern=0, sweep=slice(200, None))).values.mean(axis=0)
     batches = np.array([b.mean() for b in np.array_split(m, 20)])
     mean, se = batches.mean(), batches.std(ddof=1) / np.sqrt(20)
     assert abs(mean - 0.525430) < 5 * se + 4 / n, (mean, se)
@@ -58,7 +58,7 @@ def test_retrieval_near_capacity_large_n():
     )
     m = np.array(
         [
-            ds.overlap.isel(replica=k, pattern=k).sel(time=slice(100, None)).mean()
+            ds.overlap.isel(replica=k, pattern=k).sel(sweep=slice(100, None)).mean()
             for k in range(8)
         ]
     )
@@ -74,9 +74,9 @@ def _sk_moments(n, samples, temps, sweeps):
         seed = np.random.SeedSequence([n, k])
         net = spinmem.Hopfield.sherrington_kirkpatrick(n, seed=seed.spawn(1)[0])
         ds = spinmem.temper(net, temps, sweeps=sweeps, chains=4, seed=seed, record_every=2)
-        q = ds.q.isel(time=slice(ds.sizes["time"] // 2, None))
-        q2.append((q**2).mean(("pair", "time")))
-        q4.append((q**4).mean(("pair", "time")))
+        q = ds.q.isel(sweep=slice(ds.sizes["sweep"] // 2, None))
+        q2.append((q**2).mean(("pair", "sweep")))
+        q4.append((q**4).mean(("pair", "sweep")))
     return xr.concat(q2, "seed"), xr.concat(q4, "seed")
 
 

@@ -128,7 +128,7 @@ GRID = {"n": [50, 80], "temperature": [0.5, 1.5]}
 
 def test_sweep_layout_and_seed_independence(tmp_path, calls):
     ds = spinmem.sweep(sf.retrieval, GRID, seeds=3, seed=11, progress=False)
-    assert ds.overlap.dims == ("n", "temperature", "seed", "time")
+    assert ds.overlap.dims == ("n", "temperature", "seed", "sweep")
     assert ds.overlap.shape == (2, 2, 3, 5)
     assert ds.n.values.tolist() == [50, 80] and ds.seed.values.tolist() == [0, 1, 2]
     assert len(calls()) == 12
@@ -361,7 +361,7 @@ def test_journal_round_trip_keeps_values_dtypes_and_attributes():
             "s": (("t", "c"), np.ones((3, 2), dtype=np.int8)),
             "label": (("c",), np.array(["+0+1", "-2"])),
         },
-        coords={"t": ("t", [0, 5, 10], {"long_name": "time"}), "c": ["a", "b"]},
+        coords={"t": ("t", [0, 5, 10], {"long_name": "sweep"}), "c": ["a", "b"]},
     )
     index, back = _journal.decode(_journal.encode(7, ds)[16:])
     assert index == 7

@@ -31,7 +31,7 @@ def _retrieval_overlap(alpha, temperature, n=2000, starts=8, sweeps=600, seed=3)
     )
     m = np.array(
         [
-            ds.overlap.isel(replica=k, pattern=k).sel(time=slice(100, None)).mean()
+            ds.overlap.isel(replica=k, pattern=k).sel(sweep=slice(100, None)).mean()
             for k in range(starts)
         ]
     )

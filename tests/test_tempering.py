@@ -183,7 +183,7 @@ def test_results_do_not_depend_on_threads_and_energies_stay_exact():
     np.testing.assert_allclose(a.overlap.values[:, :, -1], m, atol=1e-15)
     s = a.state.values.astype(float)
     np.testing.assert_allclose(a.q.values[0, :, -1], np.sum(s[0] * s[1], -1) / 10)
-    assert a.time.values[-1] == 30 and a.sizes["pair"] == 1
+    assert a.sweep.values[-1] == 30 and a.sizes["pair"] == 1
 
 
 def test_round_trips_are_counted_cold_hot_cold():

@@ -81,7 +81,7 @@ class Plan:
         """The point's output as a Dataset, checked against the first point's layout,
         with units written in words by spinmem 0.1 in their UDUNITS form (so that a
         store resumed across versions has one set of units)."""
-        ds = storage.upgrade_units(_as_dataset(output))
+        ds = storage.upgrade(_as_dataset(output))
         clash = set(ds.dims) & (set(self.names) | {SEED_DIM, POINT})
         if clash:
             raise ValueError(f"function output uses reserved dimension(s) {sorted(clash)}")
@@ -147,7 +147,12 @@ class Plan:
         return xr.Dataset(data, coords=coords, attrs=self.attrs())
 
     def attrs(self) -> dict:
+        function = self.function
+        while isinstance(function, functools.partial):
+            function = function.func
         return {
+            "title": f"spinmem.sweep of {function_name(self.function)}",
+            "summary": _schema.summary(function),
             **self.extra_attrs,
             **self.identity,
             **self.code,
