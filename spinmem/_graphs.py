@@ -2,10 +2,13 @@
 :class:`spinmem.Hopfield` and :mod:`spinmem.interop` (sign conventions there). dimod
 and networkx load only when a conversion runs."""
 
+from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
 import scipy.sparse
+
+from . import _checks
 
 DENSE_ABOVE = 0.1
 """Models built from a graph or a BQM are kept dense when more than this fraction of the
@@ -14,13 +17,24 @@ pairs interact (sparse storage otherwise)."""
 
 def dimod():
     """The dimod module, or an ImportError that says how to install it."""
-    try:
-        import dimod
-    except ImportError:
-        raise ImportError(
-            "this conversion needs dimod: pip install 'spinmem[interop]'"
-        ) from None
-    return dimod
+    return _checks.optional("dimod", "this conversion", "interop")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a model built from a dimod BQM keeps of it beyond its energies."""
+
+    variables: tuple
+    """The BQM's variable labels: ``variables[i]`` is spin i."""
+    offset: float
+    """The offset of the BQM's SPIN form: its energy is the model's plus this."""
+    vartype: str
+    """``"SPIN"`` or ``"BINARY"``: the BQM's own vartype."""
+
+
+def variables(origin: Origin | None, n: int) -> list:
+    """The dimod labels of spins 0..n-1: the BQM's, or the integers."""
+    return list(range(n)) if origin is None else list(origin.variables)
 
 
 def spin(obj, kind: str, name: str):
@@ -34,7 +48,9 @@ def spin(obj, kind: str, name: str):
 
 
 def from_bqm(bqm) -> tuple:
-    """Couplings (sparse) and fields with the energies of a ``BinaryQuadraticModel``."""
+    """Couplings (sparse) and fields with the energies of a ``BinaryQuadraticModel``
+    less its offset, and its :class:`Origin`."""
+    vartype = "BINARY" if bqm_vartype(bqm) == "BINARY" else "SPIN"
     bqm = spin(bqm, "BinaryQuadraticModel", "bqm")
     n = bqm.num_variables
     if n < 2:
@@ -42,16 +58,29 @@ def from_bqm(bqm) -> tuple:
     linear, (row, col, quad), _ = bqm.to_numpy_vectors(list(bqm.variables))
     linear, quad = np.asarray(linear, np.float64), np.asarray(quad, np.float64)
     J = scipy.sparse.coo_array((-quad, (row, col)), shape=(n, n))
-    return J + J.T, -linear
+    origin = Origin(tuple(bqm.variables), float(bqm.offset), vartype)
+    return J + J.T, -linear, origin
 
 
-def to_bqm(couplings, fields: np.ndarray):
-    """The ``SPIN`` BQM of couplings (dense or sparse) and fields, no offset."""
+def bqm_vartype(bqm) -> str | None:
+    """The name of a dimod object's vartype, None for anything else."""
+    vartype = getattr(bqm, "vartype", None)
+    return getattr(vartype, "name", None)
+
+
+def to_bqm(couplings, fields: np.ndarray, origin: Origin | None):
+    """The BQM of couplings (dense or sparse) and fields: in the labels, offset and
+    vartype of ``origin``, else ``SPIN`` on variables 0..N-1 without offset."""
     module = dimod()
     upper = scipy.sparse.triu(scipy.sparse.coo_array(couplings), k=1).tocoo()
-    return module.BinaryQuadraticModel.from_numpy_vectors(
-        -np.asarray(fields), (upper.row, upper.col, -upper.data), 0.0, module.SPIN
+    offset = 0.0 if origin is None else origin.offset
+    bqm = module.BinaryQuadraticModel.from_numpy_vectors(
+        -np.asarray(fields), (upper.row, upper.col, -upper.data), offset, module.SPIN
     )
+    if origin is None:
+        return bqm
+    bqm.relabel_variables(dict(enumerate(origin.variables)), inplace=True)
+    return bqm.change_vartype(getattr(module, origin.vartype), inplace=False)
 
 
 def from_networkx(graph, weight: str) -> tuple:

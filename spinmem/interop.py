@@ -4,9 +4,14 @@ and :class:`SimulatedAnnealingSampler`, a ``dimod.Sampler``.
 Sign conventions (``docs/physics.md`` section 1): spinmem's energy is
 ``H(s) = -sum_{i<j} J_ij s_i s_j - sum_i theta_i s_i``, dimod's (``SPIN``) is
 ``E(s) = sum_{i<j} J^d_ij s_i s_j + sum_i h_i s_i + offset``. So ``J^d = -J`` and
-``h = -theta``, and the energies of every state agree up to ``offset``, which a
-:class:`~spinmem.Hopfield` model does not carry. A networkx edge weight is the
-coupling ``J_ij`` itself (positive: ferromagnetic).
+``h = -theta``, and the energies of every state agree up to ``offset``. A networkx edge
+weight is the coupling ``J_ij`` itself (positive: ferromagnetic).
+
+A model built by :func:`from_bqm` remembers the BQM's variable labels, offset and
+vartype (not part of its energy ``H``): :func:`to_bqm` and :func:`to_sampleset` give
+them back, and :func:`from_sampleset` orders a sample set's variables by its labels, so
+that ``to_sampleset(anneal(from_bqm(bqm), ...).state, model)`` holds the BQM's own
+samples and energies.
 """
 
 import numpy as np
@@ -38,16 +43,38 @@ def __getattr__(name: str):
 def from_bqm(bqm) -> Hopfield:
     """A model with the energies of a dimod ``BinaryQuadraticModel``, minus its offset.
 
-    A ``BINARY`` model is converted to ``SPIN`` first (``x = (s + 1) / 2``). Spin i of
-    the model is the i-th variable of ``bqm.variables``. Kept dense when more than
-    ``DENSE_ABOVE`` of the pairs interact, sparse otherwise.
+    Parameters
+    ----------
+    bqm : dimod.BinaryQuadraticModel
+        ``SPIN`` or ``BINARY`` (converted to ``SPIN`` first, ``x = (s + 1) / 2``), any
+        hashable variable labels, at least 2 variables.
+
+    Returns
+    -------
+    Hopfield
+        Spin i is the i-th variable of ``bqm.variables``; the model keeps the labels,
+        the offset of the SPIN form and the vartype for :func:`to_bqm`,
+        :func:`to_sampleset` and :func:`from_sampleset`. Dense when more than
+        ``DENSE_ABOVE`` of the pairs interact, sparse otherwise.
     """
     return Hopfield.from_bqm(bqm)
 
 
 def to_bqm(model: Hopfield):
-    """The dimod ``SPIN`` ``BinaryQuadraticModel`` of a model (variables 0..N-1, no
-    offset), with the same energy for every state."""
+    """The dimod ``BinaryQuadraticModel`` of a model, with the same energy for every
+    state.
+
+    Parameters
+    ----------
+    model : Hopfield
+
+    Returns
+    -------
+    dimod.BinaryQuadraticModel
+        For a model built by :func:`from_bqm`: in that BQM's labels, vartype and with
+        its offset (equal to it up to rounding). Otherwise ``SPIN`` on variables
+        0..N-1 without offset.
+    """
     _model_only(model, "to_bqm")
     return model.to_bqm()
 
@@ -73,32 +100,76 @@ def to_networkx(model: Hopfield, weight: str = "weight"):
 
 
 def to_sampleset(states: ArrayLike, model: Hopfield):
-    """A dimod ``SampleSet`` of states (R, N) with their energies under ``model`` (the
-    energies of :func:`to_bqm`'s model), variables 0..N-1."""
+    """A dimod ``SampleSet`` of spin states with their energies under ``model``.
+
+    Parameters
+    ----------
+    states : array_like
+        Spin states (R, N) or (N,), entries +1/-1 (the ``state`` of a result, say).
+    model : Hopfield
+
+    Returns
+    -------
+    dimod.SampleSet
+        The energies of :func:`to_bqm`'s BQM, variables in spin order. For a model
+        built by :func:`from_bqm`: that BQM's labels and vartype (``BINARY`` samples
+        are ``x = (s + 1) / 2``), the energies with its offset. Otherwise ``SPIN``
+        samples on variables 0..N-1.
+    """
     dimod = _graphs.dimod()
     _model_only(model, "to_sampleset")
-    s = _checks.spins("states", states, n=model.n_spins, ndim=(1, 2))
-    s = np.atleast_2d(s)
-    energy = np.atleast_1d(model.energy(s))
-    return dimod.SampleSet.from_samples(
-        (s, list(range(model.n_spins))), dimod.SPIN, energy=energy
-    )
+    s = np.atleast_2d(_checks.spins("states", states, n=model.n_spins, ndim=(1, 2)))
+    origin = model._origin
+    energy = np.atleast_1d(model.energy(s)) + (0.0 if origin is None else origin.offset)
+    labels = _graphs.variables(origin, model.n_spins)
+    if origin is not None and origin.vartype == "BINARY":
+        samples, vartype = ((s + 1) // 2, labels), dimod.BINARY
+    else:
+        samples, vartype = (s, labels), dimod.SPIN
+    return dimod.SampleSet.from_samples(samples, vartype, energy=energy, sort_labels=False)
 
 
-def from_sampleset(sampleset) -> np.ndarray:
-    """The samples of a dimod ``SampleSet`` as int8 states (R, N), spin i from variable
-    i (``BINARY`` samples mapped by ``s = 2 x - 1``)."""
+def from_sampleset(sampleset, model: Hopfield | None = None) -> np.ndarray:
+    """The samples of a dimod ``SampleSet`` as spin states.
+
+    Parameters
+    ----------
+    sampleset : dimod.SampleSet
+        ``SPIN`` or ``BINARY`` (mapped by ``s = 2 x - 1``).
+    model : Hopfield, optional
+        Order the variables as spins of this model: by the labels of the BQM it was
+        built from (:func:`from_bqm`), else as the integers 0..N-1. Without it,
+        variables labelled 0..N-1 are spins 0..N-1 and any other labels are taken in
+        the order of ``sampleset.variables``.
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 states (R, N).
+    """
     sampleset = _graphs.spin(sampleset, "SampleSet", "sampleset")
-    n = len(sampleset.variables)
     labels = list(sampleset.variables)
-    if sorted(labels) != list(range(n)):
+    n = len(labels)
+    if model is not None:
+        _model_only(model, "from_sampleset")
+        wanted = _graphs.variables(model._origin, model.n_spins)
+    elif _integers(labels) and set(labels) == set(range(n)):
+        wanted = list(range(n))
+    else:
+        wanted = labels
+    if len(wanted) != n or set(wanted) != set(labels):
+        missing = [v for v in wanted if v not in set(labels)][:5]
         raise ValueError(
-            f"sampleset variables must be the integers 0..{n - 1} (spin indices), got "
-            f"{labels[:5]}{'...' if len(labels) > 5 else ''}"
+            f"sampleset variables do not match the model's {len(wanted)} variables "
+            f"(sampleset has {n}; model variables missing from it: {missing})"
         )
     position = {label: k for k, label in enumerate(labels)}
-    order = [position[i] for i in range(n)]
+    order = [position[v] for v in wanted]
     return np.ascontiguousarray(sampleset.record.sample[:, order], dtype=np.int8)
+
+
+def _integers(labels) -> bool:
+    return all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in labels)
 
 
 def _model_only(model, what: str) -> None:

@@ -250,7 +250,7 @@ class Hopfield(SpinModel):
     True
     """
 
-    __slots__ = ("_hebbian",)
+    __slots__ = ("_hebbian", "_origin")
 
     def __init__(
         self,
@@ -285,12 +285,14 @@ class Hopfield(SpinModel):
         )
         self._init(store, theta, xi_t, hebbian=False)
 
-    def _init(self, store, theta, xi_t, *, hebbian: bool = False) -> None:
+    def _init(self, store, theta, xi_t, *, hebbian: bool = False, origin=None) -> None:
         SpinModel._init(self, store, theta, xi_t)
         object.__setattr__(self, "_hebbian", hebbian)
+        object.__setattr__(self, "_origin", origin)
 
     def __reduce__(self):
-        return (_rebuild, (self._store, self.fields, self._xi_t, self._hebbian))
+        state = (self._store, self.fields, self._xi_t, self._hebbian, self._origin)
+        return (_rebuild, state)
 
     @classmethod
     def hebbian(
@@ -362,8 +364,10 @@ class Hopfield(SpinModel):
     @classmethod
     def from_bqm(cls, bqm) -> "Hopfield":
         """From a dimod ``BinaryQuadraticModel``: :func:`spinmem.interop.from_bqm`."""
-        J, theta = _graphs.from_bqm(bqm)
-        return cls(scipy.sparse.csr_array(J), theta, storage=_graphs.storage(J))
+        J, theta, origin = _graphs.from_bqm(bqm)
+        model = cls(scipy.sparse.csr_array(J), theta, storage=_graphs.storage(J))
+        object.__setattr__(model, "_origin", origin)
+        return model
 
     @classmethod
     def from_networkx(cls, graph, weight: str = "weight") -> "Hopfield":
@@ -374,7 +378,7 @@ class Hopfield(SpinModel):
     def to_bqm(self):
         """The dimod ``BinaryQuadraticModel`` with the same energies:
         :func:`spinmem.interop.to_bqm`."""
-        return _graphs.to_bqm(self.couplings, self.fields)
+        return _graphs.to_bqm(self.couplings, self.fields, self._origin)
 
     def with_storage(self, storage: str) -> "Hopfield":
         """The same model with its couplings kept another way.
@@ -401,7 +405,13 @@ class Hopfield(SpinModel):
         else:
             store = _couplings.sparse_store(self._store.dense())
         model = object.__new__(type(self))
-        model._init(store, np.array(self.fields), self._xi_t, hebbian=self._hebbian)
+        model._init(
+            store,
+            np.array(self.fields),
+            self._xi_t,
+            hebbian=self._hebbian,
+            origin=self._origin,
+        )
         return model
 
     def __repr__(self) -> str:
@@ -435,7 +445,7 @@ def tie_threshold(store, theta: np.ndarray, exact: bool) -> float:
     return 1e-10 * (store.field_rounding(exact) + float(np.abs(theta).max(initial=0.0)))
 
 
-def _rebuild(store, theta, xi_t, hebbian):
+def _rebuild(store, theta, xi_t, hebbian, origin=None):
     model = object.__new__(Hopfield)
-    model._init(store, theta, xi_t, hebbian=hebbian)
+    model._init(store, theta, xi_t, hebbian=hebbian, origin=origin)
     return model

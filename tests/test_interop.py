@@ -107,8 +107,67 @@ def test_bad_conversions_are_refused():
     with pytest.raises(TypeError, match="pairwise"):
         interop.to_bqm(memory)
     labelled = dimod.SampleSet.from_samples([{"a": 1, "b": -1}], dimod.SPIN, energy=[0.0])
-    with pytest.raises(ValueError, match="integers 0..1"):
-        interop.from_sampleset(labelled)
+    other = spinmem.Hopfield.from_bqm(
+        dimod.BinaryQuadraticModel({"a": 1, "c": 1}, {}, 0, "SPIN")
+    )
+    with pytest.raises(ValueError, match=r"missing from it: \['c'\]"):
+        interop.from_sampleset(labelled, other)
+
+
+@pytest.mark.parametrize("labels", [["x", "b", "a", "q7"], [2, 0, 3, 1]])
+def test_a_binary_bqm_with_labels_and_offset_round_trips(labels):
+    """A BINARY BQM labelled by strings (or by integers out of order) with an offset:
+    annealed through spinmem, the sample set has the BQM's labels, vartype and energies
+    (dimod's own check), the model converts back to the same BQM, and the samples read
+    back in the model's spin order."""
+    bqm = dimod.BinaryQuadraticModel(
+        dict(zip(labels, [0.5, -1.0, 2.0, 0.25], strict=True)),
+        {
+            (labels[0], labels[1]): -1.5,
+            (labels[1], labels[2]): 0.75,
+            (labels[0], labels[3]): 1.0,
+        },
+        3.25,
+        "BINARY",
+    )
+    model = interop.from_bqm(bqm)
+    ds = spinmem.anneal(
+        model, spinmem.schedules.geometric(3.0, 0.05, 50), replicas=6, seed=1
+    )
+    samples = interop.to_sampleset(ds.state.values, model)
+    assert samples.vartype is dimod.BINARY
+    assert list(samples.variables) == labels
+    dimod.testing.assert_sampleset_energies(samples, bqm)
+    back = interop.to_bqm(model)
+    assert back.vartype is dimod.BINARY and set(back.variables) == set(labels)
+    assert back.offset == pytest.approx(bqm.offset, abs=1e-12)
+    for v in labels:
+        assert back.get_linear(v) == pytest.approx(bqm.get_linear(v), abs=1e-12)
+    for (u, v), bias in bqm.quadratic.items():
+        assert back.get_quadratic(u, v) == pytest.approx(bias, abs=1e-12)
+    np.testing.assert_array_equal(interop.from_sampleset(samples, model), ds.state.values)
+    shuffled = samples.relabel_variables({v: v for v in labels}, inplace=False)
+    shuffled = dimod.SampleSet.from_samples(
+        (shuffled.record.sample[:, ::-1], list(samples.variables)[::-1]),
+        dimod.BINARY,
+        energy=shuffled.record.energy,
+    )
+    np.testing.assert_array_equal(interop.from_sampleset(shuffled, model), ds.state.values)
+    alone = interop.from_sampleset(samples)
+    if isinstance(labels[0], str):  # no model: the sample set's own order
+        np.testing.assert_array_equal(alone, ds.state.values)
+    else:  # integer labels 0..N-1: spin i is variable i
+        np.testing.assert_array_equal(alone[:, labels], ds.state.values)
+
+
+def test_the_origin_of_a_model_survives_pickling_and_storage_changes():
+    import pickle
+
+    bqm = _random_bqm(6, 0.9, 2, "BINARY")
+    model = interop.from_bqm(bqm)
+    for other in (pickle.loads(pickle.dumps(model)), model.with_storage("sparse")):
+        states = np.where(np.random.default_rng(0).random((5, 6)) < 0.5, -1, 1)
+        dimod.testing.assert_sampleset_energies(interop.to_sampleset(states, other), bqm)
 
 
 @pytest.mark.parametrize("storage", ["dense", "sparse"])
