@@ -1,11 +1,14 @@
-"""Progress bars of long calls: tqdm's own choice of a terminal or a notebook bar.
+"""Progress bars of long calls: a widget in a notebook, text in a terminal.
 
-A bar appears only after ``DELAY`` seconds (short calls show none) and only where tqdm
-finds somewhere to draw it (a terminal or a notebook; not a redirected stream). Points
-of a sweep run silenced: the sweep's own bar counts them.
+A bar appears only after ``DELAY`` seconds (short calls show none) and only where there
+is somewhere to draw it: a terminal, or a Jupyter notebook (a widget with ipywidgets,
+the ``notebook`` extra; a text bar without it), not a redirected stream. Points of a
+sweep run silenced: the sweep's own bar counts them.
 """
 
 import contextlib
+import importlib.util
+import sys
 
 import numpy as np
 
@@ -37,12 +40,42 @@ def bar(
     if not enabled or _silenced[0]:
         yield _NoBar()
         return
-    from tqdm.auto import tqdm
-
+    tqdm, disable = _kind()
     with tqdm(
-        total=total, initial=initial, unit=unit, desc=desc, delay=delay, disable=None
+        total=total, initial=initial, unit=unit, desc=desc, delay=delay, disable=disable
     ) as shown:
         yield shown
+
+
+def _kind():
+    """The tqdm class to draw with, and its ``disable``: in a notebook a widget when
+    ipywidgets is installed, else a text bar (shown although the notebook's stream is
+    not a terminal); elsewhere a text bar where the stream is a terminal."""
+    if in_notebook():
+        if _widgets():
+            from tqdm.notebook import tqdm
+
+            return tqdm, None
+        from tqdm.std import tqdm
+
+        return tqdm, False
+    from tqdm.std import tqdm
+
+    return tqdm, None
+
+
+def _widgets() -> bool:
+    try:
+        return importlib.util.find_spec("ipywidgets") is not None
+    except ValueError:  # in sys.modules as None: import blocked
+        return False
+
+
+def in_notebook() -> bool:
+    """Whether this is a Jupyter kernel (IPython's ZMQ shell)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ energy ``H(s) = -1/2 sum_{i != j} J_ij s_i s_j - sum_i theta_i s_i`` in the unit
 couplings (total, not per spin); overlap ``m^mu = (1/N) sum_i xi_i^mu s_i``.
 """
 
+import html
 from typing import NamedTuple
 
 import numpy as np
@@ -136,6 +137,31 @@ class SpinModel:
     def alpha(self) -> float:
         """Load ``p / N``."""
         return self.n_patterns / self.n_spins
+
+    def _repr_html_(self) -> str:
+        """A table of the model for Jupyter: size, load, storage, memory, fields and
+        the energy convention."""
+        rows = {
+            "spins N": self.n_spins,
+            "patterns p": self.n_patterns,
+            "load alpha = p/N": f"{self.alpha:.4g}",
+            "storage": self.storage,
+            "memory": _checks.size(self.nbytes),
+            "fields": "none" if not self.fields.any() else "theta_i (nonzero)",
+            "energy": self.energy_convention,
+        }
+        origin = getattr(self, "_origin", None)
+        if origin is not None:
+            rows["built from"] = (
+                f"dimod {origin.vartype} BQM, offset {origin.offset:g} (SPIN form)"
+            )
+        cells = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+            for k, v in rows.items()
+        )
+        title = html.escape(repr(self))
+        return f"<table><caption style='text-align:left'>{title}</caption>{cells}</table>"
 
     def local_fields(self, states: ArrayLike) -> np.ndarray:
         """Local fields of one state (N,) or a batch (R, N): ``h = J s + theta`` for
