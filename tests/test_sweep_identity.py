@@ -122,3 +122,42 @@ def test_a_complete_store_is_restamped_when_a_changed_function_is_accepted(tmp_p
     assert after.attrs["history"].startswith(before.attrs["history"] + "\n")
     again = spinmem.sweep(new.point, grid, seed=1, store=store, progress=False)
     assert again.v.values.ravel().tolist() == [1, 2]
+
+
+def test_a_script_names_its_function_by_its_module_and_resumes_0_1_stores(tmp_path):
+    """A sweep run from a script records ``myscan.point``, not ``__main__.point``; a
+    store of spinmem 0.1 that recorded ``__main__.point`` still resumes (nothing is
+    computed again) and keeps its name, so its journal stays valid."""
+    script = tmp_path / "myscan.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import sys
+            import spinmem
+
+            def point(a, seed):
+                with open(sys.argv[2], "a") as calls:
+                    calls.write(f"{a}\\n")
+                return {"v": 2.0 * a}
+
+            spinmem.sweep(point, {"a": [1, 2, 3]}, seed=1, store=sys.argv[1])
+            """
+        )
+    )
+    import subprocess
+
+    def run(store):
+        calls = tmp_path / f"{store.stem}.calls"
+        subprocess.run([sys.executable, script, store, calls], check=True, cwd=tmp_path)
+        return calls.read_text().split() if calls.exists() else []
+
+    store = tmp_path / "new.h5"
+    assert run(store) == ["1", "2", "3"]
+    assert spinmem.load(store).attrs["sweep_function"] == "myscan.point"
+    old = tmp_path / "old.h5"
+    store.rename(old)
+    spinmem.storage.rewrite(old, attrs={"sweep_function": "__main__.point"})
+    assert run(old) == []
+    back = spinmem.load(old)
+    assert back.attrs["sweep_function"] == "__main__.point"
+    assert back.v.values.ravel().tolist() == [2.0, 4.0, 6.0]

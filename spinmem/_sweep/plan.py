@@ -3,9 +3,12 @@ point, and the assembly of the points' results into one Dataset.
 """
 
 import functools
+import importlib.util
 import json
+import sys
 from collections.abc import Mapping
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -47,6 +50,14 @@ class Plan:
             "sweep_grid": json.dumps(self.grid),
             "sweep_seeds": str(self.seeds),
         }
+
+    def adopt_legacy_name(self, stored: str | None) -> bool:
+        """Take ``stored`` as the function's name when it is the name spinmem 0.1 gave
+        this function (``__main__.f``), so that its stores and journals resume."""
+        if stored != function_name(self.function, legacy=True):
+            return False
+        self.identity["sweep_function"] = stored
+        return True
 
     @property
     def journal_identity(self) -> dict[str, str]:
@@ -161,19 +172,38 @@ class Plan:
         }
 
 
-def function_name(function) -> str:
+def function_name(function, *, legacy: bool = False) -> str:
     """A readable name for the sweep's function: module and qualified name (for a
     partial, also the names of its bound arguments; their values are compared through
-    ``sweep_code``)."""
+    ``sweep_code``). A function of a script run as ``__main__`` is named after the
+    script's module (``spinmem.studies.rules`` for ``spinmem run rules`` or ``python
+    studies/rules.py``) or file; ``legacy``: as spinmem 0.1 named it, ``__main__``."""
     if isinstance(function, functools.partial):
         keywords = ", ".join(sorted(function.keywords))
-        return (
-            f"partial({function_name(function.func)}, {len(function.args)} args, "
-            f"keywords: {keywords})"
-        )
+        inner = function_name(function.func, legacy=legacy)
+        return f"partial({inner}, {len(function.args)} args, keywords: {keywords})"
     module = getattr(function, "__module__", None) or type(function).__module__
     name = getattr(function, "__qualname__", None) or type(function).__qualname__
+    if module == "__main__" and not legacy:
+        module = _main_module()
     return f"{module}.{name}"
+
+
+def _main_module() -> str:
+    """The module name of the script running as ``__main__``."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name and spec.name != "__main__":
+        return spec.name
+    file = getattr(main, "__file__", None)
+    if not file:
+        return "__main__"
+    path = Path(file).resolve()
+    studies = importlib.util.find_spec("spinmem.studies")
+    folders = {Path(p).resolve() for p in (studies.submodule_search_locations or [])}
+    if path.parent in folders:
+        return f"spinmem.studies.{path.stem}"
+    return path.stem
 
 
 def check_grid(grid) -> dict[str, list]:

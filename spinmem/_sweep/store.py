@@ -57,6 +57,7 @@ def existing_store(path: Path, plan: Plan, seed, allow_changed) -> xr.Dataset | 
         raise FileExistsError(
             f"{path} exists and is not a spinmem sweep store; choose another store path"
         )
+    plan.adopt_legacy_name(ds.attrs.get("sweep_function"))
     for key, value in plan.identity.items():
         if ds.attrs.get(key) != value:
             raise FileExistsError(
