@@ -43,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     plot.add_argument("-o", "--output", required=True, help="image file to write")
     plot.add_argument("--group", default=None, help="HDF5 group to read")
     plot.add_argument("--variable", default=None, help="variable to plot")
+    plot.add_argument(
+        "--average",
+        action="append",
+        default=[],
+        metavar="DIM",
+        help="average the quick look over DIM (repeatable); repetitions (seed, "
+        "replica, ...) are averaged anyway",
+    )
     upgrade = commands.add_parser("upgrade", help="rewrite files in this version's layout")
     upgrade.add_argument("files", nargs="+", metavar="FILE")
     args = parser.parse_args(argv)
@@ -185,7 +193,7 @@ def _plot(args) -> int:
                 file=sys.stderr,
             )
     if axes is None:
-        axes = plot.quicklook(ds, args.variable)
+        axes = plot.quicklook(ds, args.variable, average=args.average)
     np.ravel(axes)[0].figure.savefig(args.output, dpi=150, bbox_inches="tight")
     print(f"wrote {args.output}")
     return 0

@@ -14,6 +14,7 @@ figures the function made itself.
 import importlib
 import inspect
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
@@ -21,6 +22,7 @@ import xarray as xr
 from .study import module_of
 
 __all__ = [
+    "REPETITIONS",
     "colormap",
     "colour_cycle",
     "finish",
@@ -33,7 +35,6 @@ __all__ = [
     "seed_averaged",
 ]
 
-_AVERAGED = ("seed", "replica", "start", "point")
 _MOVED = {
     "phase_diagram": ("phase_diagram", "figure"),
     "capacity": ("capacity", "figure"),
@@ -66,45 +67,124 @@ def label(var: xr.DataArray) -> str:
     return f"{name} [{units}]" if units and units != "1" else str(name)
 
 
-def for_dataset(ds: xr.Dataset, variable: str | None = None):
+def for_dataset(ds: xr.Dataset, variable: str | None = None, *, ax=None, axes=None):
     """The study's own figure when ``ds`` was written by a study whose figure needs
     this Dataset alone, else :func:`quicklook`; returns the axes drawn on.
-    (``spinmem plot`` also draws the figures that need a study's other stores, with
-    :func:`spinmem.study.draw`.)"""
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+    variable : str, optional
+        Draw this variable with :func:`quicklook` instead of the study's figure.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this Axes: a quick look, or a study figure of one panel.
+    axes : array of matplotlib.axes.Axes, optional
+        Draw a study figure of several panels on these (the layout its ``figure``
+        docstring names).
+
+    ``spinmem plot`` also draws the figures that need a study's other stores, with
+    :func:`spinmem.study.draw`.
+    """
     module = module_of(ds.attrs.get("study"))
     if variable is None and module is not None:
+        parameters = inspect.signature(module.figure).parameters
         needed = [
             p
-            for p in inspect.signature(module.figure).parameters.values()
+            for p in parameters.values()
             if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty
         ]
         if len(needed) == 1:
-            return module.figure(ds)
-    return quicklook(ds, variable)
+            if "ax" in parameters:
+                return module.figure(ds, ax=ax if ax is not None else axes)
+            if ax is not None:
+                raise ValueError(
+                    f"the {module.NAME} figure draws several panels: pass axes=... "
+                    f"(see spinmem.studies.{module.NAME}.figure), or variable=... for "
+                    "a quick look on ax"
+                )
+            return module.figure(ds, axes=axes)
+    if axes is not None:
+        raise ValueError("a quick look draws one panel: pass ax=..., not axes=...")
+    return quicklook(ds, variable, ax=ax)
 
 
-def quicklook(ds: xr.Dataset, variable: str | None = None, *, ax=None):
-    """One numeric variable, averaged over repetitions, as a line or a colour map.
+REPETITIONS = ("seed", "replica", "start", "point", "chain", "pair")
+"""Dimensions that repeat one measurement: :func:`quicklook` averages them."""
 
-    Dimensions ``seed``, ``replica``, ``start`` and ``point`` are averaged; of the rest,
-    the first two are shown (the others averaged too, as the title says).
+
+def quicklook(
+    ds: xr.Dataset,
+    variable: str | None = None,
+    *,
+    average: Sequence[str] = (),
+    ax=None,
+):
+    """One numeric variable as a bar, a line or a colour map.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+    variable : str, optional
+        The variable to draw; default the first numeric one.
+    average : sequence of str
+        Further dimensions to average over. Dimensions that repeat a measurement
+        (:data:`REPETITIONS`: seed, replica, start, point, chain, pair) are averaged
+        anyway and dimensions of length 1 dropped; the title names them. Two
+        dimensions are left to draw: with more, the call is refused, naming them
+        (average some, or select with ``ds.sel``/``ds.isel`` first).
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
     """
+    variable = _numeric_variable(ds, variable)
+    var = ds[variable].astype(float)
+    average = _dimensions(var, average)
+    averaged = [d for d in var.dims if d in REPETITIONS or d in average]
+    rest = [d for d in var.dims if d not in averaged and var.sizes[d] > 1]
+    if len(rest) > 2:
+        raise ValueError(
+            f"a quick look draws two dimensions; {variable!r} has {rest}: pass "
+            f"average=[...] naming those to average (spinmem plot --average DIM), or "
+            "select one value of them with ds.sel/ds.isel first"
+        )
+    var = var.mean(averaged, keep_attrs=True) if averaged else var
+    var = var.squeeze([d for d in var.dims if d not in rest])
+    grid, own = panels(ax, (1, 1), "quick-look", figsize=(6, 4))
+    ax = grid[0, 0]
+    _draw_quicklook(ax, ds, variable, var, rest)
+    if averaged:
+        ax.set_title(f"{variable}, averaged over {', '.join(averaged)}", fontsize=9)
+    finish(grid, own)
+    return ax
+
+
+def _numeric_variable(ds: xr.Dataset, variable: str | None) -> str:
     if variable is None:
         numeric = [n for n, v in ds.data_vars.items() if v.dtype.kind in "biuf" and v.size]
         if not numeric:
             raise ValueError("the dataset has no numeric variable to plot")
-        variable = numeric[0]
+        return numeric[0]
     if variable not in ds.data_vars:
         raise ValueError(
             f"variable must be one of {sorted(ds.data_vars)}, got {variable!r}"
         )
-    var = ds[variable].astype(float)
-    averaged = [d for d in var.dims if d in _AVERAGED or var.sizes[d] == 1]
-    rest = [d for d in var.dims if d not in averaged]
-    averaged += rest[2:]
-    var = var.mean(averaged, keep_attrs=True) if averaged else var
-    grid, own = panels(ax, (1, 1), "quick-look", figsize=(6, 4))
-    ax = grid[0, 0]
+    return variable
+
+
+def _dimensions(var: xr.DataArray, average) -> list[str]:
+    average = [average] if isinstance(average, str) else list(average)
+    unknown = [d for d in average if d not in var.dims]
+    if unknown:
+        raise ValueError(
+            f"average names {unknown}, not dimensions of {var.name!r} {list(var.dims)}"
+        )
+    return average
+
+
+def _draw_quicklook(ax, ds, variable, var, rest) -> None:
     if var.ndim == 0:
         ax.bar([variable], [float(var)])
         ax.set_ylabel(label(ds[variable]))
@@ -115,12 +195,8 @@ def quicklook(ds: xr.Dataset, variable: str | None = None, *, ax=None):
         ax.set_xlabel(label(x))
         ax.set_ylabel(label(ds[variable]))
     else:
-        mesh = var.transpose(*rest[:2]).plot(ax=ax, add_colorbar=True)
+        mesh = var.transpose(*rest).plot(ax=ax, add_colorbar=True)
         mesh.colorbar.set_label(label(ds[variable]))
-    if averaged:
-        ax.set_title(f"{variable}, averaged over {', '.join(averaged)}", fontsize=9)
-    finish(grid, own)
-    return ax
 
 
 def _subplots(*args, **kwargs):

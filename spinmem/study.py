@@ -41,9 +41,11 @@ DATA = Path("data")
 installed package)."""
 
 
-def parser(description: str) -> argparse.ArgumentParser:
-    """Options every study takes."""
-    p = argparse.ArgumentParser(description=description)
+def parser(description: str, name: str | None = None) -> argparse.ArgumentParser:
+    """Options every study takes; ``name``: the study's name, so that its usage reads
+    ``spinmem run NAME`` (the study scripts also run as ``python studies/NAME.py``)."""
+    prog = None if name is None else f"spinmem run {name}"
+    p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument(
         "--quick",
         action="store_true",

@@ -66,7 +66,7 @@ FULL = Settings(n=800, instances=16, steps=[10, 30, 100, 300, 1000, 3000, 10000,
 
 
 def main(argv=None):
-    args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
+    args = study.parser(__doc__.splitlines()[0], NAME).parse_args(argv)
     mode = QUICK if args.quick else FULL
     store, png = study.outputs(args, NAME)
     function = functools.partial(point, n=mode.n, replicas=8, instance_seed=args.seed)

@@ -90,7 +90,7 @@ FULL = Settings(
 
 
 def main(argv=None):
-    parser = study.parser(__doc__.splitlines()[0])
+    parser = study.parser(__doc__.splitlines()[0], NAME)
     parser.add_argument(
         "--max-n",
         type=int,

@@ -150,7 +150,7 @@ PARTS = (  # store suffix, point function, seed stream
 
 
 def main(argv=None):
-    args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
+    args = study.parser(__doc__.splitlines()[0], NAME).parse_args(argv)
     plan = QUICK if args.quick else FULL
     results = {}
     for part, function, stream in PARTS:

@@ -101,7 +101,7 @@ FULL = Settings(
 
 
 def main(argv=None):
-    args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
+    args = study.parser(__doc__.splitlines()[0], NAME).parse_args(argv)
     mode = QUICK if args.quick else FULL
     store, png = study.outputs(args, NAME)
     ds = study.run(
@@ -159,7 +159,13 @@ def figure(ds: xr.Dataset, *, axes=None):
         mesh = ax.pcolormesh(
             alpha, temperature, values, shading="nearest", cmap="viridis", vmin=0, vmax=1
         )
-        ax.figure.colorbar(mesh, ax=ax, label=plot.label(ds[name]))
+        below = bool(np.nanmin(values) < 0)  # finite-size q of either sign
+        ax.figure.colorbar(
+            mesh,
+            ax=ax,
+            extend="min" if below else "neither",
+            label=plot.label(ds[name]) + (" (values < 0 at the arrow)" if below else ""),
+        )
         _theory_lines(ax, alpha.max())
         ax.set_xlim(alpha.min() - 0.005, alpha.max() + 0.005)
         ax.set_ylim(0, temperature.max() + 0.05)

@@ -64,7 +64,7 @@ FULL = Settings(
 
 
 def main(argv=None):
-    args = study.parser(__doc__.splitlines()[0]).parse_args(argv)
+    args = study.parser(__doc__.splitlines()[0], NAME).parse_args(argv)
     mode = QUICK if args.quick else FULL
     store, png = study.outputs(args, NAME)
     ds = study.run(

@@ -8,6 +8,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+import xarray as xr
 
 import spinmem
 from spinmem import theory
@@ -256,6 +257,56 @@ def test_quicklook_draws_on_a_given_ax(quick_runs):
     plt.close(fig)
 
 
+def test_quicklook_refuses_to_average_a_meaningful_dimension_silently():
+    """A P(q)-like variable over (temperature, q, n): a quick look shows two dimensions
+    and refuses a third unless told to average it; repetitions are averaged anyway and
+    the title says so; the mean it draws is the mean over what it names."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(0)
+    ds = xr.Dataset(
+        {"p": (("temperature", "q", "n", "seed"), rng.random((3, 5, 2, 4)))},
+        coords={"temperature": [0.2, 0.5, 0.8], "q": np.linspace(-1, 1, 5), "n": [8, 16]},
+    )
+    with pytest.raises(ValueError, match=r"\['temperature', 'q', 'n'\]: pass average"):
+        spinmem.plot.quicklook(ds, "p")
+    with pytest.raises(ValueError, match="not dimensions"):
+        spinmem.plot.quicklook(ds, "p", average=["x"])
+    fig, ax = plt.subplots()
+    spinmem.plot.quicklook(ds, "p", average=["n"], ax=ax)
+    assert ax.get_title() == "p, averaged over n, seed"
+    (mesh,) = ax.collections
+    expected = ds.p.mean(["n", "seed"]).transpose("temperature", "q").values
+    np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(3, 5), expected)
+    plt.close(fig)
+
+
+def test_for_dataset_draws_on_given_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    ds = spinmem.load(data / "annealing-quick.h5")
+    fig, ax = plt.subplots()
+    assert spinmem.plot.for_dataset(ds, ax=ax) is ax  # a one-panel study figure
+    assert ax.lines
+    phase = spinmem.load(data / "phase_diagram-quick.h5")
+    with pytest.raises(ValueError, match="several panels: pass axes"):
+        spinmem.plot.for_dataset(phase, ax=ax)
+    fig2, axes = plt.subplots(1, 2)
+    drawn = spinmem.plot.for_dataset(phase, axes=axes)
+    assert [id(a) for a in np.ravel(drawn)] == [id(a) for a in axes]
+    fig3, one = plt.subplots()
+    assert spinmem.plot.for_dataset(phase, "m", ax=one) is one
+    for f in (fig, fig2, fig3):
+        plt.close(f)
+
+
 COMMITTED = sorted((Path(__file__).resolve().parents[1] / "data").glob("*.h5"))
 
 
@@ -305,18 +356,22 @@ def test_spinmem_plot_draws_the_study_figure_from_any_of_its_stores(path, tmp_pa
 
 
 def test_spinmem_plot_says_when_it_cannot_draw_a_study_figure(tmp_path, capsys):
-    """A store without the other store its study's figure needs gets a quick look and
-    a line saying which store is missing."""
+    """A store without the other store its study's figure needs gets a line saying
+    which store is missing, and a quick look: refused while it would have to average
+    a dimension nobody named, drawn once one is named."""
     from spinmem.cli import main
 
     data = Path(__file__).resolve().parents[1] / "data"
     alone = tmp_path / "mixtures-quick.h5"
     alone.write_bytes((data / "mixtures-quick.h5").read_bytes())
     out = tmp_path / "look.png"
-    assert main(["plot", str(alone), "-o", str(out)]) == 0
+    assert main(["plot", str(alone), "-o", str(out)]) == 1
     err = capsys.readouterr().err
     assert "cannot draw the study's figure" in err
-    assert "mixtures-energies-quick.h5" in err and out.stat().st_size > 5_000
+    assert "mixtures-energies-quick.h5" in err
+    assert "['alpha', 'temperature', 'category']: pass average" in err
+    assert main(["plot", str(alone), "-o", str(out), "--average", "category"]) == 0
+    assert out.stat().st_size > 5_000
 
 
 def test_former_plot_names_warn_and_give_the_study_figures():
