@@ -11,7 +11,14 @@ between the two halves of the run in standard errors.
 
 The autocorrelation time is emcee's estimator (``emcee.autocorr.integrated_time``): the
 normalised autocorrelation function averaged over chains, summed up to Sokal's
-self-consistent window ``M >= c tau``.
+self-consistent window ``M >= c tau``. It is the estimator of the statistical-physics
+literature (Sokal 1997; Janke 2002), whose error ``tau * sqrt(2 (2M + 1) / n)`` is
+known, and it measures ``tau`` in sweeps, the unit physicists compare. ArviZ's bulk ESS
+(Vehtari et al. 2021: rank-normalised split chains, Geyer's initial monotone sequence)
+answers a different question (the efficiency for quantiles, robust to heavy tails) and
+may exceed the number of records for anticorrelated chains, which ``ess`` here never
+does. ``docs/physics.md`` section 10 compares the two on chains of known ``tau``;
+:func:`to_inference_data` hands records to ArviZ for its diagnostics.
 """
 
 import numpy as np
@@ -20,7 +27,7 @@ from numpy.typing import ArrayLike
 
 from . import _checks
 
-__all__ = ["autocorrelation_time", "mixed", "time_average"]
+__all__ = ["autocorrelation_time", "mixed", "time_average", "to_inference_data"]
 
 RELIABLE_LENGTH = 50
 """A series shorter than this many autocorrelation times gives an unreliable ``tau``."""
@@ -183,6 +190,66 @@ def mixed(
         ),
         units="1",
     )
+
+
+def to_inference_data(
+    records: xr.Dataset | xr.DataArray,
+    *,
+    dim: str = "sweep",
+    chain_dim: str | None = "chain",
+    group: str = "posterior",
+):
+    """Records of a run as an ArviZ ``InferenceData`` (needs the ``arviz`` extra).
+
+    Parameters
+    ----------
+    records : xarray.Dataset or xarray.DataArray
+        Variables recorded along ``dim`` (``energy`` and ``overlap`` of
+        :func:`spinmem.temper` or :func:`spinmem.simulate`, say); discard the
+        equilibration part first. A DataArray needs a name.
+    dim : str
+        The Monte Carlo time dimension: ArviZ's ``draw``.
+    chain_dim : str or None
+        Independent chains: ArviZ's ``chain`` (:func:`spinmem.temper`'s ``chain``; for
+        :func:`spinmem.simulate` pass ``"replica"``). None, or a dimension the records
+        lack: one chain. Other dimensions (temperature, pattern) are kept.
+    group : str
+        The InferenceData group, ``"posterior"`` (where ArviZ's ``ess``, ``rhat`` and
+        ``plot_trace`` look) by default.
+
+    Returns
+    -------
+    arviz.InferenceData
+
+    Examples
+    --------
+    >>> import arviz as az  # doctest: +SKIP
+    >>> idata = spinmem.stats.to_inference_data(ds[["energy"]].sel(sweep=slice(1000, None)))
+    >>> az.ess(idata, method="bulk")  # doctest: +SKIP
+    """
+    arviz = _checks.optional("arviz", "to_inference_data", "arviz")
+    if isinstance(records, xr.DataArray):
+        if records.name is None:
+            raise ValueError("records must be a named DataArray (or a Dataset)")
+        records = records.to_dataset()
+    if not isinstance(records, xr.Dataset):
+        raise TypeError(
+            f"records must be an xarray Dataset or DataArray, got {type(records).__name__}"
+        )
+    if dim not in records.dims:
+        raise ValueError(f"dim {dim!r} is not a dimension of records {list(records.dims)}")
+    records = records[[n for n, v in records.data_vars.items() if dim in v.dims]]
+    clash = [
+        d for d in ("chain", "draw") if d in records.dims and d not in (dim, chain_dim)
+    ]
+    if clash:
+        raise ValueError(f"records have a dimension {clash[0]!r} besides dim and chain_dim")
+    if chain_dim is not None and chain_dim in records.dims and chain_dim != dim:
+        records = records.rename({chain_dim: "chain"})
+    else:
+        records = records.expand_dims("chain")
+    records = records.rename({dim: "draw"}).transpose("chain", "draw", ...)
+    return arviz.convert_to_inference_data(records, group=group)
 
 
 def _numeric(name: str, value) -> xr.DataArray:

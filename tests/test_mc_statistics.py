@@ -296,3 +296,33 @@ def test_lattice_bins_hold_equal_numbers_of_overlap_values():
         k = n // 16
         np.testing.assert_array_equal(counts[1:-1], k)
         assert counts[0] + counts[-1] == k + 1  # the end bins straddle -1 and 1
+
+
+def test_records_go_to_arviz_with_chains_and_draws_in_place():
+    """to_inference_data: chain -> chain, sweep -> draw, other dimensions kept, the
+    values untouched; ArviZ's ESS of the records is its ESS of the same array."""
+    az = pytest.importorskip("arviz")
+    rng = np.random.default_rng(3)
+    energy = rng.normal(size=(3, 2, 400))  # (chain, temperature, sweep)
+    ds = xr.Dataset(
+        {
+            "energy": (("chain", "temperature", "sweep"), energy),
+            "flips": ("chain", [1, 2, 3]),
+        },
+        coords={"temperature": [0.5, 1.0], "sweep": np.arange(400)},
+    )
+    idata = stats.to_inference_data(ds)
+    post = idata.posterior
+    assert set(post.data_vars) == {"energy"}  # no record along sweep: not a draw
+    assert post.energy.dims == ("chain", "draw", "temperature")
+    np.testing.assert_array_equal(post.energy.values, energy.transpose(0, 2, 1))
+    np.testing.assert_array_equal(
+        az.ess(idata).energy.values,
+        [az.ess(energy[:, k, :]) for k in range(2)],
+    )
+    one = stats.to_inference_data(ds.energy.isel(chain=0), chain_dim=None)
+    assert one.posterior.energy.shape == (1, 400, 2)
+    with pytest.raises(ValueError, match="named DataArray"):
+        stats.to_inference_data(xr.DataArray(energy, dims=("chain", "t", "sweep")))
+    with pytest.raises(ValueError, match="dim 'time' is not a dimension"):
+        stats.to_inference_data(ds, dim="time")
