@@ -12,11 +12,9 @@ from . import (
     interop,
     memory,
     observables,
-    plot,
     rules,
     schedules,
     stats,
-    theory,
 )
 from ._sweep import PointTimeout, StoreLocked, SweepError, read_store, sweep
 from ._version import package_version
@@ -80,9 +78,14 @@ __all__ = [
 ]
 
 
+_LAZY = ("plot", "theory", "dense")
+"""Submodules loaded on first use (theory loads scipy.optimize; ``dense``, the former
+name of :mod:`spinmem.memory`, warns)."""
+
+
 def __getattr__(name: str):
-    if name == "dense":  # deprecated module name; importing it warns
+    if name in _LAZY:
         import importlib
 
-        return importlib.import_module(".dense", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'spinmem' has no attribute {name!r}")

@@ -7,7 +7,6 @@ networks is all you need"), for comparison with the binary-spin models.
 """
 
 import numpy as np
-import scipy.special
 from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
@@ -228,6 +227,8 @@ def softmax_energy(patterns: ArrayLike, states: ArrayLike, beta: float) -> np.nd
         raise ValueError(
             f"states must have shape (N,) or (k, N) with N = {xi.shape[1]}, got {x.shape}"
         )
+    import scipy.special  # on first use: a tenth of a second of import time
+
     lse = scipy.special.logsumexp(beta * x @ xi.T, axis=-1) / beta
     p = xi.shape[0]
     big = np.max(np.sum(xi**2, axis=1))
