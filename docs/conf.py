@@ -1,4 +1,7 @@
-"""Sphinx configuration of the spinmem documentation (``sphinx-build -W docs out``)."""
+"""Sphinx configuration of the spinmem documentation
+(``sphinx-build -n -W -b html docs docs/_build/html``)."""
+
+from pathlib import Path
 
 import spinmem
 
@@ -12,17 +15,56 @@ extensions = [
     "numpydoc",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_inventories"]
 myst_heading_anchors = 3
+myst_enable_extensions = ["dollarmath", "amsmath"]
 
 autosummary_generate = True
 templates_path = ["_templates"]
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
-numpydoc_xref_param_type = False
+numpydoc_xref_param_type = True
+# shape symbols and dtypes in type descriptions ("int8 array (N, p)") are not names
+numpydoc_xref_ignore = set(
+    "optional or of shape default N p R K k n chains".split()
+    + "int8 int32 int64 uint64 float64".split()
+)
+numpydoc_xref_aliases = {
+    "Dataset": "xarray.Dataset",
+    "DataArray": "xarray.DataArray",
+    "SeedSequence": "numpy.random.SeedSequence",
+    "Generator": "numpy.random.Generator",
+    "Hopfield": "spinmem.Hopfield",
+    "SpinModel": "spinmem.SpinModel",
+    "DenseMemory": "spinmem.memory.DenseMemory",
+    "StorageError": "spinmem.storage.StorageError",
+}
 
-html_theme = "alabaster"
+# The inventories of the projects spinmem's pages link to, kept in the repository so
+# that the build needs no network (docs/_inventories/make.py writes them).
+_INVENTORIES = Path(__file__).parent / "_inventories"
+intersphinx_mapping = {
+    name: (url, str(_INVENTORIES / f"{name}.inv"))
+    for name, url in {
+        "python": "https://docs.python.org/3/",
+        "numpy": "https://numpy.org/doc/stable/",
+        "scipy": "https://docs.scipy.org/doc/scipy/",
+        "xarray": "https://docs.xarray.dev/en/stable/",
+        "matplotlib": "https://matplotlib.org/stable/",
+        "dimod": "https://docs.dwavequantum.com/en/latest/ocean/api_ref_dimod/",
+        "networkx": "https://networkx.org/documentation/stable/",
+        "arviz": "https://python.arviz.org/en/stable/",
+        "distributed": "https://distributed.dask.org/en/stable/",
+    }.items()
+}
+
+nitpicky = True
+
+html_theme = "pydata_sphinx_theme"
 html_title = f"spinmem {release}"
+html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}

@@ -29,7 +29,7 @@ def main() -> None:
         ds = spinmem.simulate(
             net, temperature=temperature, sweeps=200, init=cues, seed=4, record_every=10
         )
-        m = ds.overlap.isel(time=slice(5, None)).mean("time")
+        m = ds.overlap.isel(sweep=slice(5, None)).mean("sweep")
         recalled = [float(m.sel(replica=k, pattern=k)) for k in range(5)]
         print(f"Glauber at T = {temperature}: mean overlap {np.round(recalled, 3)}")
 

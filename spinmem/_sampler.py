@@ -33,7 +33,9 @@ class SimulatedAnnealingSampler(dimod.Sampler):
 
     @property
     def parameters(self) -> dict:
-        """The keyword arguments of :meth:`sample` (dimod's ``Sampler.parameters``)."""
+        """The keyword arguments of
+        :meth:`~spinmem.interop.SimulatedAnnealingSampler.sample` (dimod's
+        ``Sampler.parameters``)."""
         return {
             name: [] for name in ("num_reads", "num_sweeps", "t_start", "t_end", "seed")
         }

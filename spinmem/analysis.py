@@ -213,12 +213,22 @@ def finite_size_fit(n, value, stderr, nu: float | None = None) -> dict:
     the covariance with the given standard errors taken as absolute; ``chi2`` and
     ``dof`` say whether the form describes the data (chi2/dof near 1).
 
+    Parameters
+    ----------
+    n : array_like
+        System sizes N, > 0.
+    value, stderr : array_like
+        The estimate at each size and its standard error (same length as ``n``). Sizes
+        whose value or standard error is NaN (no estimate) or whose error is 0 are not
+        data points: they are left out, and ``dof`` counts only the sizes fitted.
+    nu : float, optional
+        The exponent, > 0; fitted when None.
+
     Returns
     -------
-    dict with ``limit``, ``limit_err``, ``a``, ``nu``, ``nu_err`` (0 when fixed),
-    ``chi2`` and ``dof``; NaN entries when there are too few sizes. Sizes whose value
-    or standard error is NaN (no estimate) or whose error is 0 are not data points:
-    they are left out, and ``dof`` counts only the sizes fitted.
+    dict
+        ``limit``, ``limit_err``, ``a``, ``nu``, ``nu_err`` (0 when ``nu`` is given),
+        ``chi2`` and ``dof``; NaN entries when there are too few sizes.
     """
     from scipy.optimize import curve_fit
 

@@ -1,5 +1,5 @@
 """Conversions to and from dimod and networkx (optional: ``pip install spinmem[interop]``),
-and :class:`SimulatedAnnealingSampler`, a ``dimod.Sampler``.
+and :class:`~spinmem.interop.SimulatedAnnealingSampler`, a ``dimod.Sampler``.
 
 Sign conventions (``docs/physics.md`` section 1): spinmem's energy is
 ``H(s) = -sum_{i<j} J_ij s_i s_j - sum_i theta_i s_i``, dimod's (``SPIN``) is

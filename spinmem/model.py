@@ -76,18 +76,18 @@ class SpinModel:
 
     def kernel_view(self) -> KernelView:
         """What the compiled kernels see of this model: the numba record
-        :class:`spinmem._kernels.records.KernelView` (for the package's run
+        ``spinmem._kernels.records.KernelView`` (for the package's run
         modules)."""
         store = self._store
         return KernelView(store.tag, store.kernel, self.fields, self._xi_t, self._tie)
 
     def work_layout(self) -> WorkLayout:
-        """The shape and cost of the kernels' per-replica work (:class:`WorkLayout`)."""
+        """The shape and cost of the kernels' per-replica work (``WorkLayout``)."""
         store = self._store
         return WorkLayout(store.g_width, store.g_dtype, store.sweep_work(self.n_patterns))
 
     def replicas(self, states: np.ndarray, rng: np.ndarray) -> Replicas:
-        """The kernels' :class:`spinmem._kernels.records.Replicas` of ``states`` (R, N)
+        """The kernels' ``spinmem._kernels.records.Replicas`` of ``states`` (R, N)
         int8 and random streams ``rng`` (R, 4) uint64, both taken as they are, with
         empty work arrays (coupling fields, overlap counts, energies) of this model's
         layout for the kernels to fill."""
@@ -102,7 +102,7 @@ class SpinModel:
         )
 
     def tie_threshold(self, *, exact: bool) -> float:
-        """The largest ``|h|`` counted as a tie (zero), see :func:`tie_threshold`;
+        """The largest ``|h|`` counted as a tie (zero), see ``tie_threshold``;
         ``exact``: the fields are exact sums, as for integer couplings."""
         return tie_threshold(self._store, self.fields, exact)
 
@@ -242,7 +242,7 @@ class Hopfield(SpinModel):
 
     Parameters
     ----------
-    couplings : array_like or scipy.sparse matrix, shape (N, N)
+    couplings : array_like or scipy.sparse.sparray, shape (N, N)
         Symmetric, finite couplings ``J``. The diagonal must be zero: a non-zero
         diagonal is rejected (not silently dropped), because ``J_ii`` would only add a
         constant to the energy and change nothing else, which usually means the matrix

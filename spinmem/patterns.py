@@ -61,7 +61,8 @@ def make_cues(
 
     Returns
     -------
-    ndarray of int8 with the shape of ``patterns``
+    numpy.ndarray
+        int8 cues, the shape of ``patterns``.
     """
     xi = _checks.spins("patterns", patterns)
     f = _checks.real("flip_fraction", flip_fraction, minimum=0.0, maximum=1.0)

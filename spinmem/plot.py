@@ -128,7 +128,7 @@ def quicklook(
         The variable to draw; default the first numeric one.
     average : sequence of str
         Further dimensions to average over. Dimensions that repeat a measurement
-        (:data:`REPETITIONS`: seed, replica, start, point, chain, pair) are averaged
+        (``REPETITIONS``: seed, replica, start, point, chain, pair) are averaged
         anyway and dimensions of length 1 dropped; the title names them. Two
         dimensions are left to draw: with more, the call is refused, naming them
         (average some, or select with ``ds.sel``/``ds.isel`` first).

@@ -50,7 +50,7 @@ def stream_states(root: np.random.SeedSequence, count: int, *key: int) -> np.nda
     """xoshiro256** states (``count``, 4) uint64 for children ``key + (0..count-1)``.
 
     Row k is ``child(root, *key, k).generate_state(4, np.uint64)``, computed for all
-    children at once by numpy's SeedSequence algorithm (:func:`_pool`, :func:`_draw`);
+    children at once by numpy's SeedSequence algorithm (``_pool``, ``_draw``);
     an all-zero row, the one state xoshiro cannot leave, gets a first word of 1.
     """
     if count >= 2**32:

@@ -224,8 +224,8 @@ def to_inference_data(
     Examples
     --------
     >>> import arviz as az  # doctest: +SKIP
-    >>> idata = spinmem.stats.to_inference_data(ds[["energy"]].sel(sweep=slice(1000, None)))
-    >>> az.ess(idata, method="bulk")  # doctest: +SKIP
+    >>> late = ds[["energy"]].sel(sweep=slice(1000, None))  # doctest: +SKIP
+    >>> az.ess(spinmem.stats.to_inference_data(late), method="bulk")  # doctest: +SKIP
     """
     arviz = _checks.optional("arviz", "to_inference_data", "arviz")
     if isinstance(records, xr.DataArray):

@@ -13,9 +13,9 @@ and ``references``.
 Files written by spinmem 0.1 named their units in words (``"coupling units"``,
 ``"sweeps"``, ``"steps"``, ``"dreams"``) or wrote ``"unspecified"``, and called the
 sweep axis of a trajectory ``time``; :func:`load` reads those units as ``"1"`` and as no
-units (:data:`LEGACY_UNITS`) and that axis as ``sweep`` (:func:`upgrade`), and so does a
+units (``LEGACY_UNITS``) and that axis as ``sweep`` (:func:`upgrade`), and so does a
 sweep with the points it stores. The layout in the file (no fill values on
-coordinates, string labels, compression) is described in :mod:`spinmem._netcdf`.
+coordinates, string labels, compression) is described in ``spinmem._netcdf``.
 
 Writes are atomic, of whole files and of groups alike: the new file goes to a
 temporary file beside the target, which is flushed to disk and then renamed over it, so
@@ -164,7 +164,7 @@ def rewrite(
 ) -> Path:
     """Rewrite the file at ``path`` (its own dataset and its top-level groups) in the
     layout this version writes: units and axis names of :func:`upgrade`, the CF layout
-    of :mod:`spinmem._netcdf`, compression. Numbers, dimensions and attributes are
+    of ``spinmem._netcdf``, compression. Numbers, dimensions and attributes are
     kept; ``history`` gains a line; the write is atomic.
 
     Parameters
@@ -205,7 +205,7 @@ def rewrite(
 
 
 def upgrade(ds: xr.Dataset) -> xr.Dataset:
-    """``ds`` as spinmem 0.2 writes it: the :data:`LEGACY_UNITS` of its variables
+    """``ds`` as spinmem 0.2 writes it: the ``LEGACY_UNITS`` of its variables
     replaced by their UDUNITS form (in place), and a 0.1 trajectory's ``time`` axis
     (sweeps done) renamed ``sweep``."""
     for var in ds.variables.values():
@@ -269,7 +269,7 @@ def stamp(dataset: xr.Dataset, writer: str) -> xr.Dataset:
 
 def prepare(dataset: xr.Dataset) -> xr.Dataset:
     """A copy whose coordinates have the long names and units of
-    :data:`spinmem._schema.COORDINATES`, whose variables all have a ``long_name``, whose
+    ``spinmem._schema.COORDINATES``, whose variables all have a ``long_name``, whose
     attributes are storable in HDF5 (booleans as 0/1, None dropped), with the package
     version and the global attributes ``Conventions``, ``source`` and ``references`` of
     the CF conventions."""
@@ -298,7 +298,7 @@ def _storable(attrs: dict) -> dict:
 
 
 def write_atomic(dataset: xr.Dataset, path: Path, *, compress: bool = True) -> None:
-    """Write ``dataset`` (laid out by :func:`spinmem._netcdf.encode`) to a temporary
+    """Write ``dataset`` (laid out by ``spinmem._netcdf.encode``) to a temporary
     file beside ``path``, fsync, rename over it.
 
     The netCDF bytes are made in memory first (on disk only when they would not fit),

@@ -68,7 +68,7 @@ def temper(
         Independent ladders (repetitions for error bars and twin overlaps).
     dynamics : {"metropolis", "glauber"}
     order : {"random", "sequential"}
-    init : "random", or states (N,) or (chains * K, N)
+    init : "random" or array_like, shape (N,) or (chains * K, N)
         Starting states; ``"random"`` draws each replica's own.
     seed : None, int, SeedSequence or Generator
         Root seed: replica r (= chain * K + starting temperature index) sweeps with

@@ -125,11 +125,9 @@ def test_long_calls_show_a_bar_that_reaches_its_total(monkeypatch):
     """simulate (in chunks of one sweep), anneal, temper and unlearn move a tqdm bar
     from 0 to their total, relax and census count sweeps, a sweep counts its points;
     progress=False and a sweep's points show none."""
-    import tqdm.auto
+    from spinmem import _engine, _progress
 
-    from spinmem import _engine
-
-    monkeypatch.setattr(tqdm.auto, "tqdm", _RecordingBar)
+    monkeypatch.setattr(_progress, "_kind", lambda: (_RecordingBar, None))
     monkeypatch.setattr(_engine, "CHUNK_WORK", 1)  # one sweep per kernel call
     _RecordingBar.made.clear()
     net = spinmem.Hopfield.hebbian(spinmem.random_patterns(3, 30, seed=1))

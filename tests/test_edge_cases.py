@@ -138,7 +138,8 @@ def test_temporaries_of_a_killed_save_are_removed_by_the_next_save(tmp_path):
         "real = storage.os.replace\n"
         "def die(*a): os._exit(9)  # killed between writing and renaming\n"
         "storage.os.replace = die\n"
-        f"spinmem.save(xr.Dataset({{'x': ('t', np.arange(1e5))}}), {str(path)!r})\n"
+        f"spinmem.save(xr.Dataset({{'x': ('t', np.arange(1e5))}}), {str(path)!r}, "
+        "compress=False)\n"
     )
     subprocess.run([sys.executable, "-c", child], check=False)
     left = list(tmp_path.glob(".r.h5.*.tmp"))
