@@ -27,12 +27,16 @@ myst_enable_extensions = ["dollarmath", "amsmath"]
 autosummary_generate = True
 templates_path = ["_templates"]
 autodoc_typehints = "none"
+autosummary_ignore_module_all = False  # a module's page lists its __all__
 numpydoc_show_class_members = False
+# every documented parameter and every return value: a warning, so -W fails the build
+numpydoc_validation_checks = {"PR01", "RT01"}
 numpydoc_xref_param_type = True
 # shape symbols and dtypes in type descriptions ("int8 array (N, p)") are not names
 numpydoc_xref_ignore = set(
     "optional or of shape default N p R K k n chains".split()
     + "int8 int32 int64 uint64 float64".split()
+    + "KernelView Replicas WorkLayout".split()  # internal records of the kernels
 )
 numpydoc_xref_aliases = {
     "Dataset": "xarray.Dataset",

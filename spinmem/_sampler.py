@@ -74,6 +74,9 @@ class SimulatedAnnealingSampler(dimod.Sampler):
             ``exp(-20)``.
         seed : None, int or numpy.random.SeedSequence
             Seed of the random streams; the same seed gives the same samples.
+        **parameters
+            Keyword arguments of other samplers: ignored with a warning, as dimod's
+            ``Sampler.remove_unknown_kwargs`` does.
 
         Returns
         -------

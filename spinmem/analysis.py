@@ -31,6 +31,17 @@ def seed_mean(dataset: xr.Dataset, dim: str = "seed") -> xr.Dataset:
     kept as they are. The repetitions must be independent (distinct seeds), which is
     what :func:`spinmem.sweep` provides. A NaN repetition makes the mean and error of
     its point NaN (none is skipped), as everywhere in spinmem.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    dim : str
+        The dimension of the repetitions.
+
+    Returns
+    -------
+    xarray.Dataset
+        Without ``dim``; attributes ``reduced_over`` and ``repetitions`` added.
     """
     if not isinstance(dataset, xr.Dataset):
         raise TypeError(
@@ -77,6 +88,10 @@ def combine(sources: Iterable) -> xr.Dataset:
     sources : iterable of str, os.PathLike or xarray.Dataset
         A list of files or Datasets (one path alone is refused: it is a string, not a
         list of sources).
+
+    Returns
+    -------
+    xarray.Dataset
     """
     if isinstance(sources, str | bytes | os.PathLike | xr.Dataset):
         raise TypeError(
@@ -108,9 +123,23 @@ RSB_CAPACITY = 0.1382
 
 
 def crossings(m: xr.DataArray, threshold: float, dim: str = "alpha") -> xr.DataArray:
-    """Where each curve ``m(dim)`` first falls below ``threshold``, by linear
-    interpolation between the last point above and the first below; NaN for a curve
-    that starts below or never falls below it on the grid."""
+    """Where each curve ``m(dim)`` first falls below ``threshold``.
+
+    By linear interpolation between the last point above and the first below.
+
+    Parameters
+    ----------
+    m : xarray.DataArray
+        Curves along ``dim`` (other dimensions: one curve each).
+    threshold : float
+    dim : str
+
+    Returns
+    -------
+    xarray.DataArray
+        The crossing of each curve, without ``dim``; NaN for a curve that starts below
+        the threshold or never falls below it on the grid.
+    """
     m = m.transpose(..., dim)
     x = m[dim].values.astype(float)
     out = np.full(m.shape[:-1], np.nan)
@@ -149,6 +178,12 @@ def binder_crossings(
         ``g``, ``g_stderr`` and ``g_jackknife`` of
         :func:`spinmem.observables.binder_of_moments`, with dimensions ``size_dim``
         and ``dim`` (``g_jackknife`` also ``by``).
+    size_dim : str
+        The dimension of the system sizes.
+    dim : str
+        The dimension the curves run along (temperature).
+    by : str
+        The dimension of the jackknife groups.
 
     Returns
     -------
@@ -302,6 +337,18 @@ def capacity_estimate(ds: xr.Dataset) -> dict:
     scatter). ``fits`` holds :func:`finite_size_fit` of ``alpha_c(N) = alpha_c +
     a N^(-nu)`` with nu fitted (``"free"``) and fixed at 1 and 1/2; ``alpha_inf`` and
     ``slope`` are the nu = 1 fit's limit and amplitude.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A store of the capacity study: ``m`` over ``alpha``, ``n`` and ``seed``.
+
+    Returns
+    -------
+    dict
+        ``n`` (sizes), ``alpha_n``, ``alpha_n_err``, ``seeds`` (curves per size that
+        cross), ``fits`` (by ``"free"``, ``"nu=1"``, ``"nu=1/2"``), ``alpha_inf``,
+        ``slope`` and ``threshold``.
     """
     for name in ("alpha", "n", "m"):
         if name not in ds.variables:

@@ -82,17 +82,39 @@ def to_bqm(model: Hopfield):
 def from_networkx(graph, weight: str = "weight") -> Hopfield:
     """A model with couplings ``J_ij`` = the ``weight`` attribute of edge (i, j).
 
-    The graph must be undirected, without self-loops; spin i is the i-th node of
-    ``graph.nodes``. Edges without the attribute have weight 1; no fields.
+    Parameters
+    ----------
+    graph : networkx.Graph
+        Undirected, without self-loops, at least 2 nodes; spin i is the i-th node of
+        ``graph.nodes``.
+    weight : str
+        The edge attribute holding the coupling; edges without it have weight 1.
+
+    Returns
+    -------
+    Hopfield
+        Without fields.
     """
     return Hopfield.from_networkx(graph, weight)
 
 
 def to_networkx(model: Hopfield, weight: str = "weight"):
-    """The couplings of a model as a networkx graph: nodes 0..N-1 with the field
-    ``theta_i`` as node attribute ``field``, an edge (i, j) with attribute ``weight`` =
-    ``J_ij`` for every nonzero coupling. :func:`from_networkx` gives the couplings back
-    (the fields it does not read)."""
+    """The couplings of a model as a networkx graph.
+
+    :func:`from_networkx` gives the couplings back (the fields it does not read).
+
+    Parameters
+    ----------
+    model : Hopfield
+    weight : str
+        The edge attribute to hold the couplings.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes 0..N-1 with the field ``theta_i`` as node attribute ``field``, an edge
+        (i, j) with attribute ``weight`` = ``J_ij`` for every nonzero coupling.
+    """
     _model_only(model, "to_networkx")
     if not isinstance(weight, str):
         raise TypeError(f"weight must be the name of an edge attribute, got {weight!r}")

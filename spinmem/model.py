@@ -75,22 +75,45 @@ class SpinModel:
         raise AttributeError(f"spinmem models are immutable; cannot set {name!r}")
 
     def kernel_view(self) -> KernelView:
-        """What the compiled kernels see of this model: the numba record
-        ``spinmem._kernels.records.KernelView`` (for the package's run
-        modules)."""
+        """What the compiled kernels see of this model (for the package's run modules).
+
+        Returns
+        -------
+        KernelView
+            The numba record ``spinmem._kernels.records.KernelView``: storage tag,
+            coupling tuple, fields, transposed patterns, tie threshold.
+        """
         store = self._store
         return KernelView(store.tag, store.kernel, self.fields, self._xi_t, self._tie)
 
     def work_layout(self) -> WorkLayout:
-        """The shape and cost of the kernels' per-replica work (``WorkLayout``)."""
+        """The shape and cost of the kernels' per-replica work.
+
+        Returns
+        -------
+        WorkLayout
+            Width and dtype of the coupling-field array of a replica, and the cost of
+            one sweep in coupling operations.
+        """
         store = self._store
         return WorkLayout(store.g_width, store.g_dtype, store.sweep_work(self.n_patterns))
 
     def replicas(self, states: np.ndarray, rng: np.ndarray) -> Replicas:
-        """The kernels' ``spinmem._kernels.records.Replicas`` of ``states`` (R, N)
-        int8 and random streams ``rng`` (R, 4) uint64, both taken as they are, with
-        empty work arrays (coupling fields, overlap counts, energies) of this model's
-        layout for the kernels to fill."""
+        """The kernels' record of replicas in ``states``, with empty work arrays.
+
+        Parameters
+        ----------
+        states : numpy.ndarray
+            int8 spins (R, N), taken as they are (the kernels update them in place).
+        rng : numpy.ndarray
+            uint64 xoshiro256** states (R, 4), one stream per replica.
+
+        Returns
+        -------
+        Replicas
+            ``spinmem._kernels.records.Replicas`` with work arrays (coupling fields,
+            overlap counts, energies) of this model's layout for the kernels to fill.
+        """
         n_rep = states.shape[0]
         layout = self.work_layout()
         return Replicas(
@@ -102,8 +125,18 @@ class SpinModel:
         )
 
     def tie_threshold(self, *, exact: bool) -> float:
-        """The largest ``|h|`` counted as a tie (zero), see ``tie_threshold``;
-        ``exact``: the fields are exact sums, as for integer couplings."""
+        """The largest ``|h|`` counted as a tie (zero) by zero-temperature rules.
+
+        Parameters
+        ----------
+        exact : bool
+            The fields are exact sums, as for integer couplings.
+
+        Returns
+        -------
+        float
+            1e-10 times the largest possible field (``docs/physics.md`` section 8).
+        """
         return tie_threshold(self._store, self.fields, exact)
 
     @property
@@ -164,20 +197,41 @@ class SpinModel:
         return f"<table><caption style='text-align:left'>{title}</caption>{cells}</table>"
 
     def local_fields(self, states: ArrayLike) -> np.ndarray:
-        """Local fields of one state (N,) or a batch (R, N): ``h = J s + theta`` for
-        pairwise couplings; in general the field that decides each flip,
-        ``h_i = (H(s_i = -1) - H(s_i = +1)) / 2``, so that flipping spin i changes the
-        energy by ``2 s_i h_i``.
+        """Local fields ``h = J s + theta`` of one state or a batch.
 
-        Integer-valued couplings (Hebbian ones among them) give exact coupling sums,
-        the numbers the dynamics use."""
+        For pairwise couplings ``h = J s + theta``; in general the field that decides
+        each flip, ``h_i = (H(s_i = -1) - H(s_i = +1)) / 2``, so that flipping spin i
+        changes the energy by ``2 s_i h_i``. Integer-valued couplings (Hebbian ones
+        among them) give exact coupling sums, the numbers the dynamics use.
+
+        Parameters
+        ----------
+        states : array_like
+            +-1 spins, shape (N,) or (R, N).
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 fields, the shape of ``states``, in coupling units.
+        """
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
         if self.storage == "dense" and not self._store.integer:
             return s.astype(np.float64) @ self._store.J + self.fields
         return self._kernel_fields(s)[0]
 
     def energy(self, states: ArrayLike) -> np.ndarray | float:
-        """Energy ``H(s)`` (total, in coupling units) of one state or a batch (R,)."""
+        """Energy ``H(s)`` of one state or a batch.
+
+        Parameters
+        ----------
+        states : array_like
+            +-1 spins, shape (N,) or (R, N).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The total energy (not per spin) in coupling units; shape (R,) for a batch.
+        """
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
         if self.storage == "dense" and not self._store.integer:
             s = s.astype(np.float64)
@@ -200,7 +254,18 @@ class SpinModel:
         return h.reshape(s.shape), energy.reshape(s.shape[:-1])
 
     def overlaps(self, states: ArrayLike) -> np.ndarray:
-        """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i``: shape (p,) or (R, p)."""
+        """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i`` with the stored patterns.
+
+        Parameters
+        ----------
+        states : array_like
+            +-1 spins, shape (N,) or (R, N).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (p,) or (R, p). Raises ``ValueError`` for a model without patterns.
+        """
         _checks.stored_patterns(self, "overlaps")
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
         return _couplings.overlap_counts(s, self._xi_t) / self.n_spins
@@ -217,6 +282,18 @@ class SpinModel:
         (exact fields) ``t`` is 1e-10 times ``scale + max|theta|``, otherwise 1e-10
         times the largest row sum of ``|J|`` plus ``max|theta|``, so rounding cannot
         decide stability.
+
+        Parameters
+        ----------
+        states : array_like
+            +-1 spins, shape (N,) or (R, N).
+        strict : bool
+            Require every spin aligned with a non-zero field.
+
+        Returns
+        -------
+        bool or numpy.ndarray
+            One bool per state, shape () or (R,).
         """
         s = _checks.spins("states", states, n=self.n_spins, ndim=_ANY)
         aligned = s * self.local_fields(s)
@@ -227,8 +304,18 @@ class SpinModel:
     def stability(self, states: ArrayLike | None = None) -> np.ndarray:
         """Stability parameters ``Delta_i = s_i h_i / ||J_i||`` (``||J_i||`` row norm).
 
-        Defaults to the stored patterns: shape (p, N). Positive everywhere means a
-        fixed point; the minimum over sites measures how robust it is.
+        Positive everywhere means a fixed point; the minimum over sites measures how
+        robust it is.
+
+        Parameters
+        ----------
+        states : array_like, optional
+            +-1 spins, shape (N,) or (R, N); default the stored patterns (p, N).
+
+        Returns
+        -------
+        numpy.ndarray
+            The stabilities, the shape of ``states``.
         """
         s = _checks.stored_patterns(self, "stability") if states is None else states
         s = _checks.spins("states", s, n=self.n_spins, ndim=_ANY)
@@ -374,6 +461,10 @@ class Hopfield(SpinModel):
         couplings : {"gaussian", "bimodal"}
         seed : None, int, SeedSequence or Generator
             The upper triangle is drawn row by row from this stream.
+
+        Returns
+        -------
+        Hopfield
         """
         n = _checks.integer("n", n, minimum=2)
         kind = _checks.choice("couplings", couplings, ("gaussian", "bimodal"))
@@ -389,7 +480,17 @@ class Hopfield(SpinModel):
 
     @classmethod
     def from_bqm(cls, bqm) -> "Hopfield":
-        """From a dimod ``BinaryQuadraticModel``: :func:`spinmem.interop.from_bqm`."""
+        """A model with the energies of a dimod ``BinaryQuadraticModel``.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            As for :func:`spinmem.interop.from_bqm`.
+
+        Returns
+        -------
+        Hopfield
+        """
         J, theta, origin = _graphs.from_bqm(bqm)
         model = cls(scipy.sparse.csr_array(J), theta, storage=_graphs.storage(J))
         object.__setattr__(model, "_origin", origin)
@@ -397,13 +498,29 @@ class Hopfield(SpinModel):
 
     @classmethod
     def from_networkx(cls, graph, weight: str = "weight") -> "Hopfield":
-        """From a weighted networkx graph: :func:`spinmem.interop.from_networkx`."""
+        """A model with the couplings of a weighted networkx graph.
+
+        Parameters
+        ----------
+        graph : networkx.Graph
+        weight : str
+            As for :func:`spinmem.interop.from_networkx`.
+
+        Returns
+        -------
+        Hopfield
+        """
         J, theta = _graphs.from_networkx(graph, weight)
         return cls(scipy.sparse.csr_array(J), theta, storage=_graphs.storage(J))
 
     def to_bqm(self):
-        """The dimod ``BinaryQuadraticModel`` with the same energies:
-        :func:`spinmem.interop.to_bqm`."""
+        """The dimod ``BinaryQuadraticModel`` with the same energies.
+
+        Returns
+        -------
+        dimod.BinaryQuadraticModel
+            As :func:`spinmem.interop.to_bqm` returns it.
+        """
         return _graphs.to_bqm(self.couplings, self.fields, self._origin)
 
     def with_storage(self, storage: str) -> "Hopfield":
@@ -415,6 +532,11 @@ class Hopfield(SpinModel):
             ``"patterns"`` only for models built by :meth:`hebbian`. Converting a
             pattern-backed model to dense or sparse forms the N x N matrix (refused
             when it does not fit in memory).
+
+        Returns
+        -------
+        Hopfield
+            This model when it is already kept that way, else a new one.
         """
         storage = _checks.choice("storage", storage, _couplings.STORAGES)
         if storage == self.storage:

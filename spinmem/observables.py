@@ -131,8 +131,20 @@ def binder_of_moments(
     """Disorder-averaged Binder cumulant ``(3 - [<q^4>] / [<q^2>]^2) / 2`` from each
     sample's thermal moments, with its jackknife error over samples along ``by``.
 
-    Also returns ``g_jackknife``, the estimate without each sample in turn (dimension
-    ``by``), from which errors of derived quantities (crossing temperatures) follow.
+    Parameters
+    ----------
+    q2, q4 : xarray.DataArray
+        Each sample's thermal moments ``<q^2>`` and ``<q^4>``, at least 2 samples
+        along ``by``.
+    by : str
+        The dimension of the disorder samples.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``g``, ``g_stderr`` and ``g_jackknife``, the estimate without each sample in
+        turn (dimension ``by``), from which errors of derived quantities (crossing
+        temperatures) follow.
     """
     for name, x in (("q2", q2), ("q4", q4)):
         if not isinstance(x, xr.DataArray) or by not in x.dims or x.sizes[by] < 2:
@@ -221,6 +233,16 @@ def lattice_bins(n: int) -> np.ndarray:
     sit just below the half-way points, so that values on them fall to the right; the
     two end bins, which straddle -1 and 1, hold N/n + 1 values together (split evenly
     on average with ``symmetric=True``).
+
+    Parameters
+    ----------
+    n : int
+        The number of inner bins, >= 1 (a divisor of the N of every system compared).
+
+    Returns
+    -------
+    numpy.ndarray
+        n + 2 increasing edges, for ``overlap_distribution(bins=...)``.
     """
     n = _checks.integer("n", n, minimum=1)
     return np.linspace(-1.0 - 1.0 / n, 1.0 + 1.0 / n, n + 2) - 1e-9
@@ -236,7 +258,20 @@ def _edges(bins) -> np.ndarray:
 
 
 def largest_overlap(overlap: xr.DataArray, *, dim: str = "pattern") -> xr.DataArray:
-    """``max_mu |m_mu|``, the overlap with the best-retrieved pattern, per record."""
+    """``max_mu |m_mu|``, the overlap with the best-retrieved pattern, per record.
+
+    Parameters
+    ----------
+    overlap : xarray.DataArray
+        Pattern overlaps (``overlap`` of a run).
+    dim : str
+        The pattern dimension.
+
+    Returns
+    -------
+    xarray.DataArray
+        Without ``dim``.
+    """
     if dim not in overlap.dims:
         raise ValueError(f"dim {dim!r} is not a dimension of overlap ({overlap.dims})")
     return (

@@ -76,7 +76,18 @@ def make_cues(
 
 
 def from_binary(values: ArrayLike) -> np.ndarray:
-    """0/1 data (booleans, binary images) to +-1 spins: ``s = 2 v - 1``."""
+    """0/1 data (booleans, binary images) to +-1 spins: ``s = 2 v - 1``.
+
+    Parameters
+    ----------
+    values : array_like
+        0/1 integers or booleans, any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 spins, the shape of ``values``.
+    """
     v = np.asarray(values)
     if v.dtype == bool:
         v = v.astype(np.int8)
@@ -86,7 +97,18 @@ def from_binary(values: ArrayLike) -> np.ndarray:
 
 
 def to_binary(states: ArrayLike) -> np.ndarray:
-    """+-1 spins to 0/1 (uint8): ``v = (s + 1) / 2``."""
+    """+-1 spins to 0/1: ``v = (s + 1) / 2``.
+
+    Parameters
+    ----------
+    states : array_like
+        +-1 spins, any shape with at least one dimension.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8 0/1 values, the shape of ``states``.
+    """
     s = _checks.spins("states", states, ndim=tuple(range(1, 8)))
     return ((s + 1) // 2).astype(np.uint8)
 
@@ -96,6 +118,16 @@ def replica_overlaps(states: ArrayLike) -> np.ndarray:
 
     The diagonal is 1. Off-diagonal values near 0 with all pattern overlaps near 0 mean
     a paramagnet; non-zero ``|q_ab|`` with all ``m^mu ~ 0`` signals the spin-glass phase.
+
+    Parameters
+    ----------
+    states : array_like
+        +-1 spins (R, N).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 (R, R).
     """
     s = _checks.spins("states", states, ndim=(2,)).astype(np.float64)
     return s @ s.T / s.shape[1]

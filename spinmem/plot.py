@@ -61,7 +61,18 @@ def __getattr__(name: str):
 
 
 def label(var: xr.DataArray) -> str:
-    """Axis label ``long_name [units]`` of a variable or coordinate."""
+    """Axis label ``long_name [units]`` of a variable or coordinate.
+
+    Parameters
+    ----------
+    var : xarray.DataArray
+
+    Returns
+    -------
+    str
+        The long name (or the name), with the units in brackets unless they are
+        ``"1"``.
+    """
     name = var.attrs.get("long_name", var.name)
     units = var.attrs.get("units")
     return f"{name} [{units}]" if units and units != "1" else str(name)
@@ -82,6 +93,13 @@ def for_dataset(ds: xr.Dataset, variable: str | None = None, *, ax=None, axes=No
         Draw a study figure of several panels on these (the layout its ``figure``
         docstring names).
 
+    Returns
+    -------
+    matplotlib.axes.Axes or numpy.ndarray
+        The axes drawn on.
+
+    Notes
+    -----
     ``spinmem plot`` also draws the figures that need a study's other stores, with
     :func:`spinmem.study.draw`.
     """
@@ -208,9 +226,27 @@ def _subplots(*args, **kwargs):
 
 
 def panels(axes, shape: tuple[int, int], figure: str, **figure_kw):
-    """``(axes, own)``: the given axes as an array of ``shape`` (checked), or the axes
-    of a new figure of that layout (``figure_kw`` as for ``pyplot.subplots``); ``own``
-    says whether the figure is new. ``figure`` names the figure in errors."""
+    """The axes a figure function draws on: the given ones, or a new figure's.
+
+    Parameters
+    ----------
+    axes : array_like of matplotlib.axes.Axes or None
+        The caller's axes (any nesting, ``shape[0] * shape[1]`` of them), or None for
+        a new figure.
+    shape : tuple of int
+        Rows and columns of panels.
+    figure : str
+        The figure's name in error messages.
+    **figure_kw
+        For ``matplotlib.pyplot.subplots`` when a figure is made.
+
+    Returns
+    -------
+    axes : numpy.ndarray
+        The axes, of ``shape``.
+    own : bool
+        Whether the figure is new.
+    """
     if axes is None:
         _, new = _subplots(*shape, squeeze=False, **figure_kw)
         return new, True
@@ -225,7 +261,16 @@ def panels(axes, shape: tuple[int, int], figure: str, **figure_kw):
 
 
 def finish(axes, own: bool, title: str | None = None, fontsize: int = 11) -> None:
-    """Title and tight layout of a figure the plot made itself (``own``)."""
+    """Title and tight layout of a figure the plot made itself.
+
+    Parameters
+    ----------
+    axes : array_like of matplotlib.axes.Axes
+    own : bool
+        Whether the plot made the figure (else nothing is done).
+    title : str, optional
+    fontsize : int
+    """
     if not own:
         return
     fig = np.ravel(axes)[0].figure
@@ -235,21 +280,44 @@ def finish(axes, own: bool, title: str | None = None, fontsize: int = 11) -> Non
 
 
 def colormap(name: str):
-    """A matplotlib colormap by name (matplotlib loads on first use)."""
+    """A matplotlib colormap by name (matplotlib loads on first use).
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    matplotlib.colors.Colormap
+    """
     import matplotlib
 
     return matplotlib.colormaps[name]
 
 
 def max_n_locator(n: int):
-    """A tick locator with at most ``n`` intervals."""
+    """A tick locator with at most ``n`` intervals.
+
+    Parameters
+    ----------
+    n : int
+
+    Returns
+    -------
+    matplotlib.ticker.MaxNLocator
+    """
     from matplotlib.ticker import MaxNLocator
 
     return MaxNLocator(n)
 
 
 def colour_cycle() -> list:
-    """The colours of matplotlib's current property cycle."""
+    """The colours of matplotlib's current property cycle.
+
+    Returns
+    -------
+    list of str
+    """
     import matplotlib
 
     return matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -257,7 +325,16 @@ def colour_cycle() -> list:
 
 def require(ds, study: str, names) -> None:
     """A clear error when ``ds`` is not the complete result of ``study`` that its
-    figure draws: not a Dataset, a partial sweep store, or lacking any of ``names``."""
+    figure draws: not a Dataset, a partial sweep store, or lacking any of ``names``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+    study : str
+        The study's name, for the message.
+    names : sequence of str
+        The variables the figure needs.
+    """
     where = f"the {study} figure (spinmem.studies.{study}.figure)"
     if not isinstance(ds, xr.Dataset):
         raise TypeError(f"{where} needs an xarray.Dataset, got {type(ds).__name__}")
@@ -277,5 +354,14 @@ def require(ds, study: str, names) -> None:
 
 
 def seed_averaged(var: xr.DataArray) -> xr.DataArray:
-    """The mean over the ``seed`` dimension, when there is one."""
+    """The mean over the ``seed`` dimension, when there is one.
+
+    Parameters
+    ----------
+    var : xarray.DataArray
+
+    Returns
+    -------
+    xarray.DataArray
+    """
     return var.mean("seed", keep_attrs=True) if "seed" in var.dims else var

@@ -31,6 +31,11 @@ def projection(patterns: ArrayLike) -> Hopfield:
     ----------
     patterns : array_like, shape (p, N)
         +-1 patterns, p <= N.
+
+    Returns
+    -------
+    Hopfield
+        Dense couplings, the patterns stored for overlaps.
     """
     xi = _rule_patterns(patterns, "projection")
     p, n = xi.shape
@@ -51,6 +56,11 @@ def dreaming(patterns: ArrayLike, t: float) -> Hopfield:
     patterns : array_like, shape (p, N)
     t : float
         Dreaming time, >= 0.
+
+    Returns
+    -------
+    Hopfield
+        Dense couplings, the patterns stored for overlaps.
     """
     xi = _rule_patterns(patterns, "dreaming")
     t = _checks.real("t", t, minimum=0.0)
@@ -65,6 +75,16 @@ def storkey(patterns: ArrayLike) -> Hopfield:
     ``J_ij += (1/N) (xi_i xi_j - xi_i h_ji - h_ij xi_j)`` with the local field
     ``h_ij = sum_{k != i, j} J_ik xi_k`` of the couplings before the pattern is added
     (Storkey, ICANN 1997); zero diagonal throughout.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, N)
+        +-1 patterns, added in their order.
+
+    Returns
+    -------
+    Hopfield
+        Dense couplings, the patterns stored for overlaps.
     """
     xi = _rule_patterns(patterns, "storkey", bytes_per_pair=48)
     n = xi.shape[1]
@@ -84,6 +104,15 @@ def clipped(patterns: ArrayLike) -> Hopfield:
     ``sqrt(p) / N`` (Sompolinsky, Phys. Rev. A 34, 2571, 1986) keeps the signal of a
     pattern, ``sqrt(2/pi)`` per spin for large p, of the same order as the Hebbian one,
     so temperatures compare. The signs are kept as integers, so fields are exact.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, N)
+
+    Returns
+    -------
+    Hopfield
+        Dense int8 signs times the scale, the patterns stored for overlaps.
     """
     xi = _rule_patterns(patterns, "clipped")
     p, n = xi.shape
@@ -113,6 +142,11 @@ def diluted(
         the dense ones (9 bytes per pair).
     seed : None, int, SeedSequence or Generator
         The kept pairs of row i are drawn from this stream, row by row.
+
+    Returns
+    -------
+    Hopfield
+        Couplings kept as ``storage`` says, the patterns stored for overlaps.
     """
     xi = _checks.patterns(patterns)
     c = _checks.real("c", c, positive=True, maximum=1.0)
@@ -163,6 +197,11 @@ def centred(patterns: ArrayLike, bias: float | None = None) -> Hopfield:
     patterns : array_like, shape (p, N)
     bias : float, optional
         Mean activity a in (-1, 1); default the mean of all pattern bits.
+
+    Returns
+    -------
+    Hopfield
+        Dense couplings, the patterns stored for overlaps.
     """
     xi = _rule_patterns(patterns, "centred")
     if bias is None:

@@ -28,7 +28,20 @@ def _ends(t_start, t_end, steps):
 
 
 def geometric(t_start: float, t_end: float, steps: int) -> np.ndarray:
-    """``T_k = T_start (T_end / T_start)^((k-1)/(K-1))``, k = 1..K (K = ``steps``)."""
+    """Geometric cooling: ``T_k = T_start (T_end / T_start)^((k-1)/(K-1))``, k = 1..K.
+
+    Parameters
+    ----------
+    t_start, t_end : float
+        First and last temperature, ``t_start >= t_end > 0``, in coupling units.
+    steps : int
+        Number of temperatures K >= 1 (one: ``[t_end]``).
+
+    Returns
+    -------
+    numpy.ndarray
+        K float64 temperatures from ``t_start`` to ``t_end`` exactly, never increasing.
+    """
     t_start, t_end, steps = _ends(t_start, t_end, steps)
     if steps == 1:
         return np.array([t_end])
@@ -39,7 +52,20 @@ def geometric(t_start: float, t_end: float, steps: int) -> np.ndarray:
 
 
 def linear_temperature(t_start: float, t_end: float, steps: int) -> np.ndarray:
-    """Temperatures equally spaced from ``t_start`` to ``t_end`` (``steps`` values)."""
+    """Temperatures equally spaced from ``t_start`` to ``t_end``.
+
+    Parameters
+    ----------
+    t_start, t_end : float
+        First and last temperature, ``t_start >= t_end > 0``, in coupling units.
+    steps : int
+        Number of temperatures K >= 1 (one: ``[t_end]``).
+
+    Returns
+    -------
+    numpy.ndarray
+        K float64 temperatures from ``t_start`` to ``t_end`` exactly, never increasing.
+    """
     t_start, t_end, steps = _ends(t_start, t_end, steps)
     if steps == 1:
         return np.array([t_end])
@@ -47,7 +73,20 @@ def linear_temperature(t_start: float, t_end: float, steps: int) -> np.ndarray:
 
 
 def linear_beta(t_start: float, t_end: float, steps: int) -> np.ndarray:
-    """Inverse temperatures equally spaced from ``1/t_start`` to ``1/t_end``."""
+    """Inverse temperatures equally spaced from ``1/t_start`` to ``1/t_end``.
+
+    Parameters
+    ----------
+    t_start, t_end : float
+        First and last temperature, ``t_start >= t_end > 0``, in coupling units.
+    steps : int
+        Number of temperatures K >= 1 (one: ``[t_end]``).
+
+    Returns
+    -------
+    numpy.ndarray
+        K float64 temperatures from ``t_start`` to ``t_end`` exactly, never increasing.
+    """
     t_start, t_end, steps = _ends(t_start, t_end, steps)
     if steps == 1:
         return np.array([t_end])
@@ -60,6 +99,18 @@ def check(schedule, name: str = "schedule") -> np.ndarray:
     """A validated copy of a user-given schedule.
 
     It must be a non-empty 1-D array of finite temperatures > 0 that never increase.
+
+    Parameters
+    ----------
+    schedule : array_like
+        Temperatures, in coupling units.
+    name : str
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 copy.
 
     Raises
     ------

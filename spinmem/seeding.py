@@ -21,6 +21,15 @@ def root_sequence(seed: SeedLike) -> np.random.SeedSequence:
     None draws fresh entropy from the operating system; an int or a ``SeedSequence`` is
     used as is; a ``Generator`` contributes 128 bits drawn from it (so the caller's
     generator advances, and the same generator state gives the same root).
+
+    Parameters
+    ----------
+    seed : None, int, SeedSequence or Generator
+        An int must be >= 0.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
     """
     if seed is None:
         return np.random.SeedSequence()
@@ -40,7 +49,18 @@ def root_sequence(seed: SeedLike) -> np.random.SeedSequence:
 
 
 def child(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
-    """The child of ``root`` at position ``key`` (independent of spawn history)."""
+    """The child of ``root`` at position ``key`` (independent of spawn history).
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+    *key : int
+        Non-negative integers appended to the root's spawn key.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+    """
     return np.random.SeedSequence(
         root.entropy, spawn_key=tuple(root.spawn_key) + tuple(int(k) for k in key)
     )
@@ -52,6 +72,19 @@ def stream_states(root: np.random.SeedSequence, count: int, *key: int) -> np.nda
     Row k is ``child(root, *key, k).generate_state(4, np.uint64)``, computed for all
     children at once by numpy's SeedSequence algorithm (``_pool``, ``_draw``);
     an all-zero row, the one state xoshiro cannot leave, gets a first word of 1.
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+    count : int
+        Number of streams, < 2**32.
+    *key : int
+        The children's common prefix after the root's spawn key.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint64 (count, 4).
     """
     if count >= 2**32:
         raise ValueError(f"count must be < 2**32 streams, got {count}")
@@ -131,12 +164,33 @@ def _draw(pool: np.ndarray, words: int) -> np.ndarray:
 
 
 def generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
-    """A numpy ``Generator`` on the child of ``root`` at ``key``."""
+    """A numpy ``Generator`` on the child of ``root`` at ``key``.
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+    *key : int
+        As for :func:`child`.
+
+    Returns
+    -------
+    numpy.random.Generator
+    """
     return np.random.default_rng(child(root, *key))
 
 
 def provenance(root: np.random.SeedSequence) -> dict[str, str]:
-    """Attributes that let a run be repeated: root entropy and spawn key, as text."""
+    """Attributes that let a run be repeated: root entropy and spawn key, as text.
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+
+    Returns
+    -------
+    dict
+        ``seed_entropy`` and ``seed_spawn_key`` (comma-separated), both str.
+    """
     return {
         "seed_entropy": str(root.entropy),
         "seed_spawn_key": ",".join(str(k) for k in root.spawn_key),
@@ -144,7 +198,17 @@ def provenance(root: np.random.SeedSequence) -> dict[str, str]:
 
 
 def from_provenance(attrs: dict) -> np.random.SeedSequence:
-    """The root ``SeedSequence`` recorded by :func:`provenance`."""
+    """The root ``SeedSequence`` recorded by :func:`provenance`.
+
+    Parameters
+    ----------
+    attrs : dict
+        A result's attributes, with ``seed_entropy`` (and ``seed_spawn_key``).
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+    """
     key = attrs.get("seed_spawn_key", "")
     spawn_key = tuple(int(k) for k in key.split(",")) if key else ()
     return np.random.SeedSequence(int(attrs["seed_entropy"]), spawn_key=spawn_key)

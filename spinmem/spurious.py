@@ -144,7 +144,21 @@ def composition(
     Lists every pattern index with ``|m^mu| > significance`` in increasing order, each
     preceded by the sign of ``m^mu``; the symmetric 3-mixture
     ``sign(xi^0 + xi^1 + xi^2)`` reads ``"+0+1+2"``. Empty for spin-glass states.
-    An array of str, one per state, as :func:`classify` returns.
+
+    Parameters
+    ----------
+    states : array_like
+        +-1 spins, shape (N,) or (R, N).
+    patterns : array_like
+        The stored patterns (p, N).
+    significance : float, optional
+        Smallest ``|m^mu|`` counted as visible, > 0; default ``min(4 / sqrt(N),
+        0.2)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        str, one per state, as :func:`classify` returns.
     """
     m, n = _overlaps(states, patterns)
     if significance is None:

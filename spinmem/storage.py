@@ -205,9 +205,21 @@ def rewrite(
 
 
 def upgrade(ds: xr.Dataset) -> xr.Dataset:
-    """``ds`` as spinmem 0.2 writes it: the ``LEGACY_UNITS`` of its variables
-    replaced by their UDUNITS form (in place), and a 0.1 trajectory's ``time`` axis
-    (sweeps done) renamed ``sweep``."""
+    """A dataset as spinmem 0.2 writes it.
+
+    Units written in words by spinmem 0.1 (``LEGACY_UNITS``) become their UDUNITS
+    form, in place, and a 0.1 trajectory's ``time`` axis (sweeps done) is renamed
+    ``sweep``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself, or a renamed copy.
+    """
     for var in ds.variables.values():
         units = var.attrs.get("units")
         if isinstance(units, str) and units in LEGACY_UNITS:

@@ -42,8 +42,22 @@ installed package)."""
 
 
 def parser(description: str, name: str | None = None) -> argparse.ArgumentParser:
-    """Options every study takes; ``name``: the study's name, so that its usage reads
-    ``spinmem run NAME`` (the study scripts also run as ``python studies/NAME.py``)."""
+    """Options every study takes.
+
+    Parameters
+    ----------
+    description : str
+        The study's one-line description, for ``--help``.
+    name : str, optional
+        The study's name, so that its usage reads ``spinmem run NAME`` (the study
+        scripts also run as ``python studies/NAME.py``).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With ``--quick``, ``--out``, ``--workers``, ``--seed``, ``--no-progress`` and
+        ``--keep-changed``; a study adds its own.
+    """
     prog = None if name is None else f"spinmem run {name}"
     p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument(
@@ -101,7 +115,20 @@ def _folder(text: str) -> Path:
 
 
 def outputs(args, name: str) -> tuple[Path, Path]:
-    """``(store.h5, figure.png)`` for a study name and the parsed options."""
+    """The store and figure paths of a study, creating the output folder.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options (``quick``, ``out``).
+    name : str
+        The study's (or store's) name.
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        ``OUT/NAME[-quick].h5`` and ``OUT/NAME[-quick].png``.
+    """
     stem = f"{name}-quick" if args.quick else name
     args.out.mkdir(parents=True, exist_ok=True)
     return args.out / f"{stem}.h5", args.out / f"{stem}.png"
@@ -140,6 +167,30 @@ def run(
     The root seed is ``args.seed``; a study that runs several sweeps gives each after
     the first its own ``stream`` (root: child ``stream`` of ``args.seed``) so that
     their points draw independent networks.
+
+    Parameters
+    ----------
+    function : callable
+        The point function, ``function(**point, seed=...)``.
+    grid : dict
+        As for :func:`spinmem.sweep`.
+    args : argparse.Namespace
+        The options of :func:`parser`.
+    name : str
+        The study's name, recorded as the store's ``study`` attribute.
+    seeds : int
+        Repetitions per grid point.
+    store : pathlib.Path
+        The sweep store.
+    stream : int, optional
+        The sweep's own seed stream (see above).
+    **settings
+        Recorded as attributes of the store.
+
+    Returns
+    -------
+    xarray.Dataset
+        The sweep's result.
     """
     attrs = {
         **describe(name, store, bool(args.quick)),
@@ -163,9 +214,23 @@ def run(
 
 
 def describe(name: str, store: Path, quick: bool) -> dict[str, str]:
-    """The CF ``title`` and ``summary`` of the store ``store`` of study ``name``: the
-    study, the store and its settings, and the first paragraph of the study's
-    docstring."""
+    """The CF ``title`` and ``summary`` of a study's store.
+
+    Parameters
+    ----------
+    name : str
+        The study (or ``NAME-part`` for its further stores).
+    store : pathlib.Path
+        The store.
+    quick : bool
+        Whether the store holds the quick settings.
+
+    Returns
+    -------
+    dict
+        ``title`` (the study, the store and its settings) and ``summary`` (the first
+        paragraph of the study's docstring).
+    """
     kind = "quick" if quick else "full"
     module = module_of(name)
     return {
@@ -175,14 +240,38 @@ def describe(name: str, store: Path, quick: bool) -> dict[str, str]:
 
 
 def hebbian_network(alpha: float, n: int, seed) -> Hopfield:
-    """A Hebbian network of ``n`` spins storing ``max(1, round(alpha n))`` random
-    patterns drawn from child stream 0 of the point's ``seed``."""
+    """A Hebbian network for a study's point.
+
+    Parameters
+    ----------
+    alpha : float
+        Load: ``max(1, round(alpha n))`` random patterns.
+    n : int
+        Spins.
+    seed : numpy.random.SeedSequence
+        The point's seed; the patterns come from its child stream 0.
+
+    Returns
+    -------
+    Hopfield
+    """
     p = max(1, round(alpha * n))
     return Hopfield.hebbian(random_patterns(p, n, seed=child(seed, 0)))
 
 
 def scalars(**values) -> xr.Dataset:
-    """A point result of named scalars ``name=(value, long_name, units)``."""
+    """A point result of named scalars.
+
+    Parameters
+    ----------
+    **values
+        ``name=(value, long_name, units)``.
+
+    Returns
+    -------
+    xarray.Dataset
+        One 0-d variable per name.
+    """
     return xr.Dataset(
         {
             name: ((), value, {"long_name": long_name, "units": units})
@@ -192,22 +281,46 @@ def scalars(**values) -> xr.Dataset:
 
 
 def save_figure(drawn, path: Path) -> None:
-    """Write the figure of the axes a plot drew on (or a figure) as PNG and report
-    the path."""
+    """Write a figure as PNG and report the path.
+
+    Parameters
+    ----------
+    drawn : matplotlib.figure.Figure or matplotlib.axes.Axes
+        A figure, or the axes (one or an array) a plot drew on.
+    path : pathlib.Path
+    """
     fig = drawn if hasattr(drawn, "savefig") else np.ravel(drawn)[0].figure
     fig.savefig(path, dpi=130, bbox_inches="tight")
     print(f"wrote {path}")
 
 
 def names() -> list[str]:
-    """The studies installed with the package (modules of ``spinmem.studies``)."""
+    """The studies installed with the package.
+
+    Returns
+    -------
+    list of str
+        The modules of ``spinmem.studies``, sorted.
+    """
     found = importlib.util.find_spec("spinmem.studies")  # without importing them
     return sorted(m.name for m in pkgutil.iter_modules(found.submodule_search_locations))
 
 
 def module_of(study):
     """The module of the study that writes stores whose ``study`` attribute is
-    ``study`` (a study's further stores are named ``NAME-part``), or None."""
+    ``study``.
+
+    Parameters
+    ----------
+    study : str
+        A store's ``study`` attribute (a study's further stores are named
+        ``NAME-part``).
+
+    Returns
+    -------
+    types.ModuleType or None
+        ``spinmem.studies.NAME``, or None when no installed study has that name.
+    """
     if not isinstance(study, str):
         return None
     for name in sorted(names(), key=len, reverse=True):
@@ -217,8 +330,22 @@ def module_of(study):
 
 
 def sibling(path: Path, own: str, other: str) -> xr.Dataset:
-    """The store named as ``path`` with the study name ``own`` in it replaced by
-    ``other``: the store a study wrote beside ``path`` under that name."""
+    """The store a study wrote beside ``path`` under another name.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A store of the study.
+    own : str
+        The study name in the file name of ``path``.
+    other : str
+        The name that replaces it.
+
+    Returns
+    -------
+    xarray.Dataset
+        The other store; ``FileNotFoundError`` when it is missing.
+    """
     found = path.with_name(path.name.replace(own, other, 1))
     if own not in path.name or not found.exists():
         raise FileNotFoundError(f"it needs the {other} store {found.name} beside {path}")
@@ -226,10 +353,28 @@ def sibling(path: Path, own: str, other: str) -> xr.Dataset:
 
 
 def draw(path, ds: xr.Dataset | None = None):
-    """The figure of the study that wrote the store ``path`` (``ds``: the store, when
-    already read), drawn from it and the study's other stores beside it; returns the
-    axes drawn on. Raises ``ValueError`` when no installed study wrote it, and
-    ``FileNotFoundError`` when a store the figure needs is missing."""
+    """The figure of the study that wrote a store, drawn from it and the study's other
+    stores beside it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The store.
+    ds : xarray.Dataset, optional
+        The store, when already read.
+
+    Returns
+    -------
+    matplotlib.axes.Axes or numpy.ndarray
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        No installed study wrote the store.
+    FileNotFoundError
+        A store the figure needs is missing.
+    """
     path = Path(path)
     ds = load(path) if ds is None else ds
     module = module_of(ds.attrs.get("study"))

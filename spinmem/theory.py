@@ -58,6 +58,14 @@ class RSSolution:
 
     At T = 0, ``q = 1`` and ``c = beta (1 - q)`` is reported separately. ``f`` is the RS
     free energy per spin (the energy per spin at T = 0).
+
+    Parameters
+    ----------
+    m, q, r, c, f : float
+        Retrieval overlap, Edwards-Anderson order parameter, noise variance of the
+        other patterns, ``beta (1 - q)`` and the free energy per spin (coupling units).
+    alpha, temperature : float
+        The load and temperature of the saddle point.
     """
 
     m: float
@@ -168,8 +176,18 @@ def _retrieval_noise(alpha, beta):
 def solve_rs(alpha: float, temperature: float) -> RSSolution:
     """The retrieval solution (m, q, r) at load alpha and temperature T.
 
-    Returns the retrieval solution when it exists, else the m = 0 solution (spin glass
-    below ``T_g``, paramagnet above).
+    Parameters
+    ----------
+    alpha : float
+        Load p/N, >= 0.
+    temperature : float
+        T >= 0, in coupling units.
+
+    Returns
+    -------
+    RSSolution
+        The retrieval solution when it exists, else the m = 0 solution (spin glass
+        below ``T_g``, paramagnet above).
 
     Examples
     --------
@@ -242,7 +260,19 @@ def _retrieval_t0(alpha):
 
 def solve_spin_glass(alpha: float, temperature: float) -> RSSolution:
     """The m = 0 solution: spin glass (q > 0) below ``T_g = 1 + sqrt(alpha)``,
-    paramagnet (q = 0) above."""
+    paramagnet (q = 0) above.
+
+    Parameters
+    ----------
+    alpha : float
+        Load p/N, >= 0.
+    temperature : float
+        T >= 0.
+
+    Returns
+    -------
+    RSSolution
+    """
     alpha = _checks.real("alpha", alpha, minimum=0.0)
     temperature = _checks.temperature("temperature", temperature, zero=True)
     if alpha == 0 or temperature >= t_g(alpha):  # paramagnet: q = r = 0
@@ -299,6 +329,24 @@ def free_energy(m: float, q: float, r: float, alpha: float, temperature: float) 
     ``m^2/2 - T ln 2cosh(m/T)`` (also at T = 1, where the load terms alone would be
     0 * infinity).
 
+    Parameters
+    ----------
+    m : float
+        Retrieval overlap.
+    q : float
+        Edwards-Anderson order parameter, in [0, 1].
+    r : float
+        Noise variance of the other patterns, >= 0.
+    alpha : float
+        Load, >= 0.
+    temperature : float
+        T > 0.
+
+    Returns
+    -------
+    float
+        Free energy per spin, coupling units.
+
     Examples
     --------
     >>> round(free_energy(0.0, 0.0, 0.0, 0.0, 1.0), 6)  # -T ln 2
@@ -341,7 +389,18 @@ def _energy_t0(m, c, alpha):
 
 
 def t_g(alpha: ArrayLike) -> np.ndarray | float:
-    """Spin-glass transition ``T_g = 1 + sqrt(alpha)``."""
+    """Spin-glass transition ``T_g = 1 + sqrt(alpha)``.
+
+    Parameters
+    ----------
+    alpha : array_like
+        Loads, >= 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The shape of ``alpha``.
+    """
     return 1.0 + np.sqrt(np.asarray(alpha, dtype=float))
 
 
@@ -351,6 +410,17 @@ def alpha_c(temperature: float, *, tol: float = 1e-10) -> float:
     ``alpha_c(0) = 0.13791`` (with m = 0.9674); it vanishes at T = 1. The result is the
     maximum of the load over the retrieval branch (module notes), accurate to ``tol``
     or better.
+
+    Parameters
+    ----------
+    temperature : float
+        T >= 0.
+    tol : float
+        Absolute accuracy, > 0.
+
+    Returns
+    -------
+    float
     """
     temperature = _checks.temperature("temperature", temperature, zero=True)
     _tolerance(tol)
@@ -362,9 +432,22 @@ def alpha_c(temperature: float, *, tol: float = 1e-10) -> float:
 
 
 def t_m(alpha: float, *, tol: float = 1e-10) -> float:
-    """Temperature of the retrieval line at load alpha (inverse of :func:`alpha_c`):
-    the highest T with a retrieval solution, to within ``tol``; 0 when there is none at
-    T = 0.02. Near ``T = 0`` the line is re-entrant; this returns its upper branch."""
+    """Temperature of the retrieval line at load alpha (inverse of :func:`alpha_c`).
+
+    Near ``T = 0`` the line is re-entrant; this returns its upper branch.
+
+    Parameters
+    ----------
+    alpha : float
+        Load, >= 0.
+    tol : float
+        Absolute accuracy, > 0.
+
+    Returns
+    -------
+    float
+        The highest T with a retrieval solution; 0 when there is none at T = 0.02.
+    """
     alpha = _checks.real("alpha", alpha, minimum=0.0)
     tol = _tolerance(tol)
     if alpha == 0:
@@ -376,8 +459,21 @@ def t_m(alpha: float, *, tol: float = 1e-10) -> float:
 
 def t_c(alpha: float, *, tol: float = 1e-10) -> float:
     """Temperature below which retrieval states are global minima (their RS free energy
-    is below the spin-glass one), to within ``tol``; NaN when they never are
-    (alpha > 0.0519)."""
+    is below the spin-glass one).
+
+    Parameters
+    ----------
+    alpha : float
+        Load, >= 0.
+    tol : float
+        Absolute accuracy, > 0.
+
+    Returns
+    -------
+    float
+        ``T_c(alpha)``; NaN when retrieval states are never global minima
+        (alpha > 0.0519).
+    """
     alpha = _checks.real("alpha", alpha, minimum=0.0)
     tol = _tolerance(tol)
     if alpha == 0:
@@ -405,8 +501,19 @@ def mixture_overlap(n: int, temperature: float = 0.0) -> float:
     """Overlap m of the symmetric n-mixture at finite p (alpha = 0), temperature T.
 
     Solves ``m = < xi^1 tanh(beta m sum_{mu<=n} xi^mu) >`` over the 2^n sign patterns
-    (AGS, Phys. Rev. A 32, 1007, 1985): at T = 0, 1/2, 3/8, 5/16 for n = 3, 5, 7. Returns
-    0 where only m = 0 solves it.
+    (AGS, Phys. Rev. A 32, 1007, 1985): at T = 0, 1/2, 3/8, 5/16 for n = 3, 5, 7.
+
+    Parameters
+    ----------
+    n : int
+        Number of patterns in the mixture, >= 1 (odd: no ties in the sum).
+    temperature : float
+        T >= 0.
+
+    Returns
+    -------
+    float
+        The overlap with each of the n patterns; 0 where only m = 0 solves it.
     """
     n = _checks.integer("n", n, minimum=1)
     temperature = _checks.temperature("temperature", temperature, zero=True)
@@ -438,7 +545,18 @@ def mixture_overlap(n: int, temperature: float = 0.0) -> float:
 
 
 def mixture_energy(n: int) -> float:
-    """Energy per spin ``-n m^2 / 2`` of the symmetric n-mixture at T = 0, finite p."""
+    """Energy per spin ``-n m^2 / 2`` of the symmetric n-mixture at T = 0, finite p.
+
+    Parameters
+    ----------
+    n : int
+        Number of patterns in the mixture, >= 1 (odd: no ties in the sum).
+
+    Returns
+    -------
+    float
+        Coupling units.
+    """
     m = mixture_overlap(n, 0.0)
     return -n * m * m / 2
 
@@ -447,8 +565,16 @@ def mixture_energy(n: int) -> float:
 def phase_lines(points: int = 24) -> dict[str, np.ndarray]:
     """The three lines of the AGS phase diagram, sampled for plotting.
 
-    Returns arrays ``tm_alpha, tm_t`` (retrieval line alpha_c(T)), ``tc_alpha, tc_t``
-    (global-minimum line T_c(alpha)) and ``tg_alpha, tg_t`` (T_g = 1 + sqrt(alpha)).
+    Parameters
+    ----------
+    points : int
+        Points per line.
+
+    Returns
+    -------
+    dict
+        Arrays ``tm_alpha, tm_t`` (retrieval line alpha_c(T)), ``tc_alpha, tc_t``
+        (global-minimum line T_c(alpha)) and ``tg_alpha, tg_t`` (T_g = 1 + sqrt(alpha)).
     """
     temps = np.linspace(0.0, 0.995, points)
     tm_alpha = np.array([alpha_c(t) for t in temps])

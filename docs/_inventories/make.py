@@ -41,6 +41,20 @@ ENTRIES = {
         ),
         ("RuntimeWarning", "py:exception", "library/exceptions.html#RuntimeWarning"),
         ("functools.partial", "py:function", "library/functools.html#functools.partial"),
+        (
+            "argparse.ArgumentParser",
+            "py:class",
+            "library/argparse.html#argparse.ArgumentParser",
+        ),
+        ("argparse.Namespace", "py:class", "library/argparse.html#argparse.Namespace"),
+        ("types.ModuleType", "py:class", "library/types.html#types.ModuleType"),
+        (
+            "argparse.ArgumentParser",
+            "py:class",
+            "library/argparse.html#argparse.ArgumentParser",
+        ),
+        ("argparse.Namespace", "py:class", "library/argparse.html#argparse.Namespace"),
+        ("types.ModuleType", "py:class", "library/types.html#types.ModuleType"),
     ],
     "numpy": [
         ("numpy.ndarray", "py:class", "reference/generated/numpy.ndarray.html"),
@@ -84,6 +98,16 @@ ENTRIES = {
             "matplotlib.figure.Figure",
             "py:class",
             "api/_as_gen/matplotlib.figure.Figure.html",
+        ),
+        (
+            "matplotlib.colors.Colormap",
+            "py:class",
+            "api/_as_gen/matplotlib.colors.Colormap.html",
+        ),
+        (
+            "matplotlib.ticker.MaxNLocator",
+            "py:class",
+            "ticker_api.html#matplotlib.ticker.MaxNLocator",
         ),
     ],
     "dimod": [

@@ -70,6 +70,13 @@ __all__ = ["PointTimeout", "StoreLocked", "SweepError", "read_store", "sweep"]
 class SweepError(RuntimeError):
     """Some points of a sweep raised; the others finished (and were stored).
 
+    Parameters
+    ----------
+    failures : list of dict
+        As the attribute.
+    partial : xarray.Dataset
+        As the attribute.
+
     Attributes
     ----------
     failures : list of dict
@@ -216,6 +223,15 @@ def read_store(path) -> xr.Dataset:
     A complete store is its gridded Dataset (as :func:`spinmem.load` reads it). A partial
     one is every finished point, those in the file and those in its journal, stacked
     along ``point`` with their grid coordinates and ``seed``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The sweep's store.
+
+    Returns
+    -------
+    xarray.Dataset
 
     Raises
     ------
