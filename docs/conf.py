@@ -10,19 +10,25 @@ author = "spinmem developers"
 copyright = "2026, spinmem developers"
 version = release = spinmem.__version__
 
+# myst-nb: the tutorials are MyST text notebooks (diffable Markdown, no .ipynb JSON),
+# executed by a Jupyter kernel at every build, so they cannot drift from the API; it
+# reads the other pages as MyST Markdown like myst-parser did.
 extensions = [
-    "myst_parser",
+    "myst_nb",
     "numpydoc",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
 ]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
 root_doc = "index"
 exclude_patterns = ["_build", "_inventories"]
 myst_heading_anchors = 3
 myst_enable_extensions = ["dollarmath", "amsmath"]
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_timeout = 600
 
 autosummary_generate = True
 templates_path = ["_templates"]

@@ -14,7 +14,8 @@ def test_docs_build_without_warnings(tmp_path):
     """A copy of docs/ with the changelog and figures it includes, built nitpicky with
     -W: every docstring parses, every cross-reference (to spinmem and, through the
     inventories in docs/_inventories, to Python, numpy, xarray, ...) and included figure
-    resolves; every method has its page; the gallery shows all seven studies."""
+    resolves; every method has its page; the gallery shows all seven studies; the
+    tutorials are executed (myst-nb) and hold their outputs."""
     pytest.importorskip("sphinx")
     shutil.copytree(
         ROOT / "docs",
@@ -53,6 +54,9 @@ def test_docs_build_without_warnings(tmp_path):
     hebbian = (out / "generated" / "spinmem.Hopfield.hebbian.html").read_text()
     assert "storage" in hebbian  # methods have pages, with their parameters
     assert (out / "generated" / "spinmem.Hopfield.to_bqm.html").exists()
+    tutorial = (out / "tutorials" / "getting-started.html").read_text()
+    assert "replica-symmetric theory m = 0.966" in tutorial  # executed at the build
+    assert "identical: True" in (out / "tutorials" / "sweeps.html").read_text()
     simulate = (out / "generated" / "spinmem.simulate.html").read_text()
     assert "https://docs.xarray.dev/en/stable/generated/xarray.Dataset.html" in simulate
 
