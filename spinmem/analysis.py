@@ -162,15 +162,15 @@ def binder_crossings(
     dim: str = "temperature",
     by: str = "seed",
 ) -> xr.Dataset:
-    """Temperatures where the Binder curves of consecutive sizes cross.
+    r"""Temperatures where the Binder curves of consecutive sizes cross.
 
-    For sizes N_a < N_b, let ``d = g_b - g_a`` with standard error
-    ``s = sqrt(err_a^2 + err_b^2)``. Both far above the transition (g -> 0) and deep in
-    the ordered phase of mean-field glasses (curves merge) d is zero within noise and
-    changes sign at random; the crossing is taken at the most significant descending
-    sign change, the k with ``d_k >= 0 > d_{k+1}`` that maximises
-    ``d_k / s_k - d_{k+1} / s_{k+1}``, by linear interpolation. The same rule applied
-    to the leave-one-out curves gives the jackknife standard error.
+    For sizes N_a < N_b, let ``d = g_b - g_a`` with standard error :math:`s =
+    \sqrt{\mathrm{err}_a^2 + \mathrm{err}_b^2}`. Both far above the transition (g -> 0)
+    and deep in the ordered phase of mean-field glasses (curves merge) d is zero within
+    noise and changes sign at random; the crossing is taken at the most significant
+    descending sign change, the k with ``d_k >= 0 > d_{k+1}`` that maximises ``d_k / s_k
+    - d_{k+1} / s_{k+1}``, by linear interpolation. The same rule applied to the
+    leave-one-out curves gives the jackknife standard error.
 
     Parameters
     ----------
@@ -241,9 +241,9 @@ def _crossing(d: np.ndarray, scale: np.ndarray, x: np.ndarray) -> float:
 
 
 def finite_size_fit(n, value, stderr, nu: float | None = None) -> dict:
-    """Weighted least-squares fit ``value(N) = limit + a N^(-nu)``.
+    r"""Weighted least-squares fit :math:`\mathrm{value}(N) = \mathrm{limit} + a N^{-\nu}`.
 
-    With ``nu`` given, a straight line in ``N^(-nu)``; with ``nu=None`` the exponent is
+    With ``nu`` given, a straight line in :math:`N^{-\nu}`; with ``nu=None`` the exponent is
     fitted too (needs at least four sizes). Uncertainties are one standard error from
     the covariance with the given standard errors taken as absolute; ``chi2`` and
     ``dof`` say whether the form describes the data (chi2/dof near 1).
@@ -329,14 +329,14 @@ def _fit_inputs(n, value, stderr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def capacity_estimate(ds: xr.Dataset) -> dict:
-    """Finite-size capacity from a capacity study.
+    r"""Finite-size capacity from a capacity study.
 
-    For each seed and size N, ``alpha_c(N)`` is where the final overlap ``m(alpha)``
-    falls below the study's ``threshold`` (:func:`crossings`); ``alpha_n`` and
-    ``alpha_n_err`` are its mean and standard error over seeds (the seed-to-seed
-    scatter). ``fits`` holds :func:`finite_size_fit` of ``alpha_c(N) = alpha_c +
-    a N^(-nu)`` with nu fitted (``"free"``) and fixed at 1 and 1/2; ``alpha_inf`` and
-    ``slope`` are the nu = 1 fit's limit and amplitude.
+    For each seed and size N, ``alpha_c(N)`` is where the final overlap
+    :math:`m(\alpha)` falls below the study's ``threshold`` (:func:`crossings`);
+    ``alpha_n`` and ``alpha_n_err`` are its mean and standard error over seeds (the
+    seed-to-seed scatter). ``fits`` holds :func:`finite_size_fit` of :math:`\alpha_c(N)
+    = \alpha_c + a N^{-\nu}` with nu fitted (``"free"``) and fixed at 1 and 1/2;
+    ``alpha_inf`` and ``slope`` are the nu = 1 fit's limit and amplitude.
 
     Parameters
     ----------

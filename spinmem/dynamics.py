@@ -1,20 +1,23 @@
-"""Monte Carlo and zero-temperature dynamics: :func:`simulate` and :func:`relax`.
+r"""Monte Carlo and zero-temperature dynamics: :func:`simulate` and :func:`relax`.
 
 Update rules (``docs/physics.md`` section 2), chosen by the ``dynamics`` string:
 
 ``"glauber"``
-    heat bath: set ``s_i = +1`` with probability ``1 / (1 + exp(-2 beta h_i))``.
+    heat bath: set :math:`s_i = +1` with probability :math:`1 / (1 + e^{-2 \beta h_i})`.
 ``"metropolis"``
-    flip with probability ``min(1, exp(-beta dE_i))``, ``dE_i = 2 s_i h_i``.
+    flip with probability :math:`\min(1, e^{-\beta \Delta E_i})`, :math:`\Delta E_i = 2
+    s_i h_i`.
 ``"zero"``
-    zero-temperature asynchronous: ``s_i <- sign(h_i)``, kept when ``h_i = 0``.
+    zero-temperature asynchronous: :math:`s_i \leftarrow \mathrm{sign}(h_i)`, kept when
+    :math:`h_i = 0`.
 ``"synchronous"``
-    zero-temperature Little dynamics, all spins at once: ``s <- sign(J s + theta)``.
+    zero-temperature Little dynamics, all spins at once: :math:`s \leftarrow
+    \mathrm{sign}(J s + \theta)`.
 
 A sweep is N single-spin update attempts, at sites drawn uniformly at random
 (``order="random"``) or visited 0..N-1 (``order="sequential"``); a synchronous step counts
-as one sweep. Temperatures are in the units of the couplings, ``beta = 1 / T``. Glauber
-and Metropolis need ``T > 0`` (their T -> 0 limit is ambiguous at ``h_i = 0``); use
+as one sweep. Temperatures are in the units of the couplings, :math:`\beta = 1 / T`. Glauber
+and Metropolis need ``T > 0`` (their T -> 0 limit is ambiguous at :math:`h_i = 0`); use
 ``dynamics="zero"`` for zero temperature.
 """
 
@@ -62,14 +65,14 @@ def simulate(
     record_states: bool = False,
     progress: bool = True,
 ) -> xr.Dataset:
-    """Run independent replicas of a dynamics at fixed temperature.
+    r"""Run independent replicas of a dynamics at fixed temperature.
 
     Parameters
     ----------
     model : Hopfield or DenseMemory
     temperature : float
         T > 0 for ``"glauber"``/``"metropolis"``; 0 or None for ``"zero"`` and
-        ``"synchronous"``. In coupling units, ``beta = 1/T``.
+        ``"synchronous"``. In coupling units, :math:`\beta = 1/T`.
     sweeps : int
         Number of sweeps (N attempts each; one synchronous step counts as one), >= 1.
     dynamics : {"glauber", "metropolis", "zero", "synchronous"}
@@ -198,10 +201,11 @@ def relax(
     seed: SeedLike = None,
     progress: bool = True,
 ) -> xr.Dataset:
-    """Zero-temperature asynchronous dynamics from ``states`` to fixed points.
+    r"""Zero-temperature asynchronous dynamics from ``states`` to fixed points.
 
-    Each replica runs sweeps of the rule ``s_i <- sign(h_i)`` (kept when ``h_i = 0``)
-    until no spin can lower the energy; the energy never increases on the way.
+    Each replica runs sweeps of the rule :math:`s_i \leftarrow \mathrm{sign}(h_i)` (kept
+    when :math:`h_i = 0`) until no spin can lower the energy; the energy never increases
+    on the way.
 
     Parameters
     ----------

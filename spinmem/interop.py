@@ -1,11 +1,11 @@
-"""Conversions to and from dimod and networkx (optional: ``pip install spinmem[interop]``),
+r"""Conversions to and from dimod and networkx (optional: ``pip install spinmem[interop]``),
 and :class:`~spinmem.interop.SimulatedAnnealingSampler`, a ``dimod.Sampler``.
 
-Sign conventions (``docs/physics.md`` section 1): spinmem's energy is
-``H(s) = -sum_{i<j} J_ij s_i s_j - sum_i theta_i s_i``, dimod's (``SPIN``) is
-``E(s) = sum_{i<j} J^d_ij s_i s_j + sum_i h_i s_i + offset``. So ``J^d = -J`` and
-``h = -theta``, and the energies of every state agree up to ``offset``. A networkx edge
-weight is the coupling ``J_ij`` itself (positive: ferromagnetic).
+Sign conventions (``docs/physics.md`` section 1): spinmem's energy is :math:`H(s) =
+-\sum_{i<j} J_{ij} s_i s_j - \sum_i \theta_i s_i`, dimod's (``SPIN``) is :math:`E(s) =
+\sum_{i<j} J^d_{ij} s_i s_j + \sum_i h_i s_i + \mathrm{offset}`. So :math:`J^d = -J` and
+:math:`h = -\theta`, and the energies of every state agree up to ``offset``. A networkx
+edge weight is the coupling :math:`J_{ij}` itself (positive: ferromagnetic).
 
 A model built by :func:`from_bqm` remembers the BQM's variable labels, offset and
 vartype (not part of its energy ``H``): :func:`to_bqm` and :func:`to_sampleset` give
@@ -80,7 +80,7 @@ def to_bqm(model: Hopfield):
 
 
 def from_networkx(graph, weight: str = "weight") -> Hopfield:
-    """A model with couplings ``J_ij`` = the ``weight`` attribute of edge (i, j).
+    r"""A model with couplings :math:`J_{ij}` = the ``weight`` attribute of edge (i, j).
 
     Parameters
     ----------
@@ -99,7 +99,7 @@ def from_networkx(graph, weight: str = "weight") -> Hopfield:
 
 
 def to_networkx(model: Hopfield, weight: str = "weight"):
-    """The couplings of a model as a networkx graph.
+    r"""The couplings of a model as a networkx graph.
 
     :func:`from_networkx` gives the couplings back (the fields it does not read).
 
@@ -112,8 +112,8 @@ def to_networkx(model: Hopfield, weight: str = "weight"):
     Returns
     -------
     networkx.Graph
-        Nodes 0..N-1 with the field ``theta_i`` as node attribute ``field``, an edge
-        (i, j) with attribute ``weight`` = ``J_ij`` for every nonzero coupling.
+        Nodes 0..N-1 with the field :math:`\theta_i` as node attribute ``field``, an edge
+        (i, j) with attribute ``weight`` = :math:`J_{ij}` for every nonzero coupling.
     """
     _model_only(model, "to_networkx")
     if not isinstance(weight, str):

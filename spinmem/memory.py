@@ -23,35 +23,35 @@ of tabulated ``exp(lam k)`` near 1, which keep a relative accuracy of about
 
 
 class DenseMemory(SpinModel):
-    """A dense associative memory of N +-1 spins, ``H(s) = -sum_mu F(M_mu)``.
+    r"""A dense associative memory of N +-1 spins, ``H(s) = -sum_mu F(M_mu)``.
 
-    The energy is a sum over the stored patterns of a function of each pattern's
-    overlap count ``M_mu = xi^mu . s = N m_mu`` (``docs/physics.md`` section 12):
+    The energy is a sum over the stored patterns of a function of each pattern's overlap
+    count :math:`M_\mu = \xi^\mu \cdot s = N m_\mu` (``docs/physics.md`` section 12):
 
     ``"power"``
-        ``H = -N sum_mu m_mu^n / n - sum_i theta_i s_i`` (Krotov and Hopfield 2016),
-        integer degree ``n >= 2``. For n = 2 this is the Hopfield model with Hebbian
-        couplings up to the constant ``-p/2`` (its diagonal terms), and it runs the
-        same dynamics bit for bit. The kernels sum exact integer energy differences,
-        which needs ``2 p (N + 2)^n < 2^63``; larger models are refused.
+        :math:`H = -N \sum_\mu m_\mu^n / n - \sum_i \theta_i s_i` (Krotov and Hopfield
+        2016), integer degree ``n >= 2``. For n = 2 this is the Hopfield model with
+        Hebbian couplings up to the constant ``-p/2`` (its diagonal terms), and it runs
+        the same dynamics bit for bit. The kernels sum exact integer energy differences,
+        which needs :math:`2 p (N + 2)^n < 2^{63}`; larger models are refused.
     ``"exp"``
-        ``H = -(1/lam) sum_mu exp(lam (M_mu - N)) - sum_i theta_i s_i``, ``lam > 0``:
-        the energy of Demircigil et al. (J. Stat. Phys. 168, 288, 2017), ``lam = 1``,
-        divided by ``exp(N)`` so that nothing overflows.
+        :math:`H = -\frac1\lambda \sum_\mu e^{\lambda (M_\mu - N)} - \sum_i \theta_i
+        s_i`, ``lam > 0``: the energy of Demircigil et al. (J. Stat. Phys. 168, 288,
+        2017), ``lam = 1``, divided by :math:`e^N` so that nothing overflows.
 
     Both are normalised so that flipping one spin of a retrieved pattern, the other
-    patterns far away, costs about 2 (``2 - 2 (n - 1) / N`` and ``(1 - exp(-2 lam)) /
-    lam``), as in the Hopfield model: temperatures compare across models, in the
-    same units. Energies are totals, like a Hopfield model's.
+    patterns far away, costs about 2 (``2 - 2 (n - 1) / N`` and :math:`(1 -
+    e^{-2\lambda})/\lambda`), as in the Hopfield model: temperatures compare across
+    models, in the same units. Energies are totals, like a Hopfield model's.
 
     A model runs in :func:`spinmem.simulate`, :func:`spinmem.relax`,
     :func:`spinmem.anneal`, :func:`spinmem.census` and parallel tempering like any
     other; a spin-flip attempt costs O(p) through the exact overlap counts the kernels
-    keep. :meth:`local_fields` are the fields that decide a flip, ``h_i = (H(s_i = -1)
-    - H(s_i = +1)) / 2``, so that flipping spin i changes the energy by ``2 s_i h_i``;
-    :meth:`stability` is ``s_i h_i``, half that cost. There are no pairwise couplings:
-    a dense memory has no ``couplings`` and no ``with_storage``, and unlearning refuses
-    it. Its :attr:`storage` is ``"memory"``.
+    keep. :meth:`local_fields` are the fields that decide a flip, :math:`h_i = (H(s_i =
+    -1) - H(s_i = +1)) / 2`, so that flipping spin i changes the energy by ``2 s_i
+    h_i``; :meth:`stability` is ``s_i h_i``, half that cost. There are no pairwise
+    couplings: a dense memory has no ``couplings`` and no ``with_storage``, and
+    unlearning refuses it. Its :attr:`storage` is ``"memory"``.
 
     Parameters
     ----------
@@ -162,7 +162,7 @@ def softmax_retrieval(
     max_iter: int = 100,
     tol: float = 1e-12,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Iterate ``x <- xi^T softmax(beta xi x)`` to a fixed point.
+    r"""Iterate :math:`x \leftarrow \xi^T \mathrm{softmax}(\beta \xi x)` to a fixed point.
 
     Parameters
     ----------
@@ -172,7 +172,7 @@ def softmax_retrieval(
         Real starting states (for example noisy patterns).
     beta : float
         Inverse temperature of the softmax, > 0, in units of the raw dot products
-        ``xi^mu . x`` (of order N for a state near a pattern).
+        :math:`\xi^\mu \cdot x` (of order N for a state near a pattern).
     max_iter : int
         Updates at most.
     tol : float
@@ -218,7 +218,8 @@ def softmax_retrieval(
 
 
 def softmax_energy(patterns: ArrayLike, states: ArrayLike, beta: float) -> np.ndarray:
-    """``E(x) = -lse(beta, xi x) + x.x / 2 + log(p) / beta + M^2 / 2``, ``M`` the largest
+    r""":math:`E(x) = -\mathrm{lse}(\beta, \xi x) + x \cdot x / 2 + \log(p) / \beta +
+    M^2 / 2`, ``M`` the largest
     pattern norm; :func:`softmax_retrieval` never increases it."""
     xi = _checks.patterns(patterns).astype(np.float64)
     beta = _checks.real("beta", beta, positive=True)

@@ -1,9 +1,10 @@
-"""The Hopfield network as an Ising spin system, and pattern helpers.
+r"""The Hopfield network as an Ising spin system, and pattern helpers.
 
-Conventions (``docs/physics.md`` section 1): spins ``s_i in {-1, +1}``; symmetric couplings
-with ``J_ii = 0``; fields ``theta_i``; local field ``h_i = sum_j J_ij s_j + theta_i``;
-energy ``H(s) = -1/2 sum_{i != j} J_ij s_i s_j - sum_i theta_i s_i`` in the units of the
-couplings (total, not per spin); overlap ``m^mu = (1/N) sum_i xi_i^mu s_i``.
+Conventions (``docs/physics.md`` section 1): spins ``s_i in {-1, +1}``; symmetric
+couplings with :math:`J_{ii} = 0`; fields :math:`\theta_i`; local field :math:`h_i =
+\sum_j J_{ij} s_j + \theta_i`; energy :math:`H(s) = -\frac12 \sum_{i \ne j} J_{ij} s_i
+s_j - \sum_i \theta_i s_i` in the units of the couplings (total, not per spin); overlap
+:math:`m^\mu = \frac1N \sum_i \xi_i^\mu s_i`.
 """
 
 import html
@@ -197,10 +198,10 @@ class SpinModel:
         return f"<table><caption style='text-align:left'>{title}</caption>{cells}</table>"
 
     def local_fields(self, states: ArrayLike) -> np.ndarray:
-        """Local fields ``h = J s + theta`` of one state or a batch.
+        r"""Local fields :math:`h = J s + \theta` of one state or a batch.
 
-        For pairwise couplings ``h = J s + theta``; in general the field that decides
-        each flip, ``h_i = (H(s_i = -1) - H(s_i = +1)) / 2``, so that flipping spin i
+        For pairwise couplings :math:`h = J s + \theta`; in general the field that decides
+        each flip, :math:`h_i = (H(s_i = -1) - H(s_i = +1)) / 2`, so that flipping spin i
         changes the energy by ``2 s_i h_i``. Integer-valued couplings (Hebbian ones
         among them) give exact coupling sums, the numbers the dynamics use.
 
@@ -254,7 +255,7 @@ class SpinModel:
         return h.reshape(s.shape), energy.reshape(s.shape[:-1])
 
     def overlaps(self, states: ArrayLike) -> np.ndarray:
-        """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i`` with the stored patterns.
+        r"""Overlaps :math:`m^\mu = \frac1N \sum_i \xi_i^\mu s_i` with the stored patterns.
 
         Parameters
         ----------
@@ -273,15 +274,15 @@ class SpinModel:
     def is_fixed_point(
         self, states: ArrayLike, *, strict: bool = False
     ) -> np.ndarray | bool:
-        """Whether each state is a fixed point of zero-temperature asynchronous dynamics.
+        r"""Whether each state is a fixed point of zero-temperature asynchronous dynamics.
 
         A state is a fixed point when no spin wants to flip: ``s_i h_i >= 0`` for all i
-        (spins with ``h_i = 0`` are kept). With ``strict=True`` every spin must be
+        (spins with :math:`h_i = 0` are kept). With ``strict=True`` every spin must be
         aligned with a non-zero field, ``s_i h_i > 0`` (the usual definition of a stable
         stored pattern). Exact zero means ``|h_i| <= t``: for integer-valued couplings
-        (exact fields) ``t`` is 1e-10 times ``scale + max|theta|``, otherwise 1e-10
-        times the largest row sum of ``|J|`` plus ``max|theta|``, so rounding cannot
-        decide stability.
+        (exact fields) ``t`` is 1e-10 times :math:`\mathrm{scale} + \max|\theta|`,
+        otherwise 1e-10 times the largest row sum of ``|J|`` plus :math:`\max|\theta|`,
+        so rounding cannot decide stability.
 
         Parameters
         ----------
@@ -411,7 +412,8 @@ class Hopfield(SpinModel):
     def hebbian(
         cls, patterns: ArrayLike, fields: ArrayLike | None = None, *, storage: str = "auto"
     ) -> "Hopfield":
-        """Hebbian couplings ``J_ij = (1/N) sum_mu xi_i^mu xi_j^mu``, ``J_ii = 0``.
+        r"""Hebbian couplings :math:`J_{ij} = \frac1N \sum_\mu \xi_i^\mu \xi_j^\mu`,
+        :math:`J_{ii} = 0`.
 
         Parameters
         ----------
@@ -447,12 +449,12 @@ class Hopfield(SpinModel):
     def sherrington_kirkpatrick(
         cls, n: int, *, couplings: str = "gaussian", seed: SeedLike = None
     ) -> "Hopfield":
-        """A Sherrington-Kirkpatrick spin glass of ``n`` spins, no fields.
+        r"""A Sherrington-Kirkpatrick spin glass of ``n`` spins, no fields.
 
-        Independent couplings ``J_ij = J_ji`` (i < j) of mean 0 and variance ``1/N``:
-        Gaussian, or ``+-1/sqrt(N)`` with equal probability (``"bimodal"``). The
-        spin-glass transition of the infinite system is at T = 1 (``docs/physics.md``
-        section 10).
+        Independent couplings :math:`J_{ij} = J_{ji}` (i < j) of mean 0 and variance
+        ``1/N``: Gaussian, or :math:`\pm 1/\sqrt N` with equal probability
+        (``"bimodal"``). The spin-glass transition of the infinite system is at T = 1
+        (``docs/physics.md`` section 10).
 
         Parameters
         ----------

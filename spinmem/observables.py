@@ -38,7 +38,8 @@ def specific_heat(
     by: str = "chain",
     blocks: int = 10,
 ) -> xr.Dataset:
-    """Specific heat per spin from energy fluctuations, ``c = (<H^2> - <H>^2) / (N T^2)``.
+    r"""Specific heat per spin from energy fluctuations, :math:`c = (\langle H^2 \rangle
+    - \langle H \rangle^2) / (N T^2)`.
 
     Parameters
     ----------
@@ -89,13 +90,14 @@ def binder_cumulant(
     by: str = "pair",
     blocks: int = 10,
 ) -> xr.Dataset:
-    """Binder cumulant ``g = (3 - <q^4> / <q^2>^2) / 2`` of the twin overlap q.
+    r"""Binder cumulant :math:`g = \left(3 - \langle q^4 \rangle / \langle q^2
+    \rangle^2\right) / 2` of the twin overlap q.
 
     g is 0 for a Gaussian P(q) (paramagnet, N -> infinity) and 1 for two delta peaks
     at +-q_EA; curves of g against T for several N cross at the transition. For a
     disorder average, stack samples along a dimension, include it in ``dims`` and use
     it as ``by``: the moments are then averaged over samples before the ratio, as in
-    ``[<q^4>] / [<q^2>]^2``.
+    :math:`[\langle q^4 \rangle] / [\langle q^2 \rangle]^2`.
 
     Parameters
     ----------
@@ -128,14 +130,15 @@ def binder_cumulant(
 def binder_of_moments(
     q2: xr.DataArray, q4: xr.DataArray, *, by: str = "seed"
 ) -> xr.Dataset:
-    """Disorder-averaged Binder cumulant ``(3 - [<q^4>] / [<q^2>]^2) / 2`` from each
+    r"""Disorder-averaged Binder cumulant :math:`\left(3 - [\langle q^4 \rangle] /
+    [\langle q^2 \rangle]^2\right) / 2` from each
     sample's thermal moments, with its jackknife error over samples along ``by``.
 
     Parameters
     ----------
     q2, q4 : xarray.DataArray
-        Each sample's thermal moments ``<q^2>`` and ``<q^4>``, at least 2 samples
-        along ``by``.
+        Each sample's thermal moments :math:`\langle q^2 \rangle` and :math:`\langle q^4
+        \rangle`, at least 2 samples along ``by``.
     by : str
         The dimension of the disorder samples.
 
@@ -289,8 +292,9 @@ def _jackknife(
     by: str,
     blocks: int,
 ) -> tuple[xr.DataArray, xr.DataArray]:
-    """Estimate and jackknife error of ``estimator(**moments)`` with moments
-    ``<x^power>`` pooled over ``dims``, leaving out one group along ``by`` at a time."""
+    r"""Estimate and jackknife error of ``estimator(**moments)`` with moments
+    :math:`\langle x^\mathrm{power} \rangle` pooled over ``dims``, leaving out one group
+    along ``by`` at a time."""
     blocks = _checks.integer("blocks", blocks, minimum=2)
     x, by = _groups(x.astype(np.float64), list(dims), by, blocks)
     rest = [d for d in dims if d in x.dims and d != by]

@@ -11,7 +11,7 @@ from .seeding import SeedLike, generator, root_sequence
 def random_patterns(
     p: int, n: int, *, bias: float = 0.0, seed: SeedLike = None
 ) -> np.ndarray:
-    """Independent random +-1 patterns.
+    r"""Independent random +-1 patterns.
 
     Parameters
     ----------
@@ -20,8 +20,8 @@ def random_patterns(
     n : int
         Number of spins N, >= 2.
     bias : float
-        Mean activity ``a = <xi>`` in [-1, 1]: each bit is +1 with probability
-        ``(1 + a) / 2``. 0 gives unbiased patterns.
+        Mean activity :math:`a = \langle \xi \rangle` in [-1, 1]: each bit is +1 with
+        probability ``(1 + a) / 2``. 0 gives unbiased patterns.
     seed : None, int, SeedSequence or Generator
 
     Returns
@@ -114,10 +114,11 @@ def to_binary(states: ArrayLike) -> np.ndarray:
 
 
 def replica_overlaps(states: ArrayLike) -> np.ndarray:
-    """Replica overlap matrix ``q_ab = (1/N) sum_i s_i^a s_i^b`` of states (R, N).
+    r"""Replica overlap matrix :math:`q_{ab} = \frac1N \sum_i s_i^a s_i^b` of states (R, N).
 
     The diagonal is 1. Off-diagonal values near 0 with all pattern overlaps near 0 mean
-    a paramagnet; non-zero ``|q_ab|`` with all ``m^mu ~ 0`` signals the spin-glass phase.
+    a paramagnet; non-zero ``|q_ab|`` with all :math:`m^\mu \approx 0` signals the
+    spin-glass phase.
 
     Parameters
     ----------

@@ -18,14 +18,16 @@ __all__ = ["centred", "clipped", "diluted", "dreaming", "projection", "storkey"]
 
 
 def projection(patterns: ArrayLike) -> Hopfield:
-    """Projection (pseudo-inverse) rule, ``J = (1/N) xi^T C^+ xi`` with zero diagonal.
+    r"""Projection (pseudo-inverse) rule, :math:`J = \frac1N\, \xi^T C^+ \xi` with zero
+    diagonal.
 
-    ``C_{mu nu} = (1/N) xi^mu . xi^nu`` is the pattern correlation matrix and ``C^+``
-    its (Moore-Penrose) pseudo-inverse (Personnaz, Guyon and Dreyfus, J. Physique
-    Lett. 46, L359, 1985; Kanter and Sompolinsky, Phys. Rev. A 35, 380, 1987). Before
-    the diagonal is removed J projects onto the span of the patterns, ``J xi = xi``;
-    after, the field on pattern mu is ``(1 - J_ii) xi_i^mu``, so every pattern is a
-    fixed point while all ``J_ii < 1`` (``J_ii`` is about alpha: up to alpha near 1).
+    :math:`C_{\mu\nu} = \frac1N\, \xi^\mu \cdot \xi^\nu` is the pattern correlation
+    matrix and :math:`C^+` its (Moore-Penrose) pseudo-inverse (Personnaz, Guyon and
+    Dreyfus, J. Physique Lett. 46, L359, 1985; Kanter and Sompolinsky, Phys. Rev. A 35,
+    380, 1987). Before the diagonal is removed J projects onto the span of the patterns,
+    :math:`J \xi = \xi`; after, the field on pattern mu is :math:`(1 - J_{ii})\,
+    \xi_i^\mu`, so every pattern is a fixed point while all ``J_ii < 1`` (``J_ii`` is
+    about alpha: up to alpha near 1).
 
     Parameters
     ----------
@@ -45,7 +47,8 @@ def projection(patterns: ArrayLike) -> Hopfield:
 
 
 def dreaming(patterns: ArrayLike, t: float) -> Hopfield:
-    """Dreaming kernel, ``J(t) = (1/N) xi^T (1 + t) (I + t C)^{-1} xi``, zero diagonal.
+    r"""Dreaming kernel, :math:`J(t) = \frac1N\, \xi^T (1 + t) (I + t C)^{-1} \xi`, zero
+    diagonal.
 
     The closed form of Fachechi, Agliari and Barra (Neural Networks 112, 24, 2019):
     ``t = 0`` is the Hebbian rule, and as t grows J approaches the projection rule
@@ -70,11 +73,11 @@ def dreaming(patterns: ArrayLike, t: float) -> Hopfield:
 
 
 def storkey(patterns: ArrayLike) -> Hopfield:
-    """Storkey's incremental rule, applied pattern by pattern from J = 0.
+    r"""Storkey's incremental rule, applied pattern by pattern from J = 0.
 
-    ``J_ij += (1/N) (xi_i xi_j - xi_i h_ji - h_ij xi_j)`` with the local field
-    ``h_ij = sum_{k != i, j} J_ik xi_k`` of the couplings before the pattern is added
-    (Storkey, ICANN 1997); zero diagonal throughout.
+    :math:`J_{ij} \mathrel{+}= \frac1N (\xi_i \xi_j - \xi_i h_{ji} - h_{ij} \xi_j)` with
+    the local field :math:`h_{ij} = \sum_{k \ne i, j} J_{ik} \xi_k` of the couplings
+    before the pattern is added (Storkey, ICANN 1997); zero diagonal throughout.
 
     Parameters
     ----------
@@ -98,12 +101,14 @@ def storkey(patterns: ArrayLike) -> Hopfield:
 
 
 def clipped(patterns: ArrayLike) -> Hopfield:
-    """Clipped Hebbian rule, ``J_ij = (sqrt(p) / N) sign(sum_mu xi_i^mu xi_j^mu)``.
+    r"""Clipped Hebbian rule, :math:`J_{ij} = \frac{\sqrt p}N\,
+    \mathrm{sign}\left(\sum_\mu \xi_i^\mu \xi_j^\mu\right)`.
 
-    Only the sign of each Hebbian sum is kept (``sign(0) = 0`` for even p). The scale
-    ``sqrt(p) / N`` (Sompolinsky, Phys. Rev. A 34, 2571, 1986) keeps the signal of a
-    pattern, ``sqrt(2/pi)`` per spin for large p, of the same order as the Hebbian one,
-    so temperatures compare. The signs are kept as integers, so fields are exact.
+    Only the sign of each Hebbian sum is kept (:math:`\mathrm{sign}(0) = 0` for even p).
+    The scale :math:`\sqrt p / N` (Sompolinsky, Phys. Rev. A 34, 2571, 1986) keeps the
+    signal of a pattern, :math:`\sqrt{2/\pi}` per spin for large p, of the same order as
+    the Hebbian one, so temperatures compare. The signs are kept as integers, so fields
+    are exact.
 
     Parameters
     ----------
@@ -125,12 +130,13 @@ def clipped(patterns: ArrayLike) -> Hopfield:
 def diluted(
     patterns: ArrayLike, c: float, *, storage: str = "auto", seed: SeedLike = None
 ) -> Hopfield:
-    """Randomly diluted Hebbian rule: each pair (i, j) keeps its Hebbian coupling with
+    r"""Randomly diluted Hebbian rule: each pair (i, j) keeps its Hebbian coupling with
     probability c (the same for J_ij and J_ji), rescaled by 1/c.
 
-    ``J_ij = (c_ij / (c N)) sum_mu xi_i^mu xi_j^mu`` with independent ``c_ij = c_ji``
-    in {0, 1}, ``P(c_ij = 1) = c`` (Sompolinsky 1986). The couplings are built row by
-    row from the patterns, without the dense N x N Hebbian matrix.
+    :math:`J_{ij} = \frac{c_{ij}}{c N} \sum_\mu \xi_i^\mu \xi_j^\mu` with independent
+    :math:`c_{ij} = c_{ji}` in {0, 1}, :math:`P(c_{ij} = 1) = c` (Sompolinsky 1986). The
+    couplings are built row by row from the patterns, without the dense N x N Hebbian
+    matrix.
 
     Parameters
     ----------
@@ -190,7 +196,8 @@ def _check_diluted_memory(n: int, c: float, storage: str) -> None:
 
 
 def centred(patterns: ArrayLike, bias: float | None = None) -> Hopfield:
-    """Hebbian rule for biased patterns, ``J_ij = (1/N) sum_mu (xi_i^mu - a)(xi_j^mu - a)``.
+    r"""Hebbian rule for biased patterns, :math:`J_{ij} = \frac1N \sum_\mu (\xi_i^\mu -
+    a)(\xi_j^\mu - a)`.
 
     Parameters
     ----------
@@ -239,7 +246,8 @@ def _correlation(xi: np.ndarray) -> np.ndarray:
 
 
 def _from_kernel(xi: np.ndarray, K: np.ndarray) -> Hopfield:
-    """``J = (1/N) xi^T K xi`` with zero diagonal, for a symmetric p x p kernel K."""
+    r""":math:`J = \frac1N\, \xi^T K \xi` with zero diagonal, for a symmetric p x p
+    kernel K."""
     x = xi.astype(np.float64)
     J = x.T @ (K @ x) / xi.shape[1]
     J = _symmetrised(J)  # rounding differs between J_ij and J_ji; near p = N, J ~ 0
@@ -248,7 +256,7 @@ def _from_kernel(xi: np.ndarray, K: np.ndarray) -> Hopfield:
 
 
 def _symmetrised(J: np.ndarray) -> np.ndarray:
-    """``(J + J^T) / 2`` in place: a product computed in floating point is symmetric
+    r""":math:`(J + J^T) / 2` in place: a product computed in floating point is symmetric
     only up to rounding, which is not small relative to J when J itself nearly
     vanishes (the projection rule at p = N gives J = I - diag)."""
     J += J.T.copy()

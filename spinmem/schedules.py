@@ -1,8 +1,8 @@
-"""Annealing schedules: non-increasing sequences of temperatures ``T_k > 0``.
+r"""Annealing schedules: non-increasing sequences of temperatures ``T_k > 0``.
 
-A schedule is a plain 1-D float64 array of temperatures (coupling units, ``beta = 1/T``),
-one per annealing step (``docs/physics.md`` section 3). The constructors below build the
-common ones; :func:`check` validates any user-given array.
+A schedule is a plain 1-D float64 array of temperatures (coupling units, :math:`\beta =
+1/T`), one per annealing step (``docs/physics.md`` section 3). The constructors below
+build the common ones; :func:`check` validates any user-given array.
 """
 
 import numpy as np
@@ -28,7 +28,8 @@ def _ends(t_start, t_end, steps):
 
 
 def geometric(t_start: float, t_end: float, steps: int) -> np.ndarray:
-    """Geometric cooling: ``T_k = T_start (T_end / T_start)^((k-1)/(K-1))``, k = 1..K.
+    r"""Geometric cooling: :math:`T_k = T_\mathrm{start} (T_\mathrm{end} /
+    T_\mathrm{start})^{(k-1)/(K-1)}`, k = 1..K.
 
     Parameters
     ----------

@@ -1,21 +1,24 @@
-"""Spurious-state statistics: classify states by their overlaps, census of fixed points.
+r"""Spurious-state statistics: classify states by their overlaps, census of fixed points.
 
-``docs/physics.md`` section 5. A state's overlap vector ``m^mu = (1/N) xi^mu . s``
-decides its label:
+``docs/physics.md`` section 5. A state's overlap vector :math:`m^\mu = \frac1N\, \xi^\mu
+\cdot s` decides its label:
 
 ``"retrieval"``
-    the largest ``|m^mu|`` is at least ``retrieval_threshold`` and that ``m^mu > 0``;
+    the largest :math:`|m^\mu|` is at least ``retrieval_threshold`` and that
+    :math:`m^\mu > 0`;
 ``"reversed"``
-    the same with ``m^mu < 0`` (the "ghost" ``-xi^mu``, a minimum too by symmetry);
+    the same with :math:`m^\mu < 0` (the "ghost" :math:`-\xi^\mu`, a minimum too by
+    symmetry);
 ``"mixture"``
     otherwise, when between 1 and ``max_components`` overlaps are clearly non-zero,
-    ``|m^mu| > significance`` (the symmetric odd mixtures ``sign(xi^1 + xi^2 + xi^3)``
-    have ``|m| = 1/2`` with each of their components);
+    :math:`|m^\mu| > \mathrm{significance}` (the symmetric odd mixtures
+    :math:`\mathrm{sign}(\xi^1 + \xi^2 + \xi^3)` have ``|m| = 1/2`` with each of their
+    components);
 ``"spin-glass"``
-    no pattern is visible (every ``|m^mu| <= significance``, the ``1/sqrt(N)`` overlap
-    of an unrelated state), or the overlaps are spread over more than
-    ``max_components`` patterns, as in the spin-glass states at extensive load, whose
-    many overlaps are each a few times ``1/sqrt(N)``.
+    no pattern is visible (every :math:`|m^\mu| \le \mathrm{significance}`, the
+    :math:`1/\sqrt N` overlap of an unrelated state), or the overlaps are spread over
+    more than ``max_components`` patterns, as in the spin-glass states at extensive
+    load, whose many overlaps are each a few times :math:`1/\sqrt N`.
 
 Defaults: ``retrieval_threshold = 0.75`` (midway between a 3-mixture's 1/2 and 1),
 ``significance = min(4 / sqrt(N), 0.2)``, four standard deviations of the overlap of an
@@ -50,7 +53,8 @@ LABELS = ("retrieval", "reversed", "mixture", "spin-glass")
 
 
 def default_significance(n: int) -> float:
-    """``min(4 / sqrt(N), 0.2)``: the |m| above which an overlap counts as non-zero."""
+    r""":math:`\min(4 / \sqrt N, 0.2)`: the |m| above which an overlap counts as
+    non-zero."""
     return min(4.0 / np.sqrt(n), 0.2)
 
 
@@ -107,7 +111,7 @@ def classify(
     significance: float | None = None,
     max_components: int = 7,
 ) -> np.ndarray:
-    """Label each state ``"retrieval"``, ``"reversed"``, ``"mixture"`` or ``"spin-glass"``.
+    r"""Label each state ``"retrieval"``, ``"reversed"``, ``"mixture"`` or ``"spin-glass"``.
 
     Parameters
     ----------
@@ -119,7 +123,7 @@ def classify(
         Minimum largest ``|m|`` of a retrieval or reversed state, in (0, 1].
     significance : float, optional
         ``|m|`` above which an overlap counts as non-zero; default
-        ``min(4/sqrt(N), 0.2)``. Must be below ``retrieval_threshold``.
+        :math:`\min(4 / \sqrt N, 0.2)`. Must be below ``retrieval_threshold``.
     max_components : int
         Most patterns a mixture may show; overlaps spread over more patterns are a
         spin-glass state.
@@ -139,11 +143,12 @@ def classify(
 def composition(
     states: ArrayLike, patterns: ArrayLike, *, significance: float | None = None
 ) -> np.ndarray:
-    """The patterns visible in each state, with signs, e.g. ``"+0+1-4"``.
+    r"""The patterns visible in each state, with signs, e.g. ``"+0+1-4"``.
 
-    Lists every pattern index with ``|m^mu| > significance`` in increasing order, each
-    preceded by the sign of ``m^mu``; the symmetric 3-mixture
-    ``sign(xi^0 + xi^1 + xi^2)`` reads ``"+0+1+2"``. Empty for spin-glass states.
+    Lists every pattern index with :math:`|m^\mu| > \mathrm{significance}` in increasing
+    order, each preceded by the sign of :math:`m^\mu`; the symmetric 3-mixture
+    :math:`\mathrm{sign}(\xi^0 + \xi^1 + \xi^2)` reads ``"+0+1+2"``. Empty for
+    spin-glass states.
 
     Parameters
     ----------
@@ -152,8 +157,8 @@ def composition(
     patterns : array_like
         The stored patterns (p, N).
     significance : float, optional
-        Smallest ``|m^mu|`` counted as visible, > 0; default ``min(4 / sqrt(N),
-        0.2)``.
+        Smallest :math:`|m^\mu|` counted as visible, > 0; default :math:`\min(4 / \sqrt
+        N, 0.2)`.
 
     Returns
     -------

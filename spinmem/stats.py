@@ -1,23 +1,23 @@
-"""Monte Carlo statistics of recorded time series, ``docs/physics.md`` section 10.
+r"""Monte Carlo statistics of recorded time series, ``docs/physics.md`` section 10.
 
 Successive records of a Markov chain are correlated. For a series with integrated
-autocorrelation time ``tau`` (in records), the variance of its time average over n
-records is ``sigma^2 tau / n``: the run holds ``n / tau`` effective samples. The
+autocorrelation time :math:`\tau` (in records), the variance of its time average over n
+records is :math:`\sigma^2 \tau / n`: the run holds :math:`n / \tau` effective samples. The
 estimators here take a variable along ``time`` with independent chains along ``chain``
 (both optional beyond ``time``), and report the time average, its standard error from
-``tau``, and two equilibration checks that the user should read rather than trust the
+:math:`\tau`, and two equilibration checks that the user should read rather than trust the
 error bar blindly: the split-chain potential scale reduction ``R-hat`` and the drift
 between the two halves of the run in standard errors.
 
 The autocorrelation time is emcee's estimator (``emcee.autocorr.integrated_time``): the
 normalised autocorrelation function averaged over chains, summed up to Sokal's
-self-consistent window ``M >= c tau``. It is the estimator of the statistical-physics
-literature (Sokal 1997; Janke 2002), whose error ``tau * sqrt(2 (2M + 1) / n)`` is
-known, and it measures ``tau`` in sweeps, the unit physicists compare. ArviZ's bulk ESS
+self-consistent window :math:`M \ge c \tau`. It is the estimator of the statistical-physics
+literature (Sokal 1997; Janke 2002), whose error :math:`\tau \sqrt{2 (2M + 1) / n}` is
+known, and it measures :math:`\tau` in sweeps, the unit physicists compare. ArviZ's bulk ESS
 (Vehtari et al. 2021: rank-normalised split chains, Geyer's initial monotone sequence)
 answers a different question (the efficiency for quantiles, robust to heavy tails) and
 may exceed the number of records for anticorrelated chains, which ``ess`` here never
-does. ``docs/physics.md`` section 10 compares the two on chains of known ``tau``;
+does. ``docs/physics.md`` section 10 compares the two on chains of known :math:`\tau`;
 :func:`to_inference_data` hands records to ArviZ for its diagnostics.
 """
 
@@ -36,7 +36,7 @@ RELIABLE_LENGTH = 50
 def autocorrelation_time(
     x: xr.DataArray, *, dim: str = "sweep", chain_dim: str | None = "chain", c: float = 5
 ) -> xr.Dataset:
-    """Integrated autocorrelation time of ``x`` along ``dim``, chains pooled.
+    r"""Integrated autocorrelation time of ``x`` along ``dim``, chains pooled.
 
     Parameters
     ----------
@@ -44,24 +44,24 @@ def autocorrelation_time(
         Records equally spaced along ``dim``; every other dimension except
         ``chain_dim`` is kept (one estimate per temperature, pattern, ...).
     dim : str
-        The time dimension. Its coordinate, if any, sets the unit of ``tau``
-        (sweeps for spinmem's runs); without one, ``tau`` is in records.
+        The time dimension. Its coordinate, if any, sets the unit of :math:`\tau`
+        (sweeps for spinmem's runs); without one, :math:`\tau` is in records.
     chain_dim : str or None
         Dimension of independent chains of the same process; their autocorrelation
         functions are averaged. ``None`` (or absent from ``x``): one chain.
     c : float
-        Window factor: the sum runs to the smallest lag ``M >= c tau(M)``.
+        Window factor: the sum runs to the smallest lag :math:`M \ge c\, \tau(M)`.
 
     Returns
     -------
     xarray.Dataset
-        ``tau`` (in units of the ``dim`` coordinate, or in records without one),
-        ``tau_stderr`` (Sokal's ``tau sqrt(2 (2M + 1) / n)``
+        :math:`\tau` (in units of the ``dim`` coordinate, or in records without one),
+        ``tau_stderr`` (Sokal's :math:`\tau \sqrt{2 (2M + 1) / n}`
         with n the pooled number of records), ``ess`` (effective sample size
         ``chains n / max(tau_records, 1)``), ``reliable`` (series at least
         ``RELIABLE_LENGTH`` autocorrelation times, and ``RELIABLE_LENGTH`` records,
         long). A constant series has ``tau = NaN`` and ``ess`` equal to its number of
-        records; so does a series whose estimate falls below the bound ``tau >= 0``
+        records; so does a series whose estimate falls below the bound :math:`\tau \ge 0`
         of every stationary process (strongly alternating or very short series),
         and neither is reliable. A NaN record makes every output NaN.
     """
@@ -92,7 +92,7 @@ def autocorrelation_time(
 def time_average(
     x: xr.DataArray, *, dim: str = "sweep", chain_dim: str | None = "chain", c: float = 5
 ) -> xr.Dataset:
-    """Time average over ``dim`` and chains, with its standard error and checks.
+    r"""Time average over ``dim`` and chains, with its standard error and checks.
 
     Parameters
     ----------
@@ -104,7 +104,7 @@ def time_average(
     -------
     xarray.Dataset
         ``mean``; ``stderr = sqrt(var / ess)`` with the variance of all records about
-        the mean; ``tau``, ``ess`` and ``reliable`` as in
+        the mean; :math:`\tau`, ``ess`` and ``reliable`` as in
         :func:`autocorrelation_time`; ``rhat``, the split-chain potential scale
         reduction (each chain cut in halves; values above about 1.01-1.1 mean the
         chains have not mixed); ``drift``, the second half's mean minus the first

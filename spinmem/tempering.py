@@ -1,12 +1,12 @@
-"""Parallel tempering (replica exchange), ``docs/physics.md`` section 9.
+r"""Parallel tempering (replica exchange), ``docs/physics.md`` section 9.
 
 One replica per temperature in each of ``chains`` independent chains. Every
 ``swap_every`` sweeps of Glauber or Metropolis dynamics, the replicas at neighbouring
 temperatures k, k + 1 exchange temperatures with the Metropolis probability
-``min(1, exp((beta_k - beta_{k+1}) (E_k - E_{k+1})))``, which leaves the product of the
-Boltzmann distributions at the K temperatures stationary. Observables are recorded per
-temperature (whichever replica is there), so each temperature's time series samples its
-own Boltzmann distribution once equilibrated.
+:math:`\min\left(1, e^{(\beta_k - \beta_{k+1}) (E_k - E_{k+1})}\right)`, which leaves
+the product of the Boltzmann distributions at the K temperatures stationary. Observables
+are recorded per temperature (whichever replica is there), so each temperature's time
+series samples its own Boltzmann distribution once equilibrated.
 """
 
 import numba
@@ -158,15 +158,15 @@ def temperature_ladder(
     dynamics: str = "metropolis",
     seed: SeedLike = None,
 ) -> xr.Dataset:
-    """A temperature ladder with about equal exchange acceptance, from a pilot run.
+    r"""A temperature ladder with about equal exchange acceptance, from a pilot run.
 
-    For energy distributions of width ``sigma(beta)``, the exchange acceptance between
-    inverse temperatures ``beta`` and ``beta - d_beta`` is about
-    ``erfc(d_beta sigma / 2)`` (``docs/physics.md`` section 9). A short parallel
-    tempering run on a geometric ladder measures ``sigma`` at ``pilot_size``
+    For energy distributions of width :math:`\sigma(\beta)`, the exchange acceptance
+    between inverse temperatures :math:`\beta` and :math:`\beta - d\beta` is about
+    :math:`\mathrm{erfc}(d\beta\, \sigma / 2)` (``docs/physics.md`` section 9). A short
+    parallel tempering run on a geometric ladder measures ``sigma`` at ``pilot_size``
     temperatures; the ladder puts ``size`` temperatures at equal steps of
-    ``S(beta) = integral sigma d_beta`` (``sigma`` interpolated linearly in beta), so
-    every neighbouring pair has the same predicted acceptance. The prediction assumes
+    :math:`S(\beta) = \int \sigma\, d\beta` (``sigma`` interpolated linearly in beta),
+    so every neighbouring pair has the same predicted acceptance. The prediction assumes
     Gaussian energy distributions; where only a few excitations are present (low T,
     small N) the distributions are skewed and the measured acceptances differ.
 

@@ -1,17 +1,18 @@
-"""Replica-symmetric theory of the Hopfield model (``docs/physics.md`` sections 6-7).
+r"""Replica-symmetric theory of the Hopfield model (``docs/physics.md`` sections 6-7).
 
 Amit, Gutfreund & Sompolinsky, Phys. Rev. Lett. 55, 1530 (1985) and Ann. Phys. 173, 30
-(1987): unbiased random patterns, Hebbian couplings, N -> infinity, load
-``alpha = p / N``, temperature T (``beta = 1/T``), ``Dz`` the standard Gaussian measure.
+(1987): unbiased random patterns, Hebbian couplings, N -> infinity, load :math:`\alpha =
+p / N`, temperature T (:math:`\beta = 1/T`), ``Dz`` the standard Gaussian measure.
 Saddle-point equations of the retrieval state (one condensed pattern):
 
     m = int Dz tanh(beta (m + sqrt(alpha r) z))
     q = int Dz tanh^2(beta (m + sqrt(alpha r) z))
     r = q / (1 - beta (1 - q))^2
 
-T = 0 limit (``C = beta (1 - q)`` finite): ``m = erf(m / sqrt(2 alpha r))``,
-``C = sqrt(2 / (pi alpha r)) exp(-m^2 / (2 alpha r))``, ``r = 1 / (1 - C)^2``; with
-``y = m / sqrt(2 alpha r)`` this is ``y (sqrt(2 alpha) + (2/sqrt(pi)) exp(-y^2)) = erf(y)``.
+T = 0 limit (:math:`C = \beta (1 - q)` finite): :math:`m = \mathrm{erf}(m / \sqrt{2
+\alpha r})`, :math:`C = \sqrt{2 / (\pi \alpha r)}\, e^{-m^2 / (2 \alpha r)}`, :math:`r =
+1 / (1 - C)^2`; with :math:`y = m / \sqrt{2 \alpha r}` this is :math:`y \left(\sqrt{2
+\alpha} + \frac{2}{\sqrt\pi} e^{-y^2}\right) = \mathrm{erf}(y)`.
 
 RS free energy per spin (stationary exactly at the equations above):
 
@@ -19,8 +20,8 @@ RS free energy per spin (stationary exactly at the equations above):
         - T int Dz ln 2 cosh(beta (m + sqrt(alpha r) z)),    d = 1 - beta + beta q
 
 Lines of the phase diagram: the retrieval line ``alpha_c(T)`` (``T_M``) where the
-retrieval solution disappears; the spin-glass line ``T_g = 1 + sqrt(alpha)``; and
-``T_c(alpha)`` below which retrieval states are global minima (their free energy
+retrieval solution disappears; the spin-glass line :math:`T_g = 1 + \sqrt\alpha`; and
+:math:`T_c(\alpha)` below which retrieval states are global minima (their free energy
 falls below the spin-glass one).
 """
 
@@ -54,16 +55,16 @@ _M_MIN = 1e-4  # below this a "retrieval" solution counts as m = 0
 
 @dataclass(frozen=True)
 class RSSolution:
-    """A replica-symmetric saddle point: overlap m, Edwards-Anderson q, noise r.
+    r"""A replica-symmetric saddle point: overlap m, Edwards-Anderson q, noise r.
 
-    At T = 0, ``q = 1`` and ``c = beta (1 - q)`` is reported separately. ``f`` is the RS
-    free energy per spin (the energy per spin at T = 0).
+    At T = 0, ``q = 1`` and :math:`c = \beta (1 - q)` is reported separately. ``f`` is
+    the RS free energy per spin (the energy per spin at T = 0).
 
     Parameters
     ----------
     m, q, r, c, f : float
         Retrieval overlap, Edwards-Anderson order parameter, noise variance of the
-        other patterns, ``beta (1 - q)`` and the free energy per spin (coupling units).
+        other patterns, :math:`\beta (1 - q)` and the free energy per spin (coupling units).
     alpha, temperature : float
         The load and temperature of the saddle point.
     """
@@ -92,7 +93,8 @@ _XTOL = 1e-15
 
 
 def _gaussian_averages(m, s, beta):
-    """``(E tanh(beta x), E sech^2(beta x), E ln 2cosh(beta x))`` for ``x = m + s z``."""
+    r""":math:`(\mathbb{E} \tanh(\beta x), \mathbb{E}\, \mathrm{sech}^2(\beta x),
+    \mathbb{E} \ln 2\cosh(\beta x))` for ``x = m + s z``."""
     return _rs_quadrature.rs_averages(float(m), float(s), float(beta))
 
 
@@ -230,7 +232,7 @@ def _curie_weiss(beta):
 
 
 def _alpha_of_y(y):
-    """The load at which ``y = m / sqrt(2 alpha r)`` solves the T = 0 equations."""
+    r"""The load at which :math:`y = m / \sqrt{2 \alpha r}` solves the T = 0 equations."""
     return 0.5 * (special.erf(y) / y - 2 / np.sqrt(np.pi) * np.exp(-y * y)) ** 2
 
 
@@ -259,7 +261,7 @@ def _retrieval_t0(alpha):
 
 
 def solve_spin_glass(alpha: float, temperature: float) -> RSSolution:
-    """The m = 0 solution: spin glass (q > 0) below ``T_g = 1 + sqrt(alpha)``,
+    r"""The m = 0 solution: spin glass (q > 0) below :math:`T_g = 1 + \sqrt\alpha`,
     paramagnet (q = 0) above.
 
     Parameters
@@ -291,12 +293,13 @@ def solve_spin_glass(alpha: float, temperature: float) -> RSSolution:
 
 
 def _spin_glass_c(alpha, temperature):
-    """``c = beta (1 - q)`` of the spin-glass solution below ``T_g``.
+    r""":math:`c = \beta (1 - q)` of the spin-glass solution below ``T_g``.
 
-    With ``q = 1 - c T`` and ``r = q / (1 - c)^2`` the equations reduce to
-    ``c = beta E sech^2(beta sqrt(alpha r) z)``, solved on ``0 < c < min(1, beta)``
-    (``c = beta`` is the paramagnet). Working in c rather than q keeps the solution
-    resolved when ``1 - q`` is below double precision (T -> 0).
+    With ``q = 1 - c T`` and :math:`r = q / (1 - c)^2` the equations reduce to :math:`c
+    = \beta\, \mathbb{E}\, \mathrm{sech}^2(\beta \sqrt{\alpha r}\, z)`, solved on
+    :math:`0 < c < \min(1, \beta)` (:math:`c = \beta` is the paramagnet). Working in c
+    rather than q keeps the solution resolved when ``1 - q`` is below double precision
+    (T -> 0).
     """
     beta = 1.0 / temperature
 
@@ -311,7 +314,8 @@ def _spin_glass_c(alpha, temperature):
 
 
 def _finish(m, q, r, alpha, temperature, c=None):
-    """The solution with its free energy; ``c = beta (1 - q)`` is computed when not given
+    r"""The solution with its free energy; :math:`c = \beta (1 - q)` is computed when
+    not given
     (the solvers pass it when ``1 - q`` is below double precision)."""
     if temperature == 0:
         m, r, c = float(m), float(r), float(c)
@@ -323,10 +327,10 @@ def _finish(m, q, r, alpha, temperature, c=None):
 
 
 def free_energy(m: float, q: float, r: float, alpha: float, temperature: float) -> float:
-    """RS free energy per spin of AGS (1987) at a point (m, q, r), T > 0.
+    r"""RS free energy per spin of AGS (1987) at a point (m, q, r), T > 0.
 
-    At ``alpha = 0`` the load terms vanish and this is the Curie-Weiss free energy
-    ``m^2/2 - T ln 2cosh(m/T)`` (also at T = 1, where the load terms alone would be
+    At :math:`\alpha = 0` the load terms vanish and this is the Curie-Weiss free energy
+    :math:`m^2/2 - T \ln 2\cosh(m/T)` (also at T = 1, where the load terms alone would be
     0 * infinity).
 
     Parameters
@@ -361,7 +365,7 @@ def free_energy(m: float, q: float, r: float, alpha: float, temperature: float) 
 
 
 def _free_energy(m, q, r, c, alpha, temperature):
-    """:func:`free_energy` with ``c = beta (1 - q)`` given: ``d = 1 - c``."""
+    r""":func:`free_energy` with :math:`c = \beta (1 - q)` given: ``d = 1 - c``."""
     beta = 1.0 / temperature
     entropy_term = _gaussian_averages(m, np.sqrt(alpha * r), beta)[2]
     f = m * m / 2 - entropy_term * temperature
@@ -389,7 +393,7 @@ def _energy_t0(m, c, alpha):
 
 
 def t_g(alpha: ArrayLike) -> np.ndarray | float:
-    """Spin-glass transition ``T_g = 1 + sqrt(alpha)``.
+    r"""Spin-glass transition :math:`T_g = 1 + \sqrt\alpha`.
 
     Parameters
     ----------
@@ -458,7 +462,7 @@ def t_m(alpha: float, *, tol: float = 1e-10) -> float:
 
 
 def t_c(alpha: float, *, tol: float = 1e-10) -> float:
-    """Temperature below which retrieval states are global minima (their RS free energy
+    r"""Temperature below which retrieval states are global minima (their RS free energy
     is below the spin-glass one).
 
     Parameters
@@ -471,7 +475,7 @@ def t_c(alpha: float, *, tol: float = 1e-10) -> float:
     Returns
     -------
     float
-        ``T_c(alpha)``; NaN when retrieval states are never global minima
+        :math:`T_c(\alpha)`; NaN when retrieval states are never global minima
         (alpha > 0.0519).
     """
     alpha = _checks.real("alpha", alpha, minimum=0.0)
@@ -545,7 +549,7 @@ def mixture_overlap(n: int, temperature: float = 0.0) -> float:
 
 
 def mixture_energy(n: int) -> float:
-    """Energy per spin ``-n m^2 / 2`` of the symmetric n-mixture at T = 0, finite p.
+    r"""Energy per spin :math:`-n m^2 / 2` of the symmetric n-mixture at T = 0, finite p.
 
     Parameters
     ----------

@@ -1,10 +1,10 @@
-"""Hopfield-Feinstein-Palmer unlearning ("dreaming"), ``docs/physics.md`` section 4.
+r"""Hopfield-Feinstein-Palmer unlearning ("dreaming"), ``docs/physics.md`` section 4.
 
 Hopfield, Feinstein & Palmer, "'Unlearning' has a stabilizing effect in collective
 memories", Nature 304, 158 (1983). Repeat D times: draw a uniformly random state, relax
-it with zero-temperature asynchronous dynamics to a fixed point ``s*``, and set
-``J_ij <- J_ij - (epsilon / N) s*_i s*_j`` for ``i != j``. The natural clock is
-``t = epsilon D / N``.
+it with zero-temperature asynchronous dynamics to a fixed point :math:`s^*`, and set
+:math:`J_{ij} \leftarrow J_{ij} - \frac\epsilon N\, s^*_i s^*_j` for :math:`i \ne j`.
+The natural clock is :math:`t = \epsilon D / N`.
 """
 
 import numpy as np
@@ -39,7 +39,7 @@ def unlearn(
     significance: float | None = None,
     progress: bool = True,
 ) -> tuple[Hopfield, xr.Dataset]:
-    """Unlearn spurious minima by dreaming; return the new model and a trace.
+    r"""Unlearn spurious minima by dreaming; return the new model and a trace.
 
     Parameters
     ----------
@@ -79,7 +79,7 @@ def unlearn(
         The couplings after D dreams (same fields and patterns). A pair rather than
         one Dataset because the first result is a model to simulate, not data.
     trace : xarray.Dataset
-        Along ``dream`` (coordinate: dreams done, from 0, with ``t = epsilon D / N``):
+        Along ``dream`` (coordinate: dreams done, from 0, with :math:`t = \epsilon D / N`):
         ``stable_fraction`` (patterns that are strict fixed points, ``xi_i h_i > 0``
         for all i), ``min_stability`` (minimum over patterns and sites of
         ``xi_i h_i / ||J_i||``), ``retrieval_overlap`` (mean final overlap with the cued
@@ -179,8 +179,8 @@ def _dream_view(model: Hopfield, J: np.ndarray) -> KernelView:
 
 
 def _trace(rows, done, epsilon, n, stuck, attrs) -> xr.Dataset:
-    """The probes after each block of dreams (``rows``) against the dreams ``done``
-    and the unlearning time ``t = epsilon D / N``."""
+    r"""The probes after each block of dreams (``rows``) against the dreams ``done``
+    and the unlearning time :math:`t = \epsilon D / N`."""
     trace = xr.Dataset(
         {
             name: ("dream", np.array([row[name] for row in rows]), meta)
