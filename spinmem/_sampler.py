@@ -1,6 +1,7 @@
-"""A dimod sampler that anneals with spinmem (:class:`SimulatedAnnealingSampler`).
+"""dimod samplers running spinmem: :class:`SimulatedAnnealingSampler` and
+:class:`ParallelTemperingSampler`.
 
-This module imports dimod; :mod:`spinmem.interop` loads it on first use of the sampler.
+This module imports dimod; :mod:`spinmem.interop` loads it on first use of a sampler.
 """
 
 import dimod
@@ -10,6 +11,7 @@ import scipy.sparse
 from . import _checks, schedules
 from .annealing import anneal
 from .model import Hopfield
+from .tempering import temper
 
 
 class SimulatedAnnealingSampler(dimod.Sampler):
@@ -86,12 +88,8 @@ class SimulatedAnnealingSampler(dimod.Sampler):
         parameters = self.remove_unknown_kwargs(**parameters)
         reads = _checks.integer("num_reads", num_reads, minimum=1)
         sweeps = _checks.integer("num_sweeps", num_sweeps, minimum=1)
-        labels = list(bqm.variables)
-        spin = bqm.change_vartype(dimod.SPIN, inplace=False)
-        if len(labels) < 2:
-            states = _exact(spin, labels, reads)
-        else:
-            model = Hopfield.from_bqm(spin)
+
+        def run(model: Hopfield) -> np.ndarray:
             hot, cold = _temperatures(model, t_start, t_end)
             ds = anneal(
                 model,
@@ -102,10 +100,115 @@ class SimulatedAnnealingSampler(dimod.Sampler):
                 record_every=sweeps,
                 progress=False,
             )
-            states = ds.state.values
-        if bqm.vartype is dimod.BINARY:
-            states = (states + 1) // 2
-        return dimod.SampleSet.from_samples_bqm((states, labels), bqm)
+            return ds.state.values
+
+        return _sample(bqm, reads, run)
+
+
+class ParallelTemperingSampler(dimod.Sampler):
+    """Parallel tempering of any binary quadratic model with :func:`spinmem.temper`.
+
+    Each read is one independent ladder (chain) of ``num_temperatures`` replicas on a
+    geometric ladder from ``t_min`` to ``t_max`` (in the BQM's energy units),
+    Metropolis sweeps with an exchange round after each; the sample is the state at the
+    coldest temperature after ``num_sweeps`` sweeps, a sample of the Boltzmann
+    distribution at ``t_min`` once the ladder has mixed (check it with
+    :func:`spinmem.temper` and :func:`spinmem.stats.mixed` on the model of
+    :func:`spinmem.interop.from_bqm`). Labels, vartype and offset are kept as by
+    :class:`SimulatedAnnealingSampler`; problems of fewer than two variables are
+    solved exactly.
+
+    Examples
+    --------
+    >>> import dimod
+    >>> from spinmem.interop import ParallelTemperingSampler
+    >>> bqm = dimod.BinaryQuadraticModel({"a": 1.0}, {("a", "b"): -2.0}, 0.5, "SPIN")
+    >>> best = ParallelTemperingSampler().sample(bqm, num_reads=4, seed=1).first
+    >>> {v: int(s) for v, s in best.sample.items()}, float(best.energy)
+    ({'a': -1, 'b': -1}, -2.5)
+    """
+
+    @property
+    def parameters(self) -> dict:
+        """The keyword arguments of
+        :meth:`~spinmem.interop.ParallelTemperingSampler.sample` (dimod's
+        ``Sampler.parameters``)."""
+        names = ("num_reads", "num_sweeps", "num_temperatures", "t_min", "t_max", "seed")
+        return {name: [] for name in names}
+
+    @property
+    def properties(self) -> dict:
+        """dimod's ``Sampler.properties``: the units of the energies."""
+        return {"energy_units": "those of the BQM"}
+
+    def sample(
+        self,
+        bqm,
+        *,
+        num_reads: int = 10,
+        num_sweeps: int = 1000,
+        num_temperatures: int = 16,
+        t_min: float | None = None,
+        t_max: float | None = None,
+        seed=None,
+        **parameters,
+    ) -> dimod.SampleSet:
+        """Run ``num_reads`` independent ladders on ``bqm``.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            SPIN or BINARY, any variable labels.
+        num_reads : int
+            Independent ladders, >= 1.
+        num_sweeps : int
+            Sweeps of every replica, >= 1.
+        num_temperatures : int
+            Temperatures of the ladder, >= 2.
+        t_min, t_max : float, optional
+            Coldest and hottest temperature, in the energy units of the SPIN form of
+            ``bqm``; defaults as ``t_end`` and ``t_start`` of
+            :meth:`SimulatedAnnealingSampler.sample`.
+        seed : None, int or numpy.random.SeedSequence
+            Seed of the random streams; the same seed gives the same samples.
+        **parameters
+            Keyword arguments of other samplers: ignored with a warning, as dimod's
+            ``Sampler.remove_unknown_kwargs`` does.
+
+        Returns
+        -------
+        dimod.SampleSet
+            ``num_reads`` samples (the coldest replica of each ladder) in ``bqm``'s
+            labels and vartype, with their energies.
+        """
+        parameters = self.remove_unknown_kwargs(**parameters)
+        reads = _checks.integer("num_reads", num_reads, minimum=1)
+        sweeps = _checks.integer("num_sweeps", num_sweeps, minimum=1)
+        size = _checks.integer("num_temperatures", num_temperatures, minimum=2)
+
+        def run(model: Hopfield) -> np.ndarray:
+            hot, cold = _temperatures(model, t_max, t_min, names=("t_max", "t_min"))
+            ladder = schedules.geometric(hot, cold, size)[::-1].copy()
+            ds = temper(
+                model, ladder, sweeps=sweeps, chains=reads, seed=seed, progress=False
+            )
+            return ds.state.isel(temperature=0).values
+
+        return _sample(bqm, reads, run)
+
+
+def _sample(bqm, reads: int, run) -> dimod.SampleSet:
+    """The sample set of ``reads`` states of ``bqm``: ``run(model)`` on its SPIN model,
+    or the exact ground state of a BQM of fewer than two variables."""
+    labels = list(bqm.variables)
+    spin = bqm.change_vartype(dimod.SPIN, inplace=False)
+    if len(labels) < 2:
+        states = _exact(spin, labels, reads)
+    else:
+        states = run(Hopfield.from_bqm(spin))
+    if bqm.vartype is dimod.BINARY:
+        states = (states + 1) // 2
+    return dimod.SampleSet.from_samples_bqm((states, labels), bqm)
 
 
 def _exact(spin, labels, reads: int) -> np.ndarray:
@@ -116,7 +219,9 @@ def _exact(spin, labels, reads: int) -> np.ndarray:
     return np.repeat(best[None, :], reads, axis=0)
 
 
-def _temperatures(model: Hopfield, t_start, t_end) -> tuple[float, float]:
+def _temperatures(
+    model: Hopfield, t_start, t_end, names=("t_start", "t_end")
+) -> tuple[float, float]:
     """The schedule's ends: given, or from the model's couplings and fields."""
     J = model.couplings
     coefficients = np.abs(J.data if scipy.sparse.issparse(J) else J[J != 0])
@@ -126,8 +231,8 @@ def _temperatures(model: Hopfield, t_start, t_end) -> tuple[float, float]:
     smallest = float(nonzero.min()) if nonzero.size else 1.0
     hot = 2.0 * largest if t_start is None else t_start
     cold = smallest / 10.0 if t_end is None else t_end
-    hot = _checks.temperature("t_start", hot if hot > 0 else 1.0)
-    cold = _checks.temperature("t_end", cold)
+    hot = _checks.temperature(names[0], hot if hot > 0 else 1.0)
+    cold = _checks.temperature(names[1], cold)
     if cold > hot:
-        raise ValueError(f"t_end must be at most t_start, got {cold} > {hot}")
+        raise ValueError(f"{names[1]} must be at most {names[0]}, got {cold} > {hot}")
     return hot, cold

@@ -1,5 +1,6 @@
 r"""Conversions to and from dimod and networkx (optional: ``pip install spinmem[interop]``),
-and :class:`~spinmem.interop.SimulatedAnnealingSampler`, a ``dimod.Sampler``.
+and two ``dimod.Sampler``: :class:`~spinmem.interop.SimulatedAnnealingSampler` and
+:class:`~spinmem.interop.ParallelTemperingSampler`.
 
 Sign conventions (``docs/physics.md`` section 1): spinmem's energy is :math:`H(s) =
 -\sum_{i<j} J_{ij} s_i s_j - \sum_i \theta_i s_i`, dimod's (``SPIN``) is :math:`E(s) =
@@ -22,6 +23,7 @@ from ._graphs import DENSE_ABOVE  # noqa: F401
 from .model import Hopfield
 
 __all__ = [
+    "ParallelTemperingSampler",  # noqa: F822 (loaded on use)
     "SimulatedAnnealingSampler",  # noqa: F822 (loaded on use)
     "from_bqm",
     "from_networkx",
@@ -33,10 +35,10 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if name == "SimulatedAnnealingSampler":  # a dimod.Sampler: loads dimod
-        from ._sampler import SimulatedAnnealingSampler
+    if name in ("SimulatedAnnealingSampler", "ParallelTemperingSampler"):  # loads dimod
+        from . import _sampler
 
-        return SimulatedAnnealingSampler
+        return getattr(_sampler, name)
     raise AttributeError(f"module 'spinmem.interop' has no attribute {name!r}")
 
 
