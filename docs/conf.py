@@ -53,6 +53,7 @@ numpydoc_xref_aliases = {
     "SpinModel": "spinmem.SpinModel",
     "DenseMemory": "spinmem.memory.DenseMemory",
     "StorageError": "spinmem.storage.StorageError",
+    "Learned": "spinmem.rules.Learned",
 }
 
 # The inventories of the projects spinmem's pages link to, kept in the repository so

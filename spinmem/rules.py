@@ -5,6 +5,8 @@ overlaps and the census) and has a zero diagonal unless stated. The Hebbian rule
 itself is :meth:`spinmem.Hopfield.hebbian`.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse
 from numpy.typing import ArrayLike
@@ -14,7 +16,16 @@ from ._couplings import hebbian_matrix
 from .model import Hopfield, _rebuild
 from .seeding import SeedLike, generator, root_sequence
 
-__all__ = ["centred", "clipped", "diluted", "dreaming", "projection", "storkey"]
+__all__ = [
+    "Learned",
+    "centred",
+    "clipped",
+    "diluted",
+    "dreaming",
+    "projection",
+    "storkey",
+    "symmetric_perceptron",
+]
 
 
 def projection(patterns: ArrayLike) -> Hopfield:
@@ -227,6 +238,91 @@ def centred(patterns: ArrayLike, bias: float | None = None) -> Hopfield:
     J = x.T @ x / n
     np.fill_diagonal(J, 0.0)
     return Hopfield(J, patterns=xi)  # symmetric up to rounding, which Hopfield removes
+
+
+class Learned(NamedTuple):
+    """The outcome of a learning algorithm that may fail.
+
+    Parameters
+    ----------
+    model : Hopfield
+        The couplings learned (the last ones when it did not converge).
+    converged : bool
+        Whether every stability exceeds the margin.
+    steps : int
+        Learning steps taken (each corrects every unsatisfied site and pattern).
+    min_stability : float
+        The smallest stability of a stored pattern under the returned couplings.
+    """
+
+    model: Hopfield
+    converged: bool
+    steps: int
+    min_stability: float
+
+
+def symmetric_perceptron(
+    patterns: ArrayLike,
+    kappa: float = 0.0,
+    *,
+    start: str = "hebbian",
+    max_steps: int = 10_000,
+) -> Learned:
+    r"""Symmetric couplings learned by the perceptron rule with margin kappa.
+
+    A pattern is stable at site i with margin kappa when its stability
+    :math:`\Delta_i^\mu = \xi_i^\mu h_i^\mu / |J_i| > \kappa` (:math:`|J_i|` the norm of
+    row i). Each step finds every unsatisfied pair :math:`(i, \mu)` and adds, for each,
+    :math:`\xi_i^\mu \xi_j^\mu / N` to both :math:`J_{ij}` and :math:`J_{ji}`
+    (:math:`j \ne i`): the perceptron rule in the space of symmetric couplings, where the
+    constraint of :math:`(i, \mu)` is linear, so the perceptron convergence theorem
+    holds there. It stops when every stability exceeds kappa (``docs/physics.md``
+    section 11; Benedetti, Ventura, Marinari, Ruocco and Zamponi, J. Chem. Phys. 156,
+    104107, 2022, compare a symmetric perceptron with unlearning).
+
+    The couplings stay integers in units of 1/N (the Hebbian start is one), so the
+    stabilities, and whether a pattern is stable, are exact.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, N)
+        +-1 patterns.
+    kappa : float
+        Margin, >= 0. At 0 every spin of every pattern must be aligned with a non-zero
+        field: a solution exists exactly when the linear program of
+        ``docs/physics.md`` section 11 is feasible.
+    start : {"hebbian", "zero"}
+        Initial couplings: Hebbian, or zero.
+    max_steps : int
+        Steps before giving up, >= 1.
+
+    Returns
+    -------
+    Learned
+        The model (zero diagonal, symmetric, patterns stored), whether it converged,
+        the steps taken and the smallest stability reached.
+    """
+    xi = _rule_patterns(patterns, "symmetric_perceptron", bytes_per_pair=32)
+    kappa = _checks.real("kappa", kappa, minimum=0.0)
+    start = _checks.choice("start", start, ("hebbian", "zero"))
+    max_steps = _checks.integer("max_steps", max_steps, minimum=1)
+    x = xi.astype(np.float64)  # integers: every product and sum below is exact
+    C = x.T @ x if start == "hebbian" else np.zeros((xi.shape[1],) * 2)
+    np.fill_diagonal(C, 0.0)
+    steps = 0
+    while True:
+        aligned, norms = x * (x @ C), np.sqrt((C * C).sum(axis=1))
+        unsatisfied = aligned <= kappa * norms
+        if not unsatisfied.any() or steps == max_steps:
+            break
+        update = (unsatisfied * x).T @ x
+        update += update.T
+        np.fill_diagonal(update, 0.0)
+        C += update
+        steps += 1
+    stability = aligned / np.where(norms > 0, norms, 1.0)
+    model = Hopfield(C / xi.shape[1], patterns=xi)
+    return Learned(model, not unsatisfied.any(), steps, float(stability.min()))
 
 
 def _rule_patterns(patterns, what: str, bytes_per_pair: int = 24) -> np.ndarray:

@@ -174,8 +174,111 @@ def test_rules_keep_their_patterns():
         (lambda: rules.diluted(_xi(2, 10), 0.5, storage="patterns"), "storage"),
         (lambda: rules.centred(_xi(2, 10), bias=1.0), "bias must lie in"),
         (lambda: rules.clipped(np.zeros((2, 10))), "patterns"),
+        (lambda: rules.symmetric_perceptron(_xi(2, 10), -0.1), "kappa must be >= 0"),
+        (lambda: rules.symmetric_perceptron(_xi(2, 10), start="random"), "start"),
+        (lambda: rules.symmetric_perceptron(_xi(2, 10), max_steps=0), "max_steps"),
+        (lambda: spinmem.theory.gardner_capacity(-1.0), "kappa must be finite and >= 0"),
     ],
 )
 def test_bad_input_is_refused(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+# ---------------------------------------------------------------- symmetric perceptron
+
+
+def _feasible(xi: np.ndarray) -> bool:
+    """Whether symmetric couplings with zero diagonal store every pattern with every
+    spin aligned with a non-zero field: the linear program of docs/physics.md section
+    11 in the N(N-1)/2 couplings, posed as the largest margin t with xi_i h_i >= t and
+    |J_ij| <= 1 (bounded, so the solver always reaches an optimum): t > 0 when such
+    couplings exist, t = 0 (J = 0) when not. No instance below is borderline."""
+    from scipy.optimize import linprog
+
+    p, n = xi.shape
+    upper = np.triu_indices(n, 1)
+    pairs = upper[0].size
+    index = np.zeros((n, n), dtype=int)
+    index[upper] = index[upper[::-1]] = np.arange(pairs)
+    rows, cols, vals = [], [], []
+    for k, (mu, i) in enumerate(itertools.product(range(p), range(n))):
+        others = np.delete(np.arange(n), i)
+        rows += [k] * (n - 1) + [k]
+        cols += [*index[i, others], pairs]
+        vals += [*(-xi[mu, i] * xi[mu, others]), 1.0]
+    a = scipy.sparse.csr_array((vals, (rows, cols)), shape=(p * n, pairs + 1))
+    cost = np.zeros(pairs + 1)
+    cost[-1] = -1.0
+    bounds = [(-1.0, 1.0)] * pairs + [(None, 1.0)]
+    result = linprog(cost, A_ub=a, b_ub=np.zeros(p * n), bounds=bounds)
+    assert result.status == 0, result.message
+    margin = -result.fun
+    assert margin < 1e-9 or margin > 1e-6, margin  # not a borderline instance
+    return margin > 1e-6
+
+
+def _against_the_linear_program(n, alphas, seeds):
+    """The perceptron converges on every instance the program says is feasible and
+    reports failure on every other; loads cross the program's own limit."""
+    verdicts = []
+    for alpha, s in itertools.product(alphas, range(seeds)):
+        xi = spinmem.random_patterns(
+            round(alpha * n), n, seed=np.random.SeedSequence([n, s, round(100 * alpha)])
+        )
+        learned = rules.symmetric_perceptron(xi, max_steps=10_000)
+        feasible = _feasible(xi.astype(np.float64))
+        assert learned.converged == feasible, (alpha, s, learned.min_stability)
+        verdicts.append(feasible)
+        if learned.converged:
+            assert learned.model.is_fixed_point(xi, strict=True).all()
+    assert any(verdicts) and not all(verdicts)
+
+
+def test_symmetric_perceptron_finds_couplings_exactly_when_they_exist():
+    _against_the_linear_program(20, (0.5, 1.0, 1.25, 1.5, 2.0), seeds=2)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("n", "alphas", "seeds"),
+    [(40, (0.5, 1.0, 1.2, 1.4, 1.6, 2.0), 2), (60, (1.0, 1.6), 1)],  # N = 60: 2 min of LP
+)
+def test_symmetric_perceptron_against_the_linear_program_at_larger_n(n, alphas, seeds):
+    _against_the_linear_program(n, alphas, seeds)
+
+
+def test_learned_couplings_are_symmetric_with_the_margin_reported():
+    """Symmetric, zero diagonal, integer multiples of 1/N; the reported smallest
+    stability is the model's own, above kappa when converged, from either start."""
+    xi = _xi(12, 60, seed=3)
+    for kappa, start in ((0.0, "hebbian"), (0.4, "hebbian"), (0.4, "zero")):
+        learned = rules.symmetric_perceptron(xi, kappa, start=start)
+        J = learned.model.couplings
+        assert learned.converged
+        np.testing.assert_array_equal(J, J.T)
+        assert not np.diag(J).any()
+        np.testing.assert_allclose(J * 60, np.rint(J * 60), rtol=0, atol=1e-9)
+        stability = learned.model.stability()
+        assert learned.min_stability == pytest.approx(stability.min(), abs=1e-12)
+        assert learned.min_stability > kappa
+    unfinished = rules.symmetric_perceptron(_xi(90, 60, seed=4), max_steps=3)
+    assert not unfinished.converged and unfinished.steps == 3
+    assert unfinished.min_stability == pytest.approx(
+        unfinished.model.stability().min(), abs=1e-12
+    )
+
+
+def test_gardner_capacity_against_its_integral():
+    """alpha_c(kappa) = 1 / int_{-kappa}^inf Dt (t + kappa)^2, by quadrature; 2 at
+    kappa = 0, 1/(1/2 + ...) decreasing in kappa."""
+    from scipy import integrate, stats
+
+    assert spinmem.theory.gardner_capacity(0.0) == 2.0
+    kappas = np.array([0.25, 0.5, 1.0, 2.0])
+    for k, closed in zip(kappas, spinmem.theory.gardner_capacity(kappas), strict=True):
+        moment, _ = integrate.quad(
+            lambda t, k=k: (t + k) ** 2 * stats.norm.pdf(t), -k, np.inf
+        )
+        assert closed == pytest.approx(1.0 / moment, rel=1e-10)
+    assert np.all(np.diff(spinmem.theory.gardner_capacity(kappas)) < 0)
