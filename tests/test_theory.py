@@ -104,3 +104,55 @@ def test_mixtures_of_many_patterns():
         want = stats.binom.sf((n - 2) // 2, k, 0.5) - stats.binom.cdf((n - 3) // 2, k, 0.5)
         assert theory.mixture_overlap(n) == pytest.approx(want, rel=1e-12)
         assert 0 < theory.mixture_overlap(n, 0.05) < want
+
+
+# ---------------------------------------------------------------- one-step RSB, T = 0
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.13])
+def test_the_1rsb_energy_is_the_rs_one_when_the_breaking_vanishes(alpha):
+    """At q0 -> 1 (q1 = q0: no breaking) the 1RSB energy functional at the RS overlap
+    and C is the RS ground-state energy, for any breaking parameter mu, to 1e-8."""
+    from spinmem import _rsb1
+
+    rs = theory.solve_rs(alpha, 0.0)
+    for mu in (1.0, 30.0, 300.0):
+        e = _rsb1.energy(rs.m, 1.0 - 1e-11, rs.c, mu, alpha)
+        assert e == pytest.approx(rs.f, abs=1e-8)
+
+
+def test_the_1rsb_solution_at_alpha_013_is_a_saddle_point_above_rs():
+    """At alpha = 0.13: every fixed-point equation holds to 1e-10, the energy is a
+    maximum over mu (the 1RSB saddle), above the RS energy by less than 1e-5, with the
+    breaking reported (q0 < 1, finite mu) and m within 1e-3 of the RS overlap."""
+    from spinmem import _rsb1
+
+    sol = theory.solve_1rsb(0.13)
+    rs = theory.solve_rs(0.13, 0.0)
+    assert np.abs(_rsb1.residuals(sol.m, sol.q0, sol.c, sol.mu, 0.13)).max() < 1e-10
+    assert 0.99 < sol.q0 < 1.0 and 1.0 < sol.mu < 1e4 and sol.r1 > sol.r0 > 0
+    assert 0 < sol.energy - rs.f < 1e-5
+    assert sol.m == pytest.approx(rs.m, abs=1e-3)
+    for factor in (0.5, 2.0):  # other mu, each with its own fixed point: lower energy
+        mu = factor * sol.mu
+        v, ok = _rsb1._fixed_mu(0.13, mu, np.array([sol.m, sol.q0, sol.c]))
+        assert ok and _rsb1.energy(*v, mu, 0.13) < sol.energy
+
+
+def test_1rsb_refuses_where_it_finds_no_retrieval_solution():
+    with pytest.raises(RuntimeError, match="no 1RSB retrieval solution"):
+        theory.solve_1rsb(0.2)
+    with pytest.raises(ValueError, match="alpha must be > 0"):
+        theory.solve_1rsb(0.0)
+
+
+@pytest.mark.slow
+def test_the_1rsb_capacity_is_steffan_and_kuehns():
+    """alpha_c^1RSB(T = 0) = 0.138186 (Steffan and Kühn, Z. Phys. B 95, 249, 1994)
+    within 2e-6, above the RS 0.137905; the breaking parameters at alpha_c are those
+    of a genuine 1RSB point (q0 < 1, finite mu)."""
+    crit = theory.alpha_c_1rsb()
+    assert crit.alpha == pytest.approx(0.138186, abs=2e-6)
+    assert crit.alpha - theory.alpha_c(0.0) == pytest.approx(0.000281, abs=5e-6)
+    assert 0.99 < crit.q0 < 1.0 and 1.0 < crit.mu < 1e3
+    assert crit.m == pytest.approx(0.9668, abs=1e-3)
