@@ -40,7 +40,7 @@ def solve_rs_rows():
 
 def phase_lines_rows(full):
     theory.phase_lines.cache_clear()
-    theory._alpha_m.cache_clear()
+    theory.rs._alpha_m.cache_clear()
     new_s, new = timed(theory.phase_lines, POINTS)
     step = 1 if full else 4
     temps = new["tm_t"][::step]

@@ -1,5 +1,9 @@
 r"""The Hopfield network as an Ising spin system, and pattern helpers.
 
+One idea, the spin model (``SpinModel``, its pairwise form ``Hopfield`` and what the
+kernels see of it); about 600 lines because every constructor and method documents its
+parameters and returns.
+
 Conventions (``docs/physics.md`` section 1): spins ``s_i in {-1, +1}``; symmetric
 couplings with :math:`J_{ii} = 0`; fields :math:`\theta_i`; local field :math:`h_i =
 \sum_j J_{ij} s_j + \theta_i`; energy :math:`H(s) = -\frac12 \sum_{i \ne j} J_{ij} s_i

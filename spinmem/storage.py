@@ -17,27 +17,29 @@ units (``LEGACY_UNITS``) and that axis as ``sweep`` (:func:`upgrade`), and so do
 sweep with the points it stores. The layout in the file (no fill values on
 coordinates, string labels, compression) is described in ``spinmem._netcdf``.
 
-Writes are atomic, of whole files and of groups alike: the new file goes to a
-temporary file beside the target, which is flushed to disk and then renamed over it, so
-a crash, a full disk, Ctrl-C or SIGTERM leaves either the old file or the new one, never
-a torn one. Writing a group replaces the whole group: nothing of the dataset it held
-before is kept.
+Writes are atomic (``spinmem._atomic``), of whole files and of groups alike: the new
+file goes to a temporary file beside the target, which is flushed to disk and then
+renamed over it, so a crash, a full disk, Ctrl-C or SIGTERM leaves either the old file
+or the new one, never a torn one. Writing a group replaces the whole group: nothing of
+the dataset it held before is kept.
 """
 
-import contextlib
-import errno
-import glob
 import os
-import sys
-import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from . import _checks, _netcdf, _schema, _signals
+from . import _checks, _netcdf, _schema
+from ._atomic import (
+    StorageError,
+    _check_disk,
+    _check_target,
+    _make_parent,
+    _remove_stale_temporaries,
+    _write_bytes,
+)
 from ._version import package_version
 
 __all__ = ["LEGACY_UNITS", "StorageError", "load", "rewrite", "save", "upgrade"]
@@ -53,10 +55,6 @@ LEGACY_UNITS = {
 }
 """Units written in words by spinmem 0.1, and the UDUNITS units :func:`load` reads them
 as (None: no units attribute)."""
-
-
-class StorageError(ValueError):
-    """A file that is not a readable spinmem/netCDF HDF5 file, or a refused write."""
 
 
 def save(
@@ -367,102 +365,6 @@ def write_group(
     _write_bytes(path, encode)
 
 
-def _write_bytes(path: Path, encode, write_file=None) -> None:
-    """Atomically replace ``path`` by the bytes ``encode()`` returns (or by what
-    ``write_file(tmp)`` writes), with signals held back until a clean stopping point."""
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
-    )
-    handle = os.fdopen(fd, "wb", buffering=0)  # closing twice is harmless
-
-    def remove():
-        handle.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-    try:
-        with _signals.held(remove) as signals:
-            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
-            if encode is not None:
-                with _local_scheduler():
-                    data = memoryview(encode()).cast("B")
-                signals.check()
-                for start in range(0, len(data), _CHUNK):
-                    _write_all(handle, data[start : start + _CHUNK])
-                    signals.check()
-            else:
-                write_file(tmp)
-                signals.check()
-            os.fsync(fd)
-            handle.close()
-            signals.check()
-            os.replace(tmp, path)
-    except BaseException:
-        remove()
-        raise
-    _sync_folder(path.parent)
-
-
-_CHUNK = 2**26
-
-
-def _local_scheduler():
-    """Encode in this process even when a Dask client is active: its distributed write
-    locks are named after a file, and an in-memory file has no name."""
-    if "dask" not in sys.modules:
-        return contextlib.nullcontext()
-    import dask
-
-    return dask.config.set(scheduler="synchronous")
-
-
-def _write_all(handle, data: memoryview) -> None:
-    while data:
-        data = data[handle.write(data) :]
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _check_target(path: Path) -> None:
-    """Refuse a path whose parent is a file, or that is a folder, with a clear error."""
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise StorageError(
-                    f"path {path} cannot be written: {parent} is a file, not a folder"
-                )
-            break
-    if path.is_dir():
-        raise StorageError(f"path {path} is a folder; name a file to write")
-
-
-def _make_parent(path: Path) -> None:
-    _check_target(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-
-def _check_disk(path: Path, nbytes: int) -> None:
-    """Refuse, before writing, a file that would not fit on the disk of ``path``."""
-    stats = os.statvfs(path.parent)
-    free = stats.f_bavail * stats.f_frsize
-    need = int(1.05 * nbytes) + 2**20
-    if need > free:
-        raise OSError(
-            errno.ENOSPC,
-            f"saving needs about {_checks.size(need)} on the disk of {path.parent}, "
-            f"which has {_checks.size(free)} free",
-        )
-
-
 def _check_netcdf(path: Path) -> None:
     """Refuse to add a group to a file that is not a readable netCDF-4 file."""
     import h5py
@@ -479,38 +381,6 @@ def _check_netcdf(path: Path) -> None:
             "another path"
         )
     _read(path, None)  # refuses corrupt, truncated and non-HDF5 files
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Delete temporary files of earlier writes to ``path`` whose writer is gone."""
-    prefix = f".{path.name}."
-    for candidate in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
-        middle = candidate.name[len(prefix) : -len(".tmp")]
-        pid = middle.split(".", 1)[0]
-        if "." in middle and pid.isdigit():
-            stale = not _alive(int(pid))
-        else:  # the unnamed temporaries of spinmem 0.1: stale when an hour old
-            stale = time.time() - candidate.stat().st_mtime > 3600
-        if stale:
-            candidate.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # an earlier write of this process, interrupted
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _existing(path: Path, group: str | None) -> xr.Dataset | None:

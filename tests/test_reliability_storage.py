@@ -103,13 +103,14 @@ _SLOW_SAVE = textwrap.dedent("""
     import numpy as np, xarray as xr
     from spinmem import storage
     path, group = sys.argv[1], (sys.argv[2] or None)
-    real_write = storage._write_all
+    from spinmem import _atomic
+    real_write = _atomic._write_all
     def slow_write(fd, data):
         real_write(fd, data)
         print("writing", flush=True)
         time.sleep(0.2)
-    storage._write_all = slow_write
-    storage._CHUNK = 1024
+    _atomic._write_all = slow_write
+    _atomic._CHUNK = 1024
     big = xr.Dataset({"x": ("a", np.random.default_rng(1).random(20_000))})
     storage.save(big, path, group=group, overwrite=True)
     print("saved", flush=True)

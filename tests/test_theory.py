@@ -113,7 +113,7 @@ def test_mixtures_of_many_patterns():
 def test_the_1rsb_energy_is_the_rs_one_when_the_breaking_vanishes(alpha):
     """At q0 -> 1 (q1 = q0: no breaking) the 1RSB energy functional at the RS overlap
     and C is the RS ground-state energy, for any breaking parameter mu, to 1e-8."""
-    from spinmem import _rsb1
+    from spinmem.theory import rsb1 as _rsb1
 
     rs = theory.solve_rs(alpha, 0.0)
     for mu in (1.0, 30.0, 300.0):
@@ -125,7 +125,7 @@ def test_the_1rsb_solution_at_alpha_013_is_a_saddle_point_above_rs():
     """At alpha = 0.13: every fixed-point equation holds to 1e-10, the energy is a
     maximum over mu (the 1RSB saddle), above the RS energy by less than 1e-5, with the
     breaking reported (q0 < 1, finite mu) and m within 1e-3 of the RS overlap."""
-    from spinmem import _rsb1
+    from spinmem.theory import rsb1 as _rsb1
 
     sol = theory.solve_1rsb(0.13)
     rs = theory.solve_rs(0.13, 0.0)

@@ -1,5 +1,5 @@
 r"""One-step replica symmetry breaking (1RSB) of the Hopfield retrieval state at T = 0,
-``docs/physics.md`` section 7; the public functions are in :mod:`spinmem.theory`.
+``docs/physics.md`` section 7: :func:`solve_1rsb` and :func:`alpha_c_1rsb`.
 
 Two overlap levels :math:`q_1 > q_0` with Parisi parameter x and conjugates
 :math:`r_1, r_0`. At T = 0, :math:`q_1 \to 1` with :math:`C = \beta (1 - q_1)` finite
@@ -31,6 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special
+
+from .. import _checks
+from .rs import solve_rs
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(80)
 
@@ -243,3 +246,54 @@ def critical(start: RSB1Solution, tol: float = 1e-6) -> RSB1Solution:
         raise RuntimeError("the 1RSB equations did not converge at the saddle-node")
     alpha, q0, c, log_mu = solved[found.x]
     return solution(found.x, q0, c, np.exp(log_mu), alpha)
+
+
+_ALPHA_RS_START = 0.1379
+"""The RS retrieval solution that starts the 1RSB one (just below RS alpha_c)."""
+
+
+def solve_1rsb(alpha: float) -> RSB1Solution:
+    r"""The one-step RSB retrieval solution at load alpha and T = 0.
+
+    The saddle point of the 1RSB energy of ``docs/physics.md`` section 7 (module notes):
+    overlap levels :math:`q_0 < q_1 = 1`, breaking parameter
+    :math:`\mu = \beta x` at the maximum of the energy over :math:`\mu`. The breaking
+    shrinks fast with the load (at alpha = 0.1 its energy exceeds the RS one by 5e-9,
+    with :math:`1 - q_0 = 2 \times 10^{-5}`); below about alpha = 0.1 no solution
+    distinct from the replica-symmetric one is found, and the call says so.
+
+    Parameters
+    ----------
+    alpha : float
+        Load, 0 < alpha <= :func:`alpha_c_1rsb` (0.138186).
+
+    Returns
+    -------
+    RSB1Solution
+        m, q0, C, mu, r0, r1, the ground-state energy per spin and alpha.
+
+    Raises
+    ------
+    RuntimeError
+        No 1RSB retrieval solution found (beyond alpha_c, or at low load).
+    """
+    alpha = _checks.real("alpha", alpha, positive=True)
+    rs = solve_rs(min(alpha, _ALPHA_RS_START), 0.0)
+    return at_alpha(alpha, start_at(alpha, rs.m, rs.c))
+
+
+def alpha_c_1rsb() -> RSB1Solution:
+    r"""The one-step RSB retrieval line at T = 0: the largest load with a 1RSB
+    retrieval solution, and that solution.
+
+    Found as the maximum of the load along the 1RSB retrieval branch parametrised by
+    m (a saddle-node, as for :func:`alpha_c`); 0.1381865 with m = 0.96678, against
+    0.138186 of Steffan and Kühn (Z. Phys. B 95, 249, 1994) and 0.137905 for RS.
+    Takes about 15 s.
+
+    Returns
+    -------
+    RSB1Solution
+        The solution at the saddle-node; its ``alpha`` is alpha_c.
+    """
+    return critical(solve_1rsb(0.13))
