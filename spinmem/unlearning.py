@@ -19,7 +19,7 @@ from .model import Hopfield, make_cues
 from .seeding import SeedLike, generator, root_sequence, stream_states
 from .spurious import Thresholds, random_relaxations
 
-__all__ = ["unlearn"]
+__all__ = ["milestones", "unlearn"]
 
 
 def unlearn(
@@ -175,6 +175,60 @@ def _dream_view(model: Hopfield, J: np.ndarray) -> KernelView:
         model.fields,
         _couplings.no_patterns(model.n_spins),
         model.tie_threshold(exact=False),
+    )
+
+
+def milestones(trace: xr.Dataset) -> xr.Dataset:
+    r"""The three milestones of unlearning (Benedetti, Ventura, Marinari, Ruocco and
+    Zamponi, J. Chem. Phys. 156, 104107, 2022) in a trace of :func:`spinmem.unlearn`.
+
+    ``d_in``: the first number of dreams after which every pattern is a fixed point
+    (``stable_fraction`` 1); ``d_top``: the dreams at the largest minimum stability;
+    ``d_fin``: the first dreams after ``d_top`` with some pattern no longer a fixed
+    point. Each also on the clock :math:`t = \epsilon D / N` (``t_in``, ``t_top``,
+    ``t_fin``). They are read on the trace's records, so they are exact with
+    ``record_every=1`` and otherwise known to within ``record_every`` dreams
+    (``docs/physics.md`` section 4).
+
+    Parameters
+    ----------
+    trace : xarray.Dataset
+        The trace of :func:`spinmem.unlearn` (``stable_fraction`` and
+        ``min_stability`` along ``dream``).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``d_in``, ``d_top``, ``d_fin`` (dreams) and ``t_in``, ``t_top``, ``t_fin``; NaN
+        for a milestone the trace does not reach (``d_fin`` also when ``d_in`` is never
+        reached, as the capacity counts only windows in which all patterns are stable).
+    """
+    for name in ("stable_fraction", "min_stability"):
+        if not isinstance(trace, xr.Dataset) or name not in trace:
+            raise ValueError(f"trace must be a Dataset of unlearn with {name!r}")
+    stable = trace["stable_fraction"].values == 1.0
+    dreams = trace["dream"].values.astype(np.float64)
+    clock = trace["t"].values.astype(np.float64)
+    top = int(np.argmax(trace["min_stability"].values))
+    first_in = np.flatnonzero(stable)
+    after_top = np.flatnonzero(~stable[top:]) + top
+    k_in = first_in[0] if first_in.size else None
+    k_fin = after_top[0] if after_top.size and k_in is not None else None
+
+    def at(k, values):
+        return np.nan if k is None else values[k]
+
+    values = {
+        "d_in": (at(k_in, dreams), "dreams until every pattern is a fixed point"),
+        "d_top": (dreams[top], "dreams at the largest minimum stability"),
+        "d_fin": (at(k_fin, dreams), "dreams until a pattern is unstable again"),
+        "t_in": (at(k_in, clock), "unlearning time t_in = epsilon D_in / N"),
+        "t_top": (clock[top], "unlearning time t_top = epsilon D_top / N"),
+        "t_fin": (at(k_fin, clock), "unlearning time t_fin = epsilon D_fin / N"),
+    }
+    return xr.Dataset(
+        {k: ((), v, {"long_name": name, "units": "1"}) for k, (v, name) in values.items()},
+        attrs=dict(trace.attrs),
     )
 
 

@@ -102,3 +102,43 @@ def test_unlearning_validation(kwargs, error, message):
     args.update(kwargs)
     with pytest.raises(error, match=message):
         spinmem.unlearn(net, **args)
+
+
+def test_the_milestones_are_where_the_couplings_say():
+    """D_in, D_top and D_fin of a trace recorded after every dream, against a direct
+    computation: the couplings after D dreams (the same seed replays the same first D
+    dreams) have every pattern a fixed point at D_in and not at D_in - 1, their smallest
+    stability is the trace's largest at D_top, and some pattern is unstable again at
+    D_fin and not at D_fin - 1. N = 40, alpha = 0.3, epsilon = 0.02."""
+    xi = spinmem.random_patterns(12, 40, seed=5)
+    net = spinmem.Hopfield.hebbian(xi)
+    _, trace = spinmem.unlearn(
+        net, dreams=900, epsilon=0.02, seed=6, record_every=1, probes=1
+    )
+    found = spinmem.unlearning.milestones(trace)
+    d_in, d_top, d_fin = (int(found[k]) for k in ("d_in", "d_top", "d_fin"))
+    assert 0 < d_in <= d_top < d_fin < 900
+    assert float(found.t_in) == pytest.approx(0.02 * d_in / 40)
+
+    def after(d):
+        return spinmem.unlearn(net, dreams=d, epsilon=0.02, seed=6, probes=1)[0]
+
+    assert after(d_in).is_fixed_point(xi, strict=True).all()
+    assert not after(d_in - 1).is_fixed_point(xi, strict=True).all()
+    top = after(d_top).stability(xi).min()
+    assert top == pytest.approx(float(trace.min_stability.max()), abs=1e-12)
+    assert not after(d_fin).is_fixed_point(xi, strict=True).all()
+    assert after(d_fin - 1).is_fixed_point(xi, strict=True).all()
+
+
+def test_milestones_not_reached_are_nan():
+    """A trace that never has every pattern stable has no D_in and no D_fin."""
+    xi = spinmem.random_patterns(40, 40, seed=7)  # alpha = 1: never all stable
+    _, trace = spinmem.unlearn(
+        spinmem.Hopfield.hebbian(xi), dreams=60, epsilon=0.02, seed=8, probes=1
+    )
+    found = spinmem.unlearning.milestones(trace)
+    assert np.isnan(float(found.d_in)) and np.isnan(float(found.d_fin))
+    assert float(found.d_top) in trace.dream.values
+    with pytest.raises(ValueError, match="stable_fraction"):
+        spinmem.unlearning.milestones(trace.drop_vars("stable_fraction"))
