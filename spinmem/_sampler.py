@@ -14,7 +14,24 @@ from .model import Hopfield
 from .tempering import temper
 
 
-class SimulatedAnnealingSampler(dimod.Sampler):
+class _Sampler(dimod.Sampler):
+    """What spinmem's dimod samplers share: dimod's ``parameters`` (the keyword
+    arguments of ``sample``, named in ``_PARAMETERS``) and ``properties``."""
+
+    _PARAMETERS: tuple[str, ...] = ()
+
+    @property
+    def parameters(self) -> dict:
+        """The keyword arguments of ``sample`` (dimod's ``Sampler.parameters``)."""
+        return {name: [] for name in self._PARAMETERS}
+
+    @property
+    def properties(self) -> dict:
+        """dimod's ``Sampler.properties``: the units of the energies."""
+        return {"energy_units": "those of the BQM"}
+
+
+class SimulatedAnnealingSampler(_Sampler):
     """Simulated annealing of any binary quadratic model with :func:`spinmem.anneal`.
 
     Each read is one replica annealed from a uniformly random state, one Metropolis
@@ -33,19 +50,7 @@ class SimulatedAnnealingSampler(dimod.Sampler):
     ({'a': -1, 'b': -1}, -2.5)
     """
 
-    @property
-    def parameters(self) -> dict:
-        """The keyword arguments of
-        :meth:`~spinmem.interop.SimulatedAnnealingSampler.sample` (dimod's
-        ``Sampler.parameters``)."""
-        return {
-            name: [] for name in ("num_reads", "num_sweeps", "t_start", "t_end", "seed")
-        }
-
-    @property
-    def properties(self) -> dict:
-        """dimod's ``Sampler.properties``: the units of the energies."""
-        return {"energy_units": "those of the BQM"}
+    _PARAMETERS = ("num_reads", "num_sweeps", "t_start", "t_end", "seed")
 
     def sample(
         self,
@@ -105,7 +110,7 @@ class SimulatedAnnealingSampler(dimod.Sampler):
         return _sample(bqm, reads, run)
 
 
-class ParallelTemperingSampler(dimod.Sampler):
+class ParallelTemperingSampler(_Sampler):
     """Parallel tempering of any binary quadratic model with :func:`spinmem.temper`.
 
     Each read is one independent ladder (chain) of ``num_temperatures`` replicas on a
@@ -128,18 +133,7 @@ class ParallelTemperingSampler(dimod.Sampler):
     ({'a': -1, 'b': -1}, -2.5)
     """
 
-    @property
-    def parameters(self) -> dict:
-        """The keyword arguments of
-        :meth:`~spinmem.interop.ParallelTemperingSampler.sample` (dimod's
-        ``Sampler.parameters``)."""
-        names = ("num_reads", "num_sweeps", "num_temperatures", "t_min", "t_max", "seed")
-        return {name: [] for name in names}
-
-    @property
-    def properties(self) -> dict:
-        """dimod's ``Sampler.properties``: the units of the energies."""
-        return {"energy_units": "those of the BQM"}
+    _PARAMETERS = ("num_reads", "num_sweeps", "num_temperatures", "t_min", "t_max", "seed")
 
     def sample(
         self,
