@@ -30,6 +30,7 @@ from .model import (
     replica_overlaps,
     to_binary,
 )
+from .population import population_anneal
 from .spurious import LABELS, census, classify, composition
 from .storage import load, save
 from .tempering import temper, temperature_ladder
@@ -60,6 +61,7 @@ __all__ = [
     "memory",
     "observables",
     "plot",
+    "population_anneal",
     "random_patterns",
     "read_store",
     "relax",
