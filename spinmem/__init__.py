@@ -80,9 +80,9 @@ __all__ = [
 ]
 
 
-_LAZY = ("plot", "theory", "dense")
-"""Submodules loaded on first use (theory loads scipy.optimize; ``dense``, the former
-name of :mod:`spinmem.memory`, warns)."""
+_LAZY = ("plot", "study", "theory", "dense")
+"""Submodules loaded on first use (theory loads scipy.optimize, plot and study the
+study scripts' plumbing; ``dense``, the former name of :mod:`spinmem.memory`, warns)."""
 
 
 def __getattr__(name: str):

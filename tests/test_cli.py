@@ -208,3 +208,21 @@ def test_import_spinmem_costs_little_beyond_its_three_big_dependencies():
         "import xarray, numba, scipy.sparse", "import spinmem"
     )
     assert spinmem_s < 1.6 * floor, (spinmem_s, floor)
+
+
+def test_every_submodule_is_an_attribute_after_import_spinmem():
+    """The submodules loaded on first use are attributes of spinmem all the same, in a
+    fresh interpreter where nothing else imported them."""
+    code = (
+        "import spinmem; "
+        "print([spinmem.plot.__name__, spinmem.study.__name__, spinmem.theory.__name__])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [
+        "['spinmem.plot',",
+        "'spinmem.study',",
+        "'spinmem.theory']",
+    ]
