@@ -50,7 +50,7 @@ def test_docs_build_without_warnings(tmp_path):
     api = (out / "generated" / "spinmem.relax.html").read_text()
     assert "sweeps taken" in api  # the numpydoc Returns section made it to the page
     gallery = (out / "gallery.html").read_text()
-    assert gallery.count("<img") >= 10  # seven studies, two full-scale, two quick extra
+    assert gallery.count("<img") >= 11  # eight studies, two full-scale, two quick extra
     hebbian = (out / "generated" / "spinmem.Hopfield.hebbian.html").read_text()
     assert "storage" in hebbian  # methods have pages, with their parameters
     assert (out / "generated" / "spinmem.Hopfield.to_bqm.html").exists()
@@ -76,7 +76,7 @@ def test_the_gallery_code_redraws_every_figure_from_the_committed_files(monkeypa
     monkeypatch.chdir(ROOT)
     plt.close("all")
     exec(compile(code.replace("plt.show()", ""), "gallery.md", "exec"), {})
-    assert len(plt.get_fignums()) == 7
+    assert len(plt.get_fignums()) == 8
     for number in plt.get_fignums():
         axes = plt.figure(number).axes
         assert any(ax.lines or ax.collections or ax.patches for ax in axes)

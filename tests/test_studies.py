@@ -75,6 +75,7 @@ EXPECTED = {
     ),
     "mixtures": ({"fraction", "energy"}, ("alpha", "temperature", "seed", "category")),
     "annealing": ({"final", "best"}, ("steps", "instance", "seed")),
+    "unlearning_capacity": ({"window", "t_top", "top_stability"}, ("alpha", "n", "seed")),
 }
 
 
@@ -107,6 +108,23 @@ def test_quick_study_writes_hdf5_and_figure(name, quick_runs):
         assert ds[var].attrs["units"] == "1"
     png = (tmp_path / f"{name}-quick.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unlearning_capacity_quick_shows_the_window_closing(quick_runs):
+    """Every network gets an all-stable window at alpha = 0.3, none at 0.75; the
+    crossing of the window fraction (alpha_c^HU(N) for N = 40, 80) lies in [0.45, 0.75],
+    around the literature's 0.6; where windows exist the collapse comes near t = alpha
+    (docs/physics.md section 4: t_fin ~ alpha for alpha <= 0.5), within 0.1."""
+    study_module = _load_study("unlearning_capacity")
+    ds = spinmem.load(quick_runs("unlearning_capacity") / "unlearning_capacity-quick.h5")
+    window = ds.window.mean("seed")
+    assert np.all(window.sel(alpha=0.3) == 1.0) and np.all(window.sel(alpha=0.75) == 0.0)
+    for n, alpha_c in study_module.capacities(ds).items():
+        assert 0.45 <= alpha_c <= 0.75, (n, alpha_c)
+    for alpha in (0.3, 0.45):
+        t_fin = ds.t_fin.sel(alpha=alpha).values
+        assert np.all(np.abs(t_fin - alpha) < 0.1), (alpha, t_fin)
+    assert np.all(ds.t_in.sel(alpha=0.3) < ds.t_top.sel(alpha=0.3))
 
 
 def test_phase_diagram_quick_shows_the_three_phases(quick_runs):
@@ -211,6 +229,7 @@ _ON_AXES = {
     "mixtures": (["mixtures-quick.h5", "mixtures-energies-quick.h5"], None),
     "equilibrium": (["equilibrium-sk-quick.h5", "equilibrium-hopfield-quick.h5"], (2, 2)),
     "rules": (["rules-quick.h5", "rules-memories-quick.h5"], (2, 2)),
+    "unlearning_capacity": (["unlearning_capacity-quick.h5"], (1, 2)),
 }
 
 
@@ -332,7 +351,7 @@ def _text(value):
 def test_spinmem_plot_draws_the_study_figure_from_any_of_its_stores(path, tmp_path):
     """``spinmem plot`` draws the figure of the study that wrote a store, from that
     store and the study's others beside it (in the layout the figure has, data on
-    every panel), for every committed quick store of the seven studies."""
+    every panel), for every committed quick store of the eight studies."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -395,6 +414,7 @@ _RESUMES = [  # (study, its arguments, committed stores it reads)
         ["capacity-max32000.h5", "capacity-max32000-fine.h5"],
     ),
     ("unlearning", ["--quick"], ["unlearning-quick.h5"]),
+    ("unlearning_capacity", ["--quick"], ["unlearning_capacity-quick.h5"]),
     ("annealing", ["--quick"], ["annealing-quick.h5"]),
     ("mixtures", ["--quick"], ["mixtures-quick.h5", "mixtures-energies-quick.h5"]),
     ("rules", ["--quick"], ["rules-quick.h5", "rules-memories-quick.h5"]),
