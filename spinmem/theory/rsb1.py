@@ -157,7 +157,8 @@ def solution(m, q0, c, mu, alpha) -> RSB1Solution:
 
 
 def _fixed_mu(alpha, mu, start) -> tuple[np.ndarray, bool]:
-    """(m, q0, c) at given mu, and whether a proper solution (q0 < 1, c > 0) was found."""
+    """(m, q0, c) at given mu, and whether a retrieval solution was found (converged,
+    q0 < 1, 0 < c < 1, m above :data:`RETRIEVAL`)."""
     found = optimize.root(lambda v: residuals(*v, mu, alpha), start, method="hybr")
     m, q0, c = found.x
     ok = found.success and 0 < q0 < 1 - 1e-12 and 0 < c < 1 and m > RETRIEVAL
@@ -226,19 +227,20 @@ def critical(start: RSB1Solution, tol: float = 1e-6) -> RSB1Solution:
         return found[0]
 
     m, step, alpha = start.m, 0.002, start.alpha
+    above = m + step  # the last point above m on the branch (alpha(m) exceeds its alpha)
     while step > 1e-5:
         nxt = alpha_at(m - step)
         if nxt is None:
             step /= 2
             continue
-        if nxt < alpha:  # past the maximum, which lies in (m - step, m + step)
+        if nxt < alpha:  # past the maximum, which lies in (m - step, above)
             break
-        m, alpha = m - step, nxt
+        above, m, alpha = m, m - step, nxt
     else:
         raise RuntimeError(f"the 1RSB retrieval branch could not be followed below m = {m}")
     found = optimize.minimize_scalar(
         lambda x: -(alpha_at(x) or 0.0),
-        bounds=(m - step, m + step),
+        bounds=(m - step, above),
         method="bounded",
         options={"xatol": 1e-9},
     )
