@@ -50,8 +50,8 @@ def spin(obj, kind: str, name: str):
 def from_bqm(bqm) -> tuple:
     """Couplings (sparse) and fields with the energies of a ``BinaryQuadraticModel``
     less its offset, and its :class:`Origin`."""
-    vartype = "BINARY" if bqm_vartype(bqm) == "BINARY" else "SPIN"
-    bqm = spin(bqm, "BinaryQuadraticModel", "bqm")
+    spun = spin(bqm, "BinaryQuadraticModel", "bqm")
+    vartype, bqm = bqm.vartype.name, spun  # "SPIN" or "BINARY"
     n = bqm.num_variables
     if n < 2:
         raise ValueError(f"bqm must have at least 2 variables, got {n}")
@@ -60,12 +60,6 @@ def from_bqm(bqm) -> tuple:
     J = scipy.sparse.coo_array((-quad, (row, col)), shape=(n, n))
     origin = Origin(tuple(bqm.variables), float(bqm.offset), vartype)
     return J + J.T, -linear, origin
-
-
-def bqm_vartype(bqm) -> str | None:
-    """The name of a dimod object's vartype, None for anything else."""
-    vartype = getattr(bqm, "vartype", None)
-    return getattr(vartype, "name", None)
 
 
 def to_bqm(couplings, fields: np.ndarray, origin: Origin | None):

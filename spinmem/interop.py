@@ -143,7 +143,7 @@ def to_sampleset(states: ArrayLike, model: Hopfield):
     dimod = _graphs.dimod()
     _model_only(model, "to_sampleset")
     s = np.atleast_2d(_checks.spins("states", states, n=model.n_spins, ndim=(1, 2)))
-    origin = model._origin
+    origin = model.origin
     energy = np.atleast_1d(model.energy(s)) + (0.0 if origin is None else origin.offset)
     labels = _graphs.variables(origin, model.n_spins)
     if origin is not None and origin.vartype == "BINARY":
@@ -176,7 +176,7 @@ def from_sampleset(sampleset, model: Hopfield | None = None) -> np.ndarray:
     n = len(labels)
     if model is not None:
         _model_only(model, "from_sampleset")
-        wanted = _graphs.variables(model._origin, model.n_spins)
+        wanted = _graphs.variables(model.origin, model.n_spins)
     elif _integers(labels) and set(labels) == set(range(n)):
         wanted = list(range(n))
     else:

@@ -172,6 +172,12 @@ class SpinModel:
         return self._xi_t.shape[1]
 
     @property
+    def origin(self):
+        """What the model keeps of the dimod BQM it was built from
+        (:func:`spinmem.interop.from_bqm`: labels, offset, vartype), or None."""
+        return None
+
+    @property
     def alpha(self) -> float:
         """Load ``p / N``."""
         return self.n_patterns / self.n_spins
@@ -188,7 +194,7 @@ class SpinModel:
             "fields": "none" if not self.fields.any() else "theta_i (nonzero)",
             "energy": self.energy_convention,
         }
-        origin = getattr(self, "_origin", None)
+        origin = self.origin
         if origin is not None:
             rows["built from"] = (
                 f"dimod {origin.vartype} BQM, offset {origin.offset:g} (SPIN form)"
@@ -528,6 +534,12 @@ class Hopfield(SpinModel):
             As :func:`spinmem.interop.to_bqm` returns it.
         """
         return _graphs.to_bqm(self.couplings, self.fields, self._origin)
+
+    @property
+    def origin(self):
+        """What the model keeps of the dimod BQM it was built from
+        (:func:`spinmem.interop.from_bqm`: labels, offset, vartype), or None."""
+        return self._origin
 
     def with_storage(self, storage: str) -> "Hopfield":
         """The same model with its couplings kept another way.
