@@ -1,10 +1,15 @@
-"""Simulated annealing: final energy against schedule length on SK spin glasses.
+"""Simulated annealing of SK spin glasses: energy against schedule length and size, and
+the ground-state energy extrapolated in N^(-2/3).
 
-Each instance is a Sherrington-Kirkpatrick spin glass (J_ij ~ N(0, 1/N)), the same for
-every schedule length so that lengths are compared on the same instances; 8 replicas
-anneal it with Glauber dynamics along a geometric schedule from T = 3 to T = 0.05 with
-one sweep per step. Longer schedules reach lower energies; the N -> infinity ground-state
-energy per spin of the SK model is -0.7633 (Parisi).
+Each instance is a Sherrington-Kirkpatrick spin glass (J_ij ~ N(0, 1/N)) of N spins,
+the same for every schedule length so that lengths are compared on the same instances;
+8 replicas anneal it with Glauber dynamics along a geometric schedule from T = 3 to
+T = 0.05 with one sweep per step. Longer schedules reach lower energies. The lowest
+energy per spin found for an instance by any schedule is its ground-state estimate (an
+upper bound); their mean over instances at each N is fitted by e(N) = e_0 + a N^(-2/3)
+(:func:`spinmem.analysis.finite_size_fit`), against the Parisi value e_0 = -0.763167
+(Crisanti and Rizzo 2002). The study prints how much the longest schedule still lowered
+the estimate, which says whether the annealing itself, not only N, limits it.
 
 Run: python studies/annealing.py [--quick] [--workers K]
 """
@@ -20,7 +25,9 @@ from spinmem import plot, study
 from spinmem.seeding import child
 
 NAME = "annealing"
-PARISI_GROUND_ENERGY = -0.7633
+PARISI_GROUND_ENERGY = -0.763167
+"""The SK ground-state energy per spin for N -> infinity (Crisanti and Rizzo 2002)."""
+FINITE_SIZE_EXPONENT = 2 / 3
 
 
 def sk_instance(n, instance, instance_seed):
@@ -31,7 +38,7 @@ def sk_instance(n, instance, instance_seed):
     return spinmem.Hopfield.sherrington_kirkpatrick(n, seed=seed)
 
 
-def point(steps, instance, *, n, replicas, instance_seed, seed):
+def point(n, steps, instance, *, replicas, instance_seed, seed):
     """Mean final and best energy per spin over the replicas."""
     net = sk_instance(n, instance, instance_seed)
     ds = spinmem.anneal(
@@ -56,74 +63,173 @@ def point(steps, instance, *, n, replicas, instance_seed, seed):
 class Settings:
     """The settings of one mode (``--quick`` or full)."""
 
-    n: int  # spins
-    instances: int  # SK instances
+    sizes: list  # N
+    instances: int  # SK instances per size
     steps: list  # schedule lengths
 
 
-QUICK = Settings(n=200, instances=6, steps=[10, 30, 100, 300, 1000, 3000])
-FULL = Settings(n=800, instances=16, steps=[10, 30, 100, 300, 1000, 3000, 10000, 30000])
+QUICK = Settings(sizes=[50, 100, 200], instances=6, steps=[10, 30, 100, 300, 1000, 3000])
+FULL = Settings(
+    sizes=[200, 400, 800, 1600],
+    instances=16,
+    steps=[10, 30, 100, 300, 1000, 3000, 10000, 30000],
+)
 
 
 def main(argv=None):
     args = study.parser(__doc__.splitlines()[0], NAME).parse_args(argv)
     mode = QUICK if args.quick else FULL
     store, png = study.outputs(args, NAME)
-    function = functools.partial(point, n=mode.n, replicas=8, instance_seed=args.seed)
+    function = functools.partial(point, replicas=8, instance_seed=args.seed)
     ds = study.run(
         function,
-        {"steps": mode.steps, "instance": list(range(mode.instances))},
+        {"n": mode.sizes, "steps": mode.steps, "instance": list(range(mode.instances))},
         args,
         name=NAME,
         seeds=1,
         store=store,
-        n_spins=mode.n,
         reference_energy=PARISI_GROUND_ENERGY,
     )
+    report(ds)
     study.save_figure(figure(ds), png)
     return ds
 
 
-def figure(ds: xr.Dataset, *, ax=None):
-    """Final and best energy per spin against schedule length, averaged over instances
-    (and seeds), with standard errors."""
-    plot.require(ds, NAME, ("steps", "final", "best"))
-    panels, own = plot.panels(ax, (1, 1), NAME, figsize=(6, 4))
-    ax = panels[0, 0]
-    steps = ds["steps"].values
+def ground_estimates(ds: xr.Dataset) -> xr.Dataset:
+    """Per size, the mean over instances of each instance's lowest energy per spin
+    found by any schedule (``ground``, with ``ground_stderr``), and the mean amount by
+    which the longest schedule lowered it below the best of the shorter ones
+    (``last_gain``, with ``last_gain_stderr``)."""
+    plot.require(ds, NAME, ("n", "steps", "instance", "best"))
+    best = ds["best"].min("seed") if "seed" in ds.dims else ds["best"]
+    lowest = best.min("steps")
+    shorter = best.isel(steps=slice(None, -1)).min("steps")
+    gain = shorter - lowest
+    count = ds.sizes["instance"]
+    return xr.Dataset(
+        {
+            "ground": lowest.mean("instance"),
+            "ground_stderr": lowest.std("instance", ddof=1) / np.sqrt(count),
+            "last_gain": gain.mean("instance"),
+            "last_gain_stderr": gain.std("instance", ddof=1) / np.sqrt(count),
+        }
+    )
+
+
+def estimate(ds: xr.Dataset) -> dict:
+    """The fit e(N) = e_0 + a N^(-2/3) of :func:`ground_estimates` (the keys of
+    :func:`spinmem.analysis.finite_size_fit`), with the estimates themselves under
+    ``sizes``."""
+    sizes = ground_estimates(ds)
+    fit = spinmem.analysis.finite_size_fit(
+        sizes["n"].values,
+        sizes["ground"].values,
+        sizes["ground_stderr"].values,
+        nu=FINITE_SIZE_EXPONENT,
+    )
+    return {**fit, "sizes": sizes}
+
+
+def report(ds: xr.Dataset) -> None:
+    """Print the ground-state estimates per N and their extrapolation."""
+    est = estimate(ds)
+    sizes = est["sizes"]
+    longest = int(ds["steps"].max())
+    print(
+        "lowest energy per spin found, mean over instances, and how much the "
+        f"{longest}-step schedule lowered it:"
+    )
+    for n in sizes["n"].values:
+        row = sizes.sel(n=n)
+        print(
+            f"  N = {int(n):5d}: {float(row.ground):.5f} +- {float(row.ground_stderr):.5f}"
+            f"   gain {float(row.last_gain):.5f} +- {float(row.last_gain_stderr):.5f}"
+        )
+    print(
+        f"fit e_0 + a N^-2/3: e_0 = {est['limit']:.4f} +- {est['limit_err']:.4f}, "
+        f"a = {est['a']:.3f}, chi2/dof = {est['chi2']:.1f}/{est['dof']}"
+    )
+    print(f"Parisi (Crisanti and Rizzo 2002): e_0 = {PARISI_GROUND_ENERGY}")
+
+
+def figure(ds: xr.Dataset, *, axes=None):
+    """Best (filled) and final (open) energy per spin against schedule length for each
+    N, averaged over instances with standard errors, and the ground-state estimates
+    against N^(-2/3) with their fit (``axes``: 2 Axes)."""
+    plot.require(ds, NAME, ("n", "steps", "instance", "final", "best"))
+    est = estimate(ds)
+    axes, own = plot.panels(axes, (1, 2), NAME, figsize=(11, 4.2))
+    ax, fit_ax = axes[0]
     over = [d for d in ("instance", "seed") if d in ds.dims]
-    count = int(np.prod([ds.sizes[d] for d in over]))
     reduced = spinmem.analysis.seed_mean(ds.stack(repetition=over), dim="repetition")
-    for name, marker in (("final", "o"), ("best", "s")):
+    steps = ds["steps"].values
+    colours = plot.colormap("viridis")(np.linspace(0, 0.9, ds.sizes["n"]))
+    for n, colour in zip(ds["n"].values, colours, strict=True):
+        row = reduced.sel(n=n)
         ax.errorbar(
             steps,
-            reduced[name].values,
-            yerr=reduced[f"{name}_stderr"].values,
-            marker=marker,
+            row["best"].values,
+            yerr=row["best_stderr"].values,
+            marker="s",
             ms=4,
             capsize=2,
-            label=ds[name].attrs.get("long_name", name),
+            color=colour,
+            label=f"N = {n}",
         )
-    reference = ds.attrs.get("reference_energy")
-    if reference is not None:
-        ax.axhline(
-            float(reference),
-            color="k",
-            ls="--",
-            lw=1,
-            label=f"SK ground state N→∞: {float(reference):g}",
+        ax.errorbar(
+            steps,
+            row["final"].values,
+            yerr=row["final_stderr"].values,
+            marker="o",
+            ms=4,
+            mfc="none",
+            ls=":",
+            capsize=2,
+            color=colour,
+        )
+    reference = float(ds.attrs.get("reference_energy", PARISI_GROUND_ENERGY))
+    for target in (ax, fit_ax):
+        target.axhline(
+            reference, color="k", ls="--", lw=1, label=f"Parisi $e_0$ = {reference:g}"
         )
     ax.set_xscale("log")
     ax.set_xlabel(plot.label(ds["steps"]) + " (1 sweep each)")
     ax.set_ylabel("energy per spin H/N")
     ax.set_title(
-        f"simulated annealing, SK model N = {ds.attrs.get('n_spins', '?')}, "
-        f"{count} instances",
+        f"SK annealing, {ds.sizes['instance']} instances per N: best (filled), "
+        "final (open)",
         fontsize=10,
     )
-    ax.legend(fontsize=8)
-    plot.finish(panels, own)
-    return ax
+    ax.legend(fontsize=7)
+    sizes = est["sizes"]
+    x = sizes["n"].values.astype(float) ** -FINITE_SIZE_EXPONENT
+    fit_ax.errorbar(
+        x,
+        sizes["ground"].values,
+        yerr=sizes["ground_stderr"].values,
+        fmt="s",
+        color="k",
+        capsize=2,
+        label="lowest found, mean over instances",
+    )
+    if np.isfinite(est["limit"]):
+        line = np.linspace(0, x.max() * 1.1, 50)
+        fit_ax.plot(
+            line,
+            est["limit"] + est["a"] * line,
+            "-",
+            color="tab:blue",
+            lw=1.2,
+            label=rf"fit: $e_0$ = {est['limit']:.4f} $\pm$ {est['limit_err']:.4f}"
+            rf" ($\chi^2$ {est['chi2']:.1f}/{est['dof']})",
+        )
+    fit_ax.set_xlim(0, x.max() * 1.1)
+    fit_ax.set_xlabel(r"$N^{-2/3}$")
+    fit_ax.set_ylabel("ground-state energy per spin")
+    fit_ax.set_title(r"extrapolation $e_0 + a N^{-2/3}$", fontsize=10)
+    fit_ax.legend(fontsize=7)
+    plot.finish(axes, own)
+    return axes
 
 
 if __name__ == "__main__":
