@@ -139,6 +139,35 @@ def test_the_1rsb_solution_at_alpha_013_is_a_saddle_point_above_rs():
         assert ok and _rsb1.energy(*v, mu, 0.13) < sol.energy
 
 
+@pytest.mark.parametrize(("alpha", "temperature"), [(0.05, 0.3), (0.13, 0.02), (0.1, 0.5)])
+def test_the_1rsb_free_energy_at_t_above_0_is_the_rs_one_without_breaking(
+    alpha, temperature
+):
+    """At q0 -> q1 the finite-T 1RSB free energy at the RS solution is the RS free
+    energy, for any Parisi x in (0, 1], to 1e-8, and the three fixed-point equations
+    hold there to 1e-9 (the RS equations)."""
+    from spinmem.theory import rsb1 as _rsb1
+
+    rs = theory.solve_rs(alpha, temperature)
+    beta = 1.0 / temperature
+    for x in (0.01, 0.3, 1.0):
+        args = (rs.m, rs.q - 1e-11, rs.c, x * beta, alpha, beta)
+        assert _rsb1.energy(*args) == pytest.approx(rs.f, abs=1e-8)
+        assert np.abs(_rsb1.residuals(*args)).max() < 1e-9
+
+
+def test_the_finite_t_1rsb_functional_tends_to_the_t0_one():
+    """At the T = 0 solution for alpha = 0.13, the finite-T functional with q1 = 1 -
+    C/beta and x = mu/beta approaches the T = 0 energy as 1/beta: within 3e-5/beta
+    at beta = 1000, 4000, 16000 (the gap is 1.1e-9 at the last)."""
+    from spinmem.theory import rsb1 as _rsb1
+
+    sol = theory.solve_1rsb(0.13)
+    for beta in (1000.0, 4000.0, 16000.0):
+        args = (sol.m, sol.q0 - sol.c / beta, sol.c, sol.mu, 0.13, beta)
+        assert abs(_rsb1.energy(*args) - sol.energy) < 3e-5 / beta
+
+
 def test_1rsb_refuses_where_it_finds_no_retrieval_solution():
     with pytest.raises(RuntimeError, match="no 1RSB retrieval solution"):
         theory.solve_1rsb(0.2)
@@ -156,3 +185,25 @@ def test_the_1rsb_capacity_is_steffan_and_kuehns():
     assert crit.alpha - theory.alpha_c(0.0) == pytest.approx(0.000281, abs=5e-6)
     assert 0.99 < crit.q0 < 1.0 and 1.0 < crit.mu < 1e3
     assert crit.m == pytest.approx(0.9668, abs=1e-3)
+    assert crit.temperature == 0 and crit.q1 == 1 and crit.x == 0
+
+
+@pytest.mark.slow
+def test_the_1rsb_line_lies_above_the_rs_line_at_low_temperature():
+    """Along the 1RSB retrieval line at T = 0, 0.005, 0.01: every point is a saddle
+    point of the finite-T equations (residuals below 1e-9) with breaking (q0 < q1,
+    0 < x < 1), alpha_c^1RSB(T) exceeds the RS alpha_c(T), and the gap shrinks as the
+    re-entrant RS line rises towards it."""
+    from spinmem.theory import rsb1 as _rsb1
+
+    temps = [0.0, 0.005, 0.01]
+    line = theory.line_1rsb(temps)
+    gaps = []
+    for t, sol in zip(temps, line, strict=True):
+        assert sol is not None and sol.temperature == pytest.approx(t, abs=1e-15)
+        beta = np.inf if t == 0 else 1.0 / t
+        res = _rsb1.residuals(sol.m, sol.q0, sol.c, sol.mu, sol.alpha, beta)
+        assert np.abs(res).max() < 1e-9
+        assert sol.q0 < sol.q1 and (t == 0 or 0 < sol.x < 1)
+        gaps.append(sol.alpha - theory.alpha_c(t))
+    assert 0 < gaps[2] < gaps[1] < gaps[0]

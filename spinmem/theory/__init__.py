@@ -1,6 +1,7 @@
 r"""Replica theory of the Hopfield model (``docs/physics.md`` sections 6-7, 11): the
-replica-symmetric solution and its phase diagram; one-step replica symmetry breaking at
-T = 0 (:func:`~spinmem.theory.solve_1rsb`, :func:`~spinmem.theory.alpha_c_1rsb`);
+replica-symmetric solution and its phase diagram; one-step replica symmetry breaking of
+the retrieval state (:func:`~spinmem.theory.solve_1rsb`,
+:func:`~spinmem.theory.alpha_c_1rsb`, :func:`~spinmem.theory.line_1rsb`);
 Gardner's capacity with a margin (:func:`~spinmem.theory.gardner_capacity`).
 
 Amit, Gutfreund & Sompolinsky, Phys. Rev. Lett. 55, 1530 (1985) and Ann. Phys. 173, 30
@@ -32,7 +33,7 @@ from .gardner import gardner_capacity
 from .lines import alpha_c, phase_lines, t_c, t_g, t_m
 from .mixtures import mixture_energy, mixture_overlap
 from .rs import RSSolution, free_energy, solve_rs, solve_spin_glass
-from .rsb1 import RSB1Solution, alpha_c_1rsb, solve_1rsb
+from .rsb1 import RSB1Solution, alpha_c_1rsb, line_1rsb, solve_1rsb
 
 __all__ = [
     "RSB1Solution",
@@ -41,6 +42,7 @@ __all__ = [
     "alpha_c_1rsb",
     "free_energy",
     "gardner_capacity",
+    "line_1rsb",
     "mixture_energy",
     "mixture_overlap",
     "phase_lines",
