@@ -30,7 +30,7 @@ from .dynamics import simulate
 from .model import SpinModel
 from .seeding import SeedLike, child, generator, root_sequence
 
-__all__ = ["population_anneal"]
+__all__ = ["combine", "population_anneal"]
 
 _DYNAMICS = ("metropolis", "glauber")
 
@@ -69,9 +69,11 @@ def population_anneal(
         Along ``step`` (one per beta): ``beta``, ``temperature`` (inf at beta = 0),
         ``log_z`` (:math:`\ln Z(\beta_k)`), ``free_energy``
         (:math:`F = -\ln Z / \beta`, total, coupling units; NaN at beta = 0),
-        ``energy`` (population mean of H), ``population``, ``families`` (surviving
-        families) and ``rho_t``; ``state(replica, spin)`` and ``final_energy(replica)``
-        of the final population.
+        ``energy`` and ``energy_sq`` (population means of H and H^2), ``overlap(step,
+        pattern)`` (population mean of :math:`|m_\mu|`, for models with patterns),
+        ``population``, ``families`` (surviving families) and ``rho_t``;
+        ``state(replica, spin)`` and ``final_energy(replica)`` of the final
+        population. Independent runs combine with :func:`combine`.
     """
     model = check_model(model)
     betas = _betas(betas)
@@ -83,7 +85,7 @@ def population_anneal(
     states = generator(root, 0).choice(np.array([-1, 1], np.int8), size=(replicas, n))
     family = np.arange(replicas)
     energy = np.atleast_1d(model.energy(states))
-    rows = [_row(0.0, n * np.log(2.0), energy, family, replicas)]
+    rows = [_row(0.0, n * np.log(2.0), energy, family, replicas, _overlaps(model, states))]
     with _progress.bar(betas.size - 1, "step", "population_anneal", progress) as bar:
         for k in range(1, betas.size):
             step = betas[k] - betas[k - 1]
@@ -102,7 +104,9 @@ def population_anneal(
                 progress=False,
             )
             states, energy = run.state.values, run.energy.isel(sweep=-1).values
-            rows.append(_row(betas[k], rows[-1]["log_z"] + log_q, energy, family, replicas))
+            log_z = rows[-1]["log_z"] + log_q
+            overlaps = _overlaps(model, states)
+            rows.append(_row(betas[k], log_z, energy, family, replicas, overlaps))
             bar.update(1)
     settings = {"dynamics": dynamics, "replicas": replicas, "sweeps_per_step": sweeps}
     return _dataset(model, root, rows, states, energy, settings)
@@ -128,7 +132,15 @@ def _copies(weights: np.ndarray, target: int, rng: np.random.Generator) -> np.nd
     return (whole + (rng.random(mean.size) < mean - whole)).astype(np.int64)
 
 
-def _row(beta, log_z, energy, family, target) -> dict:
+def _overlaps(model, states) -> np.ndarray | None:
+    """Population mean of |m_mu| for each stored pattern; None without patterns."""
+    patterns = getattr(model, "patterns", None)
+    if patterns is None:
+        return None
+    return np.abs(np.atleast_2d(model.overlaps(states))).mean(axis=0)
+
+
+def _row(beta, log_z, energy, family, target, overlaps) -> dict:
     size = family.size
     counts = np.bincount(family)
     fractions = counts[counts > 0] / size
@@ -136,6 +148,8 @@ def _row(beta, log_z, energy, family, target) -> dict:
         "beta": beta,
         "log_z": log_z,
         "energy": float(energy.mean()),
+        "energy_sq": float(np.mean(energy.astype(np.float64) ** 2)),
+        "overlap": overlaps,
         "population": size,
         "families": int(fractions.size),
         "rho_t": float(target * np.sum(fractions**2)),
@@ -154,6 +168,11 @@ def _dataset(model, root, rows, states, energy, settings) -> xr.Dataset:
         "log_z": (log_z, "ln Z, partition function estimate", "1"),
         "free_energy": (free, "free energy F = -ln Z / beta (total)", "1"),
         "energy": (np.array([r["energy"] for r in rows]), "population mean of H", "1"),
+        "energy_sq": (
+            np.array([r["energy_sq"] for r in rows]),
+            "population mean of H^2",
+            "1",
+        ),
         "population": (np.array([r["population"] for r in rows]), "population size", "1"),
         "families": (np.array([r["families"] for r in rows]), "surviving families", "1"),
         "rho_t": (np.array([r["rho_t"] for r in rows]), "family measure rho_t", "1"),
@@ -162,7 +181,93 @@ def _dataset(model, root, rows, states, energy, settings) -> xr.Dataset:
         name: ("step", values, {"long_name": long_name, "units": units})
         for name, (values, long_name, units) in per_step.items()
     }
+    if rows[0]["overlap"] is not None:
+        data["overlap"] = (
+            ("step", "pattern"),
+            np.array([r["overlap"] for r in rows]),
+            {"long_name": "population mean of |m|", "units": "1"},
+        )
     data["state"] = (("replica", "spin"), states, _schema.meta("final_state"))
     data["final_energy"] = ("replica", energy, _schema.meta("energy"))
     attrs = result_attrs(model, root, run=population_anneal, **settings, steps=beta.size)
     return xr.Dataset(data, coords={"step": np.arange(beta.size)}, attrs=attrs)
+
+
+_AVERAGED = ("energy", "energy_sq", "overlap")
+
+
+def combine(runs, dim: str = "run") -> xr.Dataset:
+    r"""Independent population-annealing runs combined by weighted averaging.
+
+    At each step run m gets the weight :math:`\omega_m = \tilde Z_m / \sum_{m'}
+    \tilde Z_{m'}` (its partition-function estimate; Machta 2010, Wang, Machta and
+    Katzgraber 2015), which makes the combination the same as one run of the
+    summed population. ``energy``, ``energy_sq`` and ``overlap`` are weighted means
+    (with ``<name>_stderr`` from the weighted spread of the runs, M/(M-1) corrected);
+    :math:`\ln Z` is the log of the mean :math:`\tilde Z_m`; and
+    :math:`\rho_s = R\, \mathrm{var}_m(\ln \tilde Z_m)` is the systematic family
+    size, which says whether R is large enough for the free energy (it should be small
+    compared with R).
+
+    Parameters
+    ----------
+    runs : sequence of xarray.Dataset, or xarray.Dataset
+        Results of :func:`population_anneal` on one model and one schedule with the
+        same target population R, or one Dataset holding them along ``dim`` (a
+        sweep's ``seed`` axis, say).
+    dim : str
+        The dimension of the runs in a single Dataset.
+
+    Returns
+    -------
+    xarray.Dataset
+        Along ``step``: ``beta``, ``temperature``, ``log_z``, ``free_energy``,
+        ``energy``, ``energy_sq`` (and ``overlap``) with standard errors, ``weight``
+        (run, step), ``rho_s``; attribute ``runs``.
+    """
+    ds = _stacked(runs, dim)
+    count = ds.sizes[dim]
+    if count < 2:
+        raise ValueError(f"combine needs at least 2 runs along {dim!r}, got {count}")
+    if not np.allclose(ds["beta"], ds["beta"].isel({dim: 0})):
+        raise ValueError("the runs were annealed along different schedules (betas)")
+    log_z = ds["log_z"]
+    top = log_z.max(dim)
+    weight = np.exp(log_z - top)
+    weight = weight / weight.sum(dim)
+    beta = ds["beta"].isel({dim: 0})
+    mean_log_z = top + np.log(np.exp(log_z - top).mean(dim))
+    out = {
+        "beta": beta,
+        "temperature": ds["temperature"].isel({dim: 0}),
+        "log_z": mean_log_z,
+        "free_energy": xr.where(beta > 0, -mean_log_z / beta.where(beta > 0), np.nan),
+        "weight": weight,
+        "rho_s": float(ds.attrs.get("replicas", np.nan)) * log_z.var(dim, ddof=1),
+    }
+    for name in _AVERAGED:
+        if name not in ds:
+            continue
+        mean = (weight * ds[name]).sum(dim)
+        spread = (weight**2 * (ds[name] - mean) ** 2).sum(dim) * count / (count - 1)
+        out[name] = mean.assign_attrs(ds[name].attrs)
+        out[f"{name}_stderr"] = np.sqrt(spread)
+    result = xr.Dataset(out)
+    result.attrs = {k: v for k, v in ds.attrs.items() if k not in ("seed",)}
+    result.attrs["runs"] = count
+    return result
+
+
+def _stacked(runs, dim) -> xr.Dataset:
+    if isinstance(runs, xr.Dataset):
+        if dim not in runs.dims:
+            raise ValueError(f"the Dataset has no dimension {dim!r} of runs")
+        return runs
+    runs = list(runs)
+    missing = [k for k, r in enumerate(runs) if "log_z" not in getattr(r, "data_vars", {})]
+    if missing:
+        raise TypeError(
+            f"runs must be population_anneal results; entries {missing} are not"
+        )
+    per_step = [r.drop_dims(["replica", "spin"], errors="ignore") for r in runs]
+    return xr.concat(per_step, dim, combine_attrs="drop_conflicts")

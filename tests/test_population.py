@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import spinmem
 from spinmem import population
@@ -27,25 +28,45 @@ def exact():
     return net, at
 
 
-def test_free_energy_and_energy_agree_with_exact_enumeration(exact):
-    """Six independent runs (R = 1000, 41 betas up to 2, 5 sweeps per step): their mean
-    ln Z and mean energy at beta = 1 and 2 lie within 4 standard errors of the exact
-    values, the standard error from the spread of the six runs (they are independent;
-    within a run the replicas are not)."""
-    net, at = exact
-    betas = np.linspace(0.0, 2.0, 41)
-    runs = [
+BETAS = np.linspace(0.0, 2.0, 41)
+
+
+def _runs(net, count=6, **kwargs):
+    return [
         population.population_anneal(
-            net, betas, replicas=1000, sweeps_per_step=5, seed=s, progress=False
+            net, BETAS, replicas=1000, sweeps_per_step=1, seed=s, progress=False, **kwargs
         )
-        for s in range(6)
+        for s in range(count)
     ]
+
+
+@pytest.fixture(scope="module")
+def runs(exact):
+    """Six independent runs (R = 1000, 41 betas up to 2, 1 sweep per step: few
+    enough that the resampling, not the sweeps, keeps the population in
+    equilibrium)."""
+    return _runs(exact[0])
+
+
+def _agree(runs, at, within=4.0) -> bool:
+    """Whether the runs' mean ln Z and mean energy at beta = 1 and 2 lie within
+    ``within`` standard errors of the exact values (the standard error from the spread
+    of the independent runs; within a run the replicas are not independent)."""
     for k in (20, 40):
-        log_z, energy = at(betas[k])
+        log_z, energy = at(BETAS[k])
         for name, truth in (("log_z", log_z), ("energy", energy)):
             values = np.array([float(r[name][k]) for r in runs])
             stderr = values.std(ddof=1) / np.sqrt(values.size)
-            assert abs(values.mean() - truth) < 4 * stderr + 1e-12, (name, k, values, truth)
+            if not abs(values.mean() - truth) < within * stderr + 1e-12:
+                return False
+    return True
+
+
+def test_free_energy_and_energy_agree_with_exact_enumeration(exact, runs):
+    """The six runs' mean ln Z and energy at beta = 1 and 2 lie within 4 standard
+    errors of exact enumeration; the bookkeeping of a run is consistent."""
+    net, at = exact
+    assert _agree(runs, at)
     first = runs[0]
     assert float(first.log_z[0]) == pytest.approx(N * np.log(2.0))
     assert np.isnan(float(first.free_energy[0])) and np.isinf(float(first.temperature[0]))
@@ -56,6 +77,102 @@ def test_free_energy_and_energy_agree_with_exact_enumeration(exact):
     assert first.families.values[0] == 1000 and np.all(np.diff(first.families) <= 0)
     assert first.rho_t.values[0] == pytest.approx(1.0) and np.all(first.rho_t >= 1.0)
     np.testing.assert_allclose(first.final_energy, net.energy(first.state.values))
+
+
+def test_wrong_resampling_weights_fail_the_exact_comparison(exact, monkeypatch):
+    """Control: with every weight set equal (no resampling: plain annealing, one sweep
+    per step), the same comparison with exact enumeration fails: the sweeps alone do
+    not equilibrate, so the test above checks the resampling (its errors are 3 to 26
+    standard errors here)."""
+    net, at = exact
+    right = population._copies
+    monkeypatch.setattr(
+        population, "_copies", lambda w, target, rng: right(np.ones_like(w), target, rng)
+    )
+    assert not _agree(_runs(net, count=3), at)
+
+
+def test_combined_runs_are_the_weighted_average(exact, runs):
+    """combine: at every step, weights proportional to each run's Z estimate; the
+    energy is the weighted mean of the runs' energies; ln Z the log of their mean Z;
+    rho_s = R var(ln Z); and the combination agrees with exact enumeration within 4 of
+    its standard errors."""
+    _, at = exact
+    two = population.combine(runs[:2])
+    z = np.exp(np.array([r.log_z.values for r in runs[:2]]))
+    w = z / z.sum(axis=0)
+    energies = np.array([r.energy.values for r in runs[:2]])
+    np.testing.assert_allclose(two.weight.values, w, rtol=1e-12)
+    np.testing.assert_allclose(two.energy.values, (w * energies).sum(0), rtol=1e-12)
+    np.testing.assert_allclose(two.log_z.values, np.log(z.mean(axis=0)), rtol=1e-12)
+    log_z = np.array([r.log_z.values for r in runs[:2]])
+    np.testing.assert_allclose(two.rho_s.values, 1000 * log_z.var(axis=0, ddof=1))
+    six = population.combine(runs)
+    spread = np.array([r.log_z.values for r in runs]).std(axis=0, ddof=1) / np.sqrt(6)
+    for k in (20, 40):
+        log_z_exact, energy_exact = at(BETAS[k])
+        assert abs(float(six.energy[k]) - energy_exact) < 4 * float(six.energy_stderr[k])
+        assert abs(float(six.log_z[k]) - log_z_exact) < 4 * spread[k]
+    assert float(six.rho_s[40]) < 1000
+    per_step = [r.drop_dims(["replica", "spin"]) for r in runs[:2]]
+    along = population.combine(xr.concat(per_step, "run"))
+    np.testing.assert_allclose(along.energy.values, two.energy.values, rtol=1e-12)
+
+
+def test_combine_refuses_what_it_cannot_combine(exact, runs):
+    net, _ = exact
+    with pytest.raises(ValueError, match="at least 2 runs"):
+        population.combine(runs[:1])
+    other = population.population_anneal(
+        net, np.linspace(0.0, 1.0, 41), replicas=50, seed=1, progress=False
+    )
+    with pytest.raises(ValueError, match="different schedules"):
+        population.combine([runs[0], other])
+    with pytest.raises(TypeError, match="population_anneal results"):
+        population.combine([runs[0], xr.Dataset()])
+
+
+def test_a_run_does_not_depend_on_the_thread_count(exact):
+    """The same seed on 1 and on all threads gives the same run bit for bit: every
+    replica has its own random stream."""
+    import numba
+
+    net, _ = exact
+    threads = numba.get_num_threads()
+    got = []
+    for use in sorted({1, max(2, threads)} & set(range(1, threads + 1))) or [1]:
+        numba.set_num_threads(use)
+        try:
+            got.append(
+                population.population_anneal(
+                    net, BETAS[:11], replicas=200, seed=4, progress=False
+                )
+            )
+        finally:
+            numba.set_num_threads(threads)
+    for other in got[1:]:
+        np.testing.assert_array_equal(other.state, got[0].state)
+        np.testing.assert_array_equal(other.log_z, got[0].log_z)
+
+
+def test_hebbian_runs_record_the_pattern_overlaps():
+    """On a Hebbian network the population records the mean |m| of every pattern per
+    step: at beta = 0 that of the random initial states, at the last step that of the
+    final population (both computed directly), where (beta = 3, far below T = 1) each
+    replica sits near one of the patterns."""
+    xi = spinmem.random_patterns(2, 30, seed=1)
+    net = spinmem.Hopfield.hebbian(xi)
+    ds = population.population_anneal(
+        net, np.linspace(0.0, 3.0, 31), replicas=300, seed=2, progress=False
+    )
+    assert ds.overlap.dims == ("step", "pattern") and ds.sizes["pattern"] == 2
+    start = spinmem.seeding.generator(spinmem.seeding.root_sequence(2), 0).choice(
+        np.array([-1, 1], np.int8), size=(300, 30)
+    )
+    np.testing.assert_allclose(ds.overlap[0], np.abs(net.overlaps(start)).mean(0))
+    final = np.abs(net.overlaps(ds.state.values))
+    np.testing.assert_allclose(ds.overlap[-1], final.mean(0))
+    assert np.mean(final.max(axis=1) > 0.9) > 0.9
 
 
 def test_the_same_seed_gives_the_same_run(exact):
