@@ -20,6 +20,8 @@ the fraction of the population in family i; averages are trustworthy when
 :math:`R \gg \rho_t`.
 """
 
+import functools
+
 import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
@@ -30,7 +32,7 @@ from .dynamics import simulate
 from .model import SpinModel
 from .seeding import SeedLike, child, generator, root_sequence
 
-__all__ = ["combine", "population_anneal"]
+__all__ = ["combine", "independent_runs", "population_anneal"]
 
 _DYNAMICS = ("metropolis", "glauber")
 
@@ -271,3 +273,88 @@ def _stacked(runs, dim) -> xr.Dataset:
         )
     per_step = [r.drop_dims(["replica", "spin"], errors="ignore") for r in runs]
     return xr.concat(per_step, dim, combine_attrs="drop_conflicts")
+
+
+def independent_runs(
+    model: SpinModel,
+    betas: ArrayLike,
+    runs: int,
+    *,
+    replicas: int = 1000,
+    sweeps_per_step: int = 10,
+    dynamics: str = "metropolis",
+    seed: SeedLike = None,
+    workers: int | None = None,
+    client=None,
+    store=None,
+    progress: bool = True,
+) -> xr.Dataset:
+    """``runs`` independent :func:`population_anneal` runs as a sweep, combined.
+
+    The runs are the points of :func:`spinmem.sweep` along a ``run`` axis, so they
+    spread over local processes (``workers``) or a ``dask.distributed`` cluster
+    (``client``), resume from ``store``, and give the same numbers however they are
+    run: run k draws its streams from the sweep's seed for point k.
+
+    Parameters
+    ----------
+    model : Hopfield or DenseMemory
+    betas : array_like
+        The schedule of :func:`population_anneal`.
+    runs : int
+        Independent runs, >= 2.
+    replicas, sweeps_per_step, dynamics
+        As for :func:`population_anneal`.
+    seed : None, int or SeedSequence
+        Root seed of the sweep.
+    workers, client, store, progress
+        As for :func:`spinmem.sweep`.
+
+    Returns
+    -------
+    xarray.Dataset
+        :func:`combine` of the runs, with each run's ``log_z`` and ``energy`` as
+        ``run_log_z`` and ``run_energy`` (run, step).
+    """
+    runs = _checks.integer("runs", runs, minimum=2)
+    one = functools.partial(
+        _one_run,
+        model=check_model(model),
+        betas=tuple(_betas(betas)),
+        replicas=_checks.integer("replicas", replicas, minimum=2),
+        sweeps_per_step=_checks.integer("sweeps_per_step", sweeps_per_step, minimum=1),
+        dynamics=_checks.choice("dynamics", dynamics, _DYNAMICS),
+    )
+    from ._sweep import sweep
+
+    ds = sweep(
+        one,
+        {"run": list(range(runs))},
+        seed=seed,
+        workers=workers,
+        client=client,
+        store=store,
+        progress=progress,
+        attrs={"replicas": replicas},
+    ).isel(seed=0, drop=True)
+    out = combine(ds, dim="run")
+    out.attrs.update(
+        title=f"spinmem population annealing: {runs} independent runs combined",
+        summary="population_anneal runs weighted by their partition-function estimates",
+    )
+    return out.assign(run_log_z=ds["log_z"], run_energy=ds["energy"])
+
+
+def _one_run(run, *, model, betas, replicas, sweeps_per_step, dynamics, seed):
+    """One run of :func:`independent_runs`, per step only (the final states' sizes
+    differ between runs)."""
+    ds = population_anneal(
+        model,
+        np.asarray(betas),
+        replicas=replicas,
+        sweeps_per_step=sweeps_per_step,
+        dynamics=dynamics,
+        seed=seed,
+        progress=False,
+    )
+    return ds.drop_dims(["replica", "spin"]).drop_attrs()
