@@ -35,7 +35,7 @@ def point(alpha, n, *, t_max, dt, seed):
         dreams=every * math.ceil(t_max / dt),
         epsilon=EPSILON,
         record_every=every,
-        probes=1,
+        measure="stability",
         seed=child(seed, 1),
         progress=False,
     )

@@ -65,6 +65,26 @@ def test_unlearning_is_reproducible_and_zero_dreams_change_nothing():
     assert trace.dream.values.tolist() == [0]
 
 
+def test_measuring_stability_only_leaves_the_dreams_and_stabilities_unchanged():
+    """measure="stability" skips the relaxations of the records but not the dreams:
+    the same couplings and the same stable fraction and minimum stability at every
+    record as the full measurement, and NaN for the relaxation measures."""
+    xi = spinmem.random_patterns(12, 60, seed=3)
+    net = spinmem.Hopfield.hebbian(xi)
+    full_net, full = spinmem.unlearn(net, dreams=300, epsilon=0.02, seed=4, probes=5)
+    fast_net, fast = spinmem.unlearn(
+        net, dreams=300, epsilon=0.02, seed=4, probes=5, measure="stability"
+    )
+    np.testing.assert_array_equal(fast_net.couplings, full_net.couplings)
+    for name in ("stable_fraction", "min_stability", "unconverged_dreams"):
+        np.testing.assert_array_equal(fast[name], full[name])
+    assert np.all(np.isnan(fast.retrieval_overlap)) and np.all(
+        np.isnan(fast.spurious_fraction)
+    )
+    assert fast.attrs["measure"] == "stability" and full.attrs["measure"] == "all"
+    assert full.stable_fraction.values[-1] > full.stable_fraction.values[0]
+
+
 def test_finite_temperature_dreams_are_a_variant():
     xi = spinmem.random_patterns(10, 60, seed=3)
     net = spinmem.Hopfield.hebbian(xi)
@@ -94,6 +114,7 @@ def test_finite_temperature_dreams_are_a_variant():
         ({"record_every": 0}, ValueError, "record_every must be an integer >= 1"),
         ({"probes": 0}, ValueError, "probes must be an integer >= 1"),
         ({"cue_overlap": 1.5}, ValueError, "cue_overlap must be <= 1.0"),
+        ({"measure": "overlaps"}, ValueError, "measure must be one of"),
     ],
 )
 def test_unlearning_validation(kwargs, error, message):
