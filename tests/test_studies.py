@@ -250,6 +250,43 @@ def test_rules_quick_orders_the_capacities(quick_runs):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_rules_learned_couplings_meet_their_goals_where_they_should(quick_runs):
+    """The learned-couplings store: a perceptron that met its goal has every stability
+    above its margin, one that did not has some below; no perceptron stores beyond
+    Gardner's bound for its margin; the projection rule stores every pattern below
+    alpha = 1 and none beyond; unlearning's record at D_top has the largest minimum
+    stability of its trace (checked against a direct run)."""
+    rules = _load_study("rules")
+    ds = spinmem.load(quick_runs("rules") / "rules-learned-quick.h5")
+    for kappa in rules.KAPPAS:
+        cell = ds.sel(learning=f"perceptron kappa={kappa:g}")
+        met = cell.learned.values == 1
+        assert np.all(cell.min_stability.values[met] > kappa)
+        assert np.all(cell.min_stability.values[~met] <= kappa)
+        beyond = cell.alpha > spinmem.theory.gardner_capacity(kappa)
+        assert not np.any(cell.learned.where(beyond, 0).values)
+    projection = ds.sel(learning="projection")
+    assert np.all(projection.learned.sel(alpha=[0.2, 0.4, 0.6, 0.8]) == 1)
+    assert np.all(projection.learned.sel(alpha=1.3) == 0)
+    assert np.all(np.isnan(projection.m.sel(alpha=1.3)))
+    n, alpha = 40, 0.4
+    xi = spinmem.random_patterns(round(alpha * n), n, seed=3)
+    net, met = rules._learned_model(
+        "unlearning", xi, max_steps=1, seed=np.random.SeedSequence(4)
+    )
+    _, trace = spinmem.unlearn(
+        spinmem.Hopfield.hebbian(xi),
+        dreams=round(rules.UNLEARNING_T_MAX * n / rules.UNLEARNING_EPSILON),
+        epsilon=rules.UNLEARNING_EPSILON,
+        record_every=round(rules.UNLEARNING_DT * n / rules.UNLEARNING_EPSILON),
+        seed=spinmem.seeding.child(np.random.SeedSequence(4), 4),
+        measure="stability",
+        progress=False,
+    )
+    assert float(net.stability(xi).min()) == pytest.approx(float(trace.min_stability.max()))
+    assert met == float(np.any(trace.stable_fraction.values == 1.0))
+
+
 _ON_AXES = {
     # study: (files its figure takes, layout)
     "phase_diagram": (["phase_diagram-quick.h5"], (1, 2)),
@@ -258,7 +295,10 @@ _ON_AXES = {
     "annealing": (["annealing-quick.h5"], (1, 2)),
     "mixtures": (["mixtures-quick.h5", "mixtures-energies-quick.h5"], None),
     "equilibrium": (["equilibrium-sk-quick.h5", "equilibrium-hopfield-quick.h5"], (2, 2)),
-    "rules": (["rules-quick.h5", "rules-memories-quick.h5"], (2, 2)),
+    "rules": (
+        ["rules-quick.h5", "rules-memories-quick.h5", "rules-learned-quick.h5"],
+        (3, 2),
+    ),
     "unlearning_capacity": (["unlearning_capacity-quick.h5"], (1, 2)),
 }
 
@@ -444,8 +484,12 @@ _RESUMES = [  # (study, its arguments, committed stores it reads)
     ("unlearning_capacity", ["--quick"], ["unlearning_capacity-quick.h5"]),
     ("annealing", ["--quick"], ["annealing-quick.h5"]),
     ("mixtures", ["--quick"], ["mixtures-quick.h5", "mixtures-energies-quick.h5"]),
-    ("rules", ["--quick"], ["rules-quick.h5", "rules-memories-quick.h5"]),
-    ("rules", [], ["rules.h5", "rules-memories.h5"]),
+    (
+        "rules",
+        ["--quick"],
+        ["rules-quick.h5", "rules-memories-quick.h5", "rules-learned-quick.h5"],
+    ),
+    ("rules", [], ["rules.h5", "rules-memories.h5", "rules-learned.h5"]),
     (
         "equilibrium",
         ["--quick"],
