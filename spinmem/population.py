@@ -75,7 +75,7 @@ def population_anneal(
         pattern)`` (population mean of :math:`|m_\mu|`, for models with patterns),
         ``population``, ``families`` (surviving families) and ``rho_t``;
         ``state(replica, spin)`` and ``final_energy(replica)`` of the final
-        population. Independent runs combine with :func:`combine`.
+        population. Independent runs combine with :func:`spinmem.population.combine`.
     """
     model = check_model(model)
     betas = _betas(betas)
@@ -214,9 +214,9 @@ def combine(runs, dim: str = "run") -> xr.Dataset:
     Parameters
     ----------
     runs : sequence of xarray.Dataset, or xarray.Dataset
-        Results of :func:`population_anneal` on one model and one schedule with the
-        same target population R, or one Dataset holding them along ``dim`` (a
-        sweep's ``seed`` axis, say).
+        Results of :func:`~spinmem.population_anneal` on one model and one schedule
+        with the same target population R, or one Dataset holding them along ``dim``
+        (a sweep's ``seed`` axis, say).
     dim : str
         The dimension of the runs in a single Dataset.
 
@@ -289,7 +289,7 @@ def independent_runs(
     store=None,
     progress: bool = True,
 ) -> xr.Dataset:
-    """``runs`` independent :func:`population_anneal` runs as a sweep, combined.
+    """``runs`` independent :func:`~spinmem.population_anneal` runs as a sweep, combined.
 
     The runs are the points of :func:`spinmem.sweep` along a ``run`` axis, so they
     spread over local processes (``workers``) or a ``dask.distributed`` cluster
@@ -300,11 +300,11 @@ def independent_runs(
     ----------
     model : Hopfield or DenseMemory
     betas : array_like
-        The schedule of :func:`population_anneal`.
+        The schedule of :func:`~spinmem.population_anneal`.
     runs : int
         Independent runs, >= 2.
     replicas, sweeps_per_step, dynamics
-        As for :func:`population_anneal`.
+        As for :func:`~spinmem.population_anneal`.
     seed : None, int or SeedSequence
         Root seed of the sweep.
     workers, client, store, progress
@@ -313,8 +313,8 @@ def independent_runs(
     Returns
     -------
     xarray.Dataset
-        :func:`combine` of the runs, with each run's ``log_z`` and ``energy`` as
-        ``run_log_z`` and ``run_energy`` (run, step).
+        :func:`spinmem.population.combine` of the runs, with each run's ``log_z``
+        and ``energy`` as ``run_log_z`` and ``run_energy`` (run, step).
     """
     runs = _checks.integer("runs", runs, minimum=2)
     one = functools.partial(
@@ -346,8 +346,8 @@ def independent_runs(
 
 
 def _one_run(run, *, model, betas, replicas, sweeps_per_step, dynamics, seed):
-    """One run of :func:`independent_runs`, per step only (the final states' sizes
-    differ between runs)."""
+    """One run of :func:`spinmem.population.independent_runs`, per step only (the
+    final states' sizes differ between runs)."""
     ds = population_anneal(
         model,
         np.asarray(betas),

@@ -135,14 +135,44 @@ def main(argv=None):
         store=energy_store,
         n_spins=mode.n_mix,
     )
+    report(census, energies)
     study.save_figure(figure(census, energies), png)
     return census, energies
+
+
+def report(census: xr.Dataset, energies: xr.Dataset) -> None:
+    """Print, per temperature, the fractions of mixture end states at the smallest
+    load and the load where spin-glass end states pass one half; and the mixture
+    energies against theory, with standard errors over seeds."""
+    fraction = census["fraction"].mean("seed")
+    alphas = census["alpha"].values
+    print(f"end states from random starts (N = {census.attrs.get('n_spins', '?')}):")
+    for temp in census["temperature"].values:
+        at = fraction.sel(temperature=temp)
+        mixture = float(at.sel(category="mixture", alpha=alphas[0]))
+        glass = spinmem.analysis.crossings(
+            1.0 - at.sel(category="spin-glass"), 0.5, "alpha"
+        )
+        print(
+            f"  T = {temp:g}: mixtures {mixture:.3f} at alpha = {alphas[0]:g}; "
+            f"spin-glass states pass 1/2 at alpha = {float(glass):.4f}"
+        )
+    reduced = spinmem.analysis.seed_mean(energies)
+    print(f"symmetric mixtures (N = {energies.attrs.get('n_spins', '?')}):")
+    for comps in energies["components"].values:
+        row = reduced.sel(components=comps)
+        expected = theory.mixture_energy(int(comps))
+        print(
+            f"  n = {int(comps)}: H/N = {float(row.energy):.5f} +- "
+            f"{float(row.energy_stderr):.5f}, theory {expected:.5f}"
+        )
 
 
 def figure(census: xr.Dataset, energies: xr.Dataset | None = None, *, axes=None):
     """End-state fractions by class against alpha (one panel per temperature), and
     symmetric-mixture energies against finite-p theory (one more panel when
-    ``energies`` is given)."""
+    ``energies`` is given); up to five panels a row, or the ``axes`` given, one per
+    panel."""
     if "class" in census.dims:  # files written before the dimension was renamed
         census = census.rename({"class": "category"})
     plot.require(census, NAME, ("alpha", "temperature", "category", "fraction"))
@@ -150,8 +180,15 @@ def figure(census: xr.Dataset, energies: xr.Dataset | None = None, *, axes=None)
         plot.require(energies, NAME, ("components", "energy"))
     temps = census["temperature"].values
     panels = len(temps) + (energies is not None)
-    axes, own = plot.panels(axes, (1, panels), NAME, figsize=(3.3 * panels, 3.6))
-    axes = axes[0]
+    if axes is None:  # at most five panels a row
+        rows, cols = -(-panels // 5), min(panels, 5)
+        grid, own = plot.panels(None, (rows, cols), NAME, figsize=(3.3 * cols, 3.6 * rows))
+        for spare in grid.flat[panels:]:
+            spare.set_visible(False)
+        axes = grid.ravel()[:panels]
+    else:
+        axes, own = plot.panels(axes, (1, panels), NAME)
+        axes = axes[0]
     fraction = plot.seed_averaged(census["fraction"])
     for ax, temp in zip(axes, temps, strict=False):
         for cls in census["category"].values:
