@@ -166,27 +166,19 @@ def figure(ds: xr.Dataset, *, axes=None):
     colours = plot.colormap("viridis")(np.linspace(0, 0.9, ds.sizes["n"]))
     for n, colour in zip(ds["n"].values, colours, strict=True):
         row = reduced.sel(n=n)
-        ax.errorbar(
-            steps,
-            row["best"].values,
-            yerr=row["best_stderr"].values,
-            marker="s",
-            ms=4,
-            capsize=2,
-            color=colour,
-            label=f"N = {n}",
-        )
-        ax.errorbar(
-            steps,
-            row["final"].values,
-            yerr=row["final_stderr"].values,
-            marker="o",
-            ms=4,
-            mfc="none",
-            ls=":",
-            capsize=2,
-            color=colour,
-        )
+        for name, style in (
+            ("best", {"marker": "s", "label": f"N = {n}"}),
+            ("final", {"marker": "o", "mfc": "none", "ls": ":"}),
+        ):
+            ax.errorbar(
+                steps,
+                row[name].values,
+                yerr=row[f"{name}_stderr"].values,
+                ms=4,
+                capsize=2,
+                color=colour,
+                **style,
+            )
     reference = float(ds.attrs.get("reference_energy", PARISI_GROUND_ENERGY))
     for target in (ax, fit_ax):
         target.axhline(

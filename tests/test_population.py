@@ -220,28 +220,18 @@ def test_bad_input_is_refused(exact, kwargs, match):
 
 
 @pytest.mark.slow
-def test_independent_runs_are_the_same_in_process_on_workers_and_on_dask(exact, tmp_path):
+def test_independent_runs_are_the_same_in_process_on_workers_and_on_dask(
+    exact, dask_client
+):
     """independent_runs is a sweep over runs: in this process, on 2 worker processes
     and on a dask LocalCluster it gives identical numbers."""
-    from dask.distributed import Client, LocalCluster
-
     net, _ = exact
     betas = np.linspace(0.0, 2.0, 21)
     kwargs = {"replicas": 200, "seed": 5, "progress": False}
     here = population.independent_runs(net, betas, 3, **kwargs)
     pool = population.independent_runs(net, betas, 3, workers=2, **kwargs)
     xr.testing.assert_identical(here, pool)
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            local_directory=str(tmp_path / "dask"),
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        on_dask = population.independent_runs(net, betas, 3, client=client, **kwargs)
+    on_dask = population.independent_runs(net, betas, 3, client=dask_client, **kwargs)
     xr.testing.assert_identical(here.drop_attrs(), on_dask.drop_attrs())
     np.testing.assert_allclose(here.weight.sum("run"), 1.0, rtol=1e-12)
     assert here.attrs["runs"] == 3 and here.attrs["replicas"] == 200

@@ -146,36 +146,21 @@ def test_sweep_layout_and_seed_independence(tmp_path, calls):
     xr.testing.assert_identical(ds, again)
 
 
-def test_same_results_with_workers_and_dask(tmp_path, monkeypatch):
+def test_same_results_with_workers_and_dask(tmp_path, dask_client):
     reference = spinmem.sweep(sf.retrieval, GRID, seeds=2, seed=3, progress=False)
     one = spinmem.sweep(sf.retrieval, GRID, seeds=2, seed=3, workers=1, progress=False)
     two = spinmem.sweep(sf.retrieval, GRID, seeds=2, seed=3, workers=2, progress=False)
     xr.testing.assert_identical(reference, one)
     xr.testing.assert_identical(reference, two)
-    from dask.distributed import Client, LocalCluster
-
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join([TESTS, os.environ.get("PYTHONPATH", "")])
+    on_dask = spinmem.sweep(
+        sf.retrieval,
+        GRID,
+        seeds=2,
+        seed=3,
+        client=dask_client,
+        store=tmp_path / "dask.h5",
+        progress=False,
     )
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            local_directory=str(tmp_path / "dask"),
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        on_dask = spinmem.sweep(
-            sf.retrieval,
-            GRID,
-            seeds=2,
-            seed=3,
-            client=client,
-            store=tmp_path / "dask.h5",
-            progress=False,
-        )
     xr.testing.assert_identical(reference.drop_attrs(), on_dask.drop_attrs())
     assert reference.attrs == on_dask.attrs
 
