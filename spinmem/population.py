@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 
 from . import _checks, _progress, _schema
 from ._engine import check_model, result_attrs
+from ._sweep import sweep
 from .dynamics import simulate
 from .model import SpinModel
 from .seeding import SeedLike, child, generator, root_sequence
@@ -325,8 +326,6 @@ def independent_runs(
         sweeps_per_step=_checks.integer("sweeps_per_step", sweeps_per_step, minimum=1),
         dynamics=_checks.choice("dynamics", dynamics, _DYNAMICS),
     )
-    from ._sweep import sweep
-
     ds = sweep(
         one,
         {"run": list(range(runs))},
