@@ -272,6 +272,12 @@ def _stacked(runs, dim) -> xr.Dataset:
         raise TypeError(
             f"runs must be population_anneal results; entries {missing} are not"
         )
+    sizes = {r.attrs.get("replicas") for r in runs}
+    if len(sizes) != 1:
+        raise ValueError(
+            f"the runs have different target populations R = {sorted(map(str, sizes))}; "
+            "combine runs of one R"
+        )
     per_step = [r.drop_dims(["replica", "spin"], errors="ignore") for r in runs]
     return xr.concat(per_step, dim, combine_attrs="drop_conflicts")
 

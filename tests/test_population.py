@@ -124,10 +124,13 @@ def test_combine_refuses_what_it_cannot_combine(exact, runs):
     with pytest.raises(ValueError, match="at least 2 runs"):
         population.combine(runs[:1])
     other = population.population_anneal(
-        net, np.linspace(0.0, 1.0, 41), replicas=50, seed=1, progress=False
+        net, np.linspace(0.0, 1.0, 41), replicas=1000, seed=1, progress=False
     )
     with pytest.raises(ValueError, match="different schedules"):
         population.combine([runs[0], other])
+    smaller = population.population_anneal(net, BETAS, replicas=50, seed=1, progress=False)
+    with pytest.raises(ValueError, match="different target populations"):
+        population.combine([runs[0], smaller])
     with pytest.raises(TypeError, match="population_anneal results"):
         population.combine([runs[0], xr.Dataset()])
 
