@@ -89,10 +89,25 @@ def main(argv=None):
         t_max=mode.t_max,
         dt=mode.dt,
     )
-    for n, alpha_c in capacities(ds).items():
-        print(f"N = {n}: alpha_c^HU = {alpha_c:.3f} (window fraction crosses 1/2)")
+    report(ds)
     study.save_figure(figure(ds), png)
     return ds
+
+
+def report(ds: xr.Dataset) -> None:
+    """Print alpha_c^HU(N) with bootstrap errors and its extrapolation in 1/N."""
+    errors = capacity_errors(ds)
+    for n, alpha_c in capacities(ds).items():
+        print(
+            f"N = {n}: alpha_c^HU = {alpha_c:.3f} +- {errors[n]:.3f} "
+            "(window fraction crosses 1/2; bootstrap over networks)"
+        )
+    for key, fit in extrapolations(ds).items():
+        print(
+            f"fit alpha_c + a N^-nu, {key}: alpha_c = {fit['limit']:.3f} +- "
+            f"{fit['limit_err']:.3f}, nu = {fit['nu']:.2f}, "
+            f"chi2/dof = {fit['chi2']:.1f}/{fit['dof']}"
+        )
 
 
 def capacities(ds: xr.Dataset) -> dict:
@@ -101,6 +116,36 @@ def capacities(ds: xr.Dataset) -> dict:
     fraction = ds["window"].mean("seed")
     crossing = analysis.crossings(fraction, 0.5, dim="alpha")
     return {int(n): float(crossing.sel(n=n)) for n in ds["n"].values}
+
+
+def capacity_errors(ds: xr.Dataset, resamples: int = 2000) -> dict:
+    """The standard error of each alpha_c^HU(N): the spread of the crossing when the
+    networks of every (alpha, N) are drawn again with replacement (a bootstrap with a
+    fixed seed, so the same store gives the same errors)."""
+    window = ds["window"].transpose("alpha", "n", "seed").values
+    rng = np.random.default_rng(0)
+    picks = rng.integers(0, window.shape[2], size=(resamples, *window.shape))
+    fractions = np.take_along_axis(window[None], picks, axis=3).mean(axis=3)
+    drawn = xr.DataArray(
+        fractions,
+        dims=("resample", "alpha", "n"),
+        coords={"alpha": ds["alpha"].values, "n": ds["n"].values},
+    )
+    crossing = analysis.crossings(drawn, 0.5, dim="alpha")
+    return {int(n): float(crossing.sel(n=n).std(ddof=1)) for n in ds["n"].values}
+
+
+def extrapolations(ds: xr.Dataset) -> dict:
+    """:func:`spinmem.analysis.finite_size_fit` of alpha_c^HU(N) with nu = 1 and, with
+    four sizes or more, nu fitted."""
+    found, errors = capacities(ds), capacity_errors(ds)
+    sizes = np.array(sorted(found))
+    values = np.array([found[n] for n in sizes])
+    stderr = np.array([errors[n] for n in sizes])
+    fits = {"nu=1": analysis.finite_size_fit(sizes, values, stderr, nu=1.0)}
+    if sizes.size >= 4:
+        fits["nu fitted"] = analysis.finite_size_fit(sizes, values, stderr)
+    return fits
 
 
 def figure(ds: xr.Dataset, *, axes=None):

@@ -157,6 +157,23 @@ def test_annealing_estimates_the_ground_state_from_the_lowest_energy_per_instanc
     assert est["a"] == pytest.approx(0.9, abs=1e-7)
 
 
+def test_unlearning_capacity_errors_come_from_resampling_the_networks(quick_runs):
+    """The bootstrap error of alpha_c^HU(N) is zero when every network at a load
+    agrees, positive when they differ, and the same on every call; the nu = 1
+    extrapolation of two sizes passes through both."""
+    uc = _load_study("unlearning_capacity")
+    ds = spinmem.load(quick_runs("unlearning_capacity") / "unlearning_capacity-quick.h5")
+    errors = uc.capacity_errors(ds)
+    assert errors == uc.capacity_errors(ds) and all(e > 0 for e in errors.values())
+    agreeing = ds.copy()
+    agreeing["window"] = ds.window.isel(seed=0).broadcast_like(ds.window)
+    assert all(e < 1e-12 for e in uc.capacity_errors(agreeing).values())
+    found = uc.capacities(ds)
+    fit = uc.extrapolations(ds)["nu=1"]
+    for n, value in found.items():
+        assert fit["limit"] + fit["a"] / n == pytest.approx(value, abs=1e-9)
+
+
 def test_phase_diagram_quick_shows_the_three_phases(quick_runs):
     """Retrieval at low alpha and T, spin glass at high alpha and low T, paramagnet
     above T_g, as in the AGS diagram."""
