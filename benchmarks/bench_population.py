@@ -64,9 +64,7 @@ def annealing(net, replicas, seed):
         for k in (0, 1)
     ]
     e = float(population.combine(runs).energy[-1]) / net.n_spins
-    a, b = (r.state.values.astype(np.float64) for r in runs)
-    q = (a @ b.T).ravel() / net.n_spins
-    return e, binder(np.mean(q**2), np.mean(q**4))
+    return e, float(population.twin_moments(*runs).g)
 
 
 def main():

@@ -33,7 +33,7 @@ from .dynamics import simulate
 from .model import SpinModel
 from .seeding import SeedLike, child, generator, root_sequence
 
-__all__ = ["combine", "independent_runs", "population_anneal"]
+__all__ = ["combine", "independent_runs", "population_anneal", "twin_moments"]
 
 _DYNAMICS = ("metropolis", "glauber")
 
@@ -363,3 +363,54 @@ def _one_run(run, *, model, betas, replicas, sweeps_per_step, dynamics, seed):
         progress=False,
     )
     return ds.drop_dims(["replica", "spin"]).drop_attrs()
+
+
+def twin_moments(first: xr.Dataset, second: xr.Dataset) -> xr.Dataset:
+    r"""Moments of the twin overlap between the final populations of two independent
+    runs at the same (last) temperature.
+
+    Every replica of one run is paired with every replica of the other:
+    :math:`q_{ab} = \frac1N \sum_i s_i^a s_i^b`, and :math:`\langle q^2 \rangle`,
+    :math:`\langle q^4 \rangle` are means over all pairs (after resampling, every
+    replica has the same weight). With several such pairs of runs (or samples),
+    :func:`spinmem.observables.binder_of_moments` gives the Binder cumulant and its
+    error.
+
+    Parameters
+    ----------
+    first, second : xarray.Dataset
+        Results of :func:`~spinmem.population_anneal` on one model ending at the same
+        temperature, from different seeds.
+
+    Returns
+    -------
+    xarray.Dataset
+        Scalars ``q2``, ``q4`` and ``g`` (the Binder cumulant of these moments).
+    """
+    for name, run in (("first", first), ("second", second)):
+        if not isinstance(run, xr.Dataset) or "state" not in run:
+            raise TypeError(f"{name} must be a population_anneal result")
+    a, b = (r["state"].values.astype(np.float64) for r in (first, second))
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"the runs have {a.shape[1]} and {b.shape[1]} spins")
+    ends = [float(r["temperature"].values[-1]) for r in (first, second)]
+    if ends[0] != ends[1]:
+        raise ValueError(f"the runs end at different temperatures, {ends}")
+    n = a.shape[1]
+    q2 = q4 = 0.0
+    for rows in np.array_split(a, max(1, a.shape[0] // 1000)):
+        q = rows @ b.T / n
+        q2, q4 = q2 + float(np.sum(q**2)), q4 + float(np.sum(q**4))
+    pairs = a.shape[0] * b.shape[0]
+    q2, q4 = q2 / pairs, q4 / pairs
+    return xr.Dataset(
+        {
+            "q2": ((), q2, {"long_name": "mean of q^2 over pairs", "units": "1"}),
+            "q4": ((), q4, {"long_name": "mean of q^4 over pairs", "units": "1"}),
+            "g": (
+                (),
+                0.5 * (3.0 - q4 / q2**2),
+                {"long_name": "Binder cumulant g", "units": "1"},
+            ),
+        }
+    )

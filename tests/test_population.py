@@ -238,3 +238,24 @@ def test_independent_runs_are_the_same_in_process_on_workers_and_on_dask(
     xr.testing.assert_identical(here.drop_attrs(), on_dask.drop_attrs())
     np.testing.assert_allclose(here.weight.sum("run"), 1.0, rtol=1e-12)
     assert here.attrs["runs"] == 3 and here.attrs["replicas"] == 200
+
+
+def test_twin_moments_average_over_every_pair_of_replicas(exact, runs):
+    """q2 and q4 are the means over all pairs of one replica from each run (checked
+    with an explicit loop over pairs on 40 x 30 replicas); runs ending at different
+    temperatures are refused."""
+    a, b = runs[0].isel(replica=slice(40)), runs[1].isel(replica=slice(30))
+    got = population.twin_moments(a, b)
+    q = np.array(
+        [
+            [np.mean(sa * sb) for sb in b.state.values.astype(float)]
+            for sa in a.state.values.astype(float)
+        ]
+    )
+    assert float(got.q2) == pytest.approx(np.mean(q**2), rel=1e-12)
+    assert float(got.q4) == pytest.approx(np.mean(q**4), rel=1e-12)
+    assert float(got.g) == pytest.approx(0.5 * (3 - np.mean(q**4) / np.mean(q**2) ** 2))
+    net, _ = exact
+    warm = population.population_anneal(net, BETAS[:11], replicas=50, progress=False)
+    with pytest.raises(ValueError, match="different temperatures"):
+        population.twin_moments(runs[0], warm)
