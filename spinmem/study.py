@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from . import _schema
+from . import _schema, analysis
 from ._sweep import sweep
 from .model import Hopfield, random_patterns
 from .seeding import child, root_sequence
@@ -278,6 +278,32 @@ def scalars(**values) -> xr.Dataset:
             for name, (value, long_name, units) in values.items()
         }
     )
+
+
+def crossing_text(curve: xr.DataArray, threshold: float, dim: str) -> str:
+    """Where ``curve`` first falls below ``threshold`` along ``dim``
+    (:func:`spinmem.analysis.crossings`), as text for a study's printout: the value, or
+    ``< first`` / ``> last`` when it stays on one side of the threshold on the grid.
+
+    Parameters
+    ----------
+    curve : xarray.DataArray
+        One curve along ``dim``.
+    threshold : float
+        The level it falls through.
+    dim : str
+        The grid dimension.
+
+    Returns
+    -------
+    str
+        The crossing with three decimals, or the side of the grid.
+    """
+    at = float(analysis.crossings(curve, threshold, dim))
+    if np.isnan(at):
+        x = curve[dim].values
+        return f"< {x[0]:g}" if curve.values[0] < threshold else f"> {x[-1]:g}"
+    return f"{at:.3f}"
 
 
 def save_figure(drawn, path: Path) -> None:

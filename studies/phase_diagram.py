@@ -139,13 +139,13 @@ def report(ds: xr.Dataset, line: xr.Dataset | None = None) -> None:
     for temp in ds["temperature"].values:
         if temp >= 1.0:
             break
-        at = _crossing(m.sel(temperature=temp), 0.5, "alpha")
+        at = study.crossing_text(m.sel(temperature=temp), 0.5, "alpha")
         rs = theory.alpha_c(temp)
-        print(f"  T = {temp:5.2f}: alpha {at}   RS alpha_c(T) = {rs:.4f}")
+        print(f"  T = {temp:5.2f}: alpha: {at}   RS alpha_c(T) = {rs:.4f}")
     print("twin overlap q falls below 0.1:")
     for alpha in ds["alpha"].values[::2]:
-        at = _crossing(q.sel(alpha=alpha), 0.1, "temperature")
-        print(f"  alpha = {alpha:5.3f}: T {at}   T_g = {float(theory.t_g(alpha)):.3f}")
+        at = study.crossing_text(q.sel(alpha=alpha), 0.1, "temperature")
+        print(f"  alpha = {alpha:5.3f}: T: {at}   T_g = {float(theory.t_g(alpha)):.3f}")
     if line is not None:
         print("one-step RSB retrieval line (RS beside it):")
         for t in line["temperature"].values:
@@ -189,16 +189,6 @@ def rsb_line(temperatures) -> xr.Dataset:
         summary="alpha_c(T) of the one-step RSB retrieval state near T = 0, with RS",
     )
     return ds
-
-
-def _crossing(curve, threshold, dim) -> str:
-    """``= x`` where ``curve`` first falls below ``threshold``, or the side of the grid
-    it stays on."""
-    at = float(spinmem.analysis.crossings(curve, threshold, dim))
-    if np.isnan(at):
-        x = curve[dim].values
-        return f"< {x[0]:g}" if curve.values[0] < threshold else f"> {x[-1]:g}"
-    return f"= {at:.3f}"
 
 
 def draw(path, ds):

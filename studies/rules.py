@@ -282,8 +282,9 @@ def report(pairwise, memories, learned) -> None:
     for ds, family, load, name in families:
         stable = ds.stable.mean("seed")
         for value in ds[family].values:
+            curve = stable.sel({family: value})
             cells = [
-                f"N={n}: {_half(stable.sel({family: value, 'n': n}), load)}"
+                f"N={n}: {study.crossing_text(curve.sel(n=n), 0.5, load)}"
                 for n in ds.n.values
             ]
             print(f"  {name.format(value):22s}" + "  ".join(cells))
@@ -302,7 +303,7 @@ def _report_learned(learned) -> None:
     print("load where half the networks meet the learning goal (Gardner's bound):")
     for method in learned.learning.values:
         cells = [
-            f"N={n}: {_half(goal.sel(learning=method, n=n), 'alpha')}"
+            f"N={n}: {study.crossing_text(goal.sel(learning=method, n=n), 0.5, 'alpha')}"
             for n in learned.n.values
         ]
         bound = _gardner(str(method))
@@ -324,16 +325,6 @@ def _gardner(method: str) -> float | None:
     if not method.startswith("perceptron"):
         return None
     return theory.gardner_capacity(float(method.split("=")[1]))
-
-
-def _half(curve, dim) -> str:
-    """Where ``curve`` first falls below one half (:func:`spinmem.analysis.crossings`),
-    or the side of the grid it stays on."""
-    at = float(spinmem.analysis.crossings(curve, 0.5, dim))
-    if np.isnan(at):
-        x = curve[dim].values
-        return f"< {x[0]:g}" if curve.values[0] < 0.5 else f"> {x[-1]:g}"
-    return f"{at:.3f}"
 
 
 _ANCHORS = (
