@@ -36,6 +36,7 @@ from .seeding import SeedLike, child, generator, root_sequence
 __all__ = ["combine", "independent_runs", "population_anneal", "twin_moments"]
 
 _DYNAMICS = ("metropolis", "glauber")
+RETRIEVED = 0.5  # a replica retrieves when some pattern has |m| above this
 
 
 def population_anneal(
@@ -72,8 +73,11 @@ def population_anneal(
         Along ``step`` (one per beta): ``beta``, ``temperature`` (inf at beta = 0),
         ``log_z`` (:math:`\ln Z(\beta_k)`), ``free_energy``
         (:math:`F = -\ln Z / \beta`, total, coupling units; NaN at beta = 0),
-        ``energy`` and ``energy_sq`` (population means of H and H^2), ``overlap(step,
-        pattern)`` (population mean of :math:`|m_\mu|`, for models with patterns),
+        ``energy`` and ``energy_sq`` (population means of H and H^2); for models with
+        patterns ``overlap(step, pattern)`` (population mean of :math:`|m_\mu|`),
+        ``largest_overlap`` (population mean of :math:`\max_\mu |m_\mu|`) and
+        ``retrieval`` (the fraction of the population with some
+        :math:`|m_\mu| >` ``RETRIEVED`` = 0.5, the equilibrium retrieval weight);
         ``population``, ``families`` (surviving families) and ``rho_t``;
         ``state(replica, spin)`` and ``final_energy(replica)`` of the final
         population. Independent runs combine with :func:`spinmem.population.combine`.
@@ -135,12 +139,19 @@ def _copies(weights: np.ndarray, target: int, rng: np.random.Generator) -> np.nd
     return (whole + (rng.random(mean.size) < mean - whole)).astype(np.int64)
 
 
-def _overlaps(model, states) -> np.ndarray | None:
-    """Population mean of |m_mu| for each stored pattern; None without patterns."""
+def _overlaps(model, states) -> dict | None:
+    """Population means of |m_mu| for each stored pattern, of the largest |m_mu| and
+    of the retrieval indicator; None without patterns."""
     patterns = getattr(model, "patterns", None)
     if patterns is None:
         return None
-    return np.abs(np.atleast_2d(model.overlaps(states))).mean(axis=0)
+    m = np.abs(np.atleast_2d(model.overlaps(states)))
+    largest = m.max(axis=1)
+    return {
+        "overlap": m.mean(axis=0),
+        "largest_overlap": float(largest.mean()),
+        "retrieval": float(np.mean(largest > RETRIEVED)),
+    }
 
 
 def _row(beta, log_z, energy, family, target, overlaps) -> dict:
@@ -187,16 +198,22 @@ def _dataset(model, root, rows, states, energy, settings) -> xr.Dataset:
     if rows[0]["overlap"] is not None:
         data["overlap"] = (
             ("step", "pattern"),
-            np.array([r["overlap"] for r in rows]),
+            np.array([r["overlap"]["overlap"] for r in rows]),
             {"long_name": "population mean of |m|", "units": "1"},
         )
+        for name, long_name in (
+            ("largest_overlap", "population mean of the largest |m|"),
+            ("retrieval", f"fraction of the population with some |m| > {RETRIEVED}"),
+        ):
+            values = np.array([r["overlap"][name] for r in rows])
+            data[name] = ("step", values, {"long_name": long_name, "units": "1"})
     data["state"] = (("replica", "spin"), states, _schema.meta("final_state"))
     data["final_energy"] = ("replica", energy, _schema.meta("energy"))
     attrs = result_attrs(model, root, run=population_anneal, **settings, steps=beta.size)
     return xr.Dataset(data, coords={"step": np.arange(beta.size)}, attrs=attrs)
 
 
-_AVERAGED = ("energy", "energy_sq", "overlap")
+_AVERAGED = ("energy", "energy_sq", "overlap", "largest_overlap", "retrieval")
 
 
 def combine(runs, dim: str = "run") -> xr.Dataset:
@@ -205,8 +222,9 @@ def combine(runs, dim: str = "run") -> xr.Dataset:
     At each step run m gets the weight :math:`\omega_m = \tilde Z_m / \sum_{m'}
     \tilde Z_{m'}` (its partition-function estimate; Machta 2010, Wang, Machta and
     Katzgraber 2015), which makes the combination the same as one run of the
-    summed population. ``energy``, ``energy_sq`` and ``overlap`` are weighted means
-    (with ``<name>_stderr`` from the weighted spread of the runs, M/(M-1) corrected);
+    summed population. ``energy``, ``energy_sq``, ``overlap``, ``largest_overlap`` and
+    ``retrieval`` are weighted means (with ``<name>_stderr`` from the weighted spread
+    of the runs, M/(M-1) corrected);
     :math:`\ln Z` is the log of the mean :math:`\tilde Z_m`; and
     :math:`\rho_s = R\, \mathrm{var}_m(\ln \tilde Z_m)` is the systematic family
     size, which says whether R is large enough for the free energy (it should be small
@@ -225,8 +243,9 @@ def combine(runs, dim: str = "run") -> xr.Dataset:
     -------
     xarray.Dataset
         Along ``step``: ``beta``, ``temperature``, ``log_z``, ``free_energy``,
-        ``energy``, ``energy_sq`` (and ``overlap``) with standard errors, ``weight``
-        (run, step), ``rho_s``; attribute ``runs``.
+        ``energy``, ``energy_sq`` (and ``overlap``, ``largest_overlap``,
+        ``retrieval``) with standard errors, ``weight`` (run, step), ``rho_s``;
+        attribute ``runs``.
     """
     ds = _stacked(runs, dim)
     count = ds.sizes[dim]
