@@ -11,12 +11,19 @@ in which some pattern has |m| > 0.5 (the retrieval weight); the split-chain R-ha
 q^2 and the round trips report whether the chains mixed. In the full settings a second
 sweep (its own store, ``equilibrium-hopfield-long.h5``, and its own seed stream) runs
 Hopfield networks at N = 400 and 800 and alpha <= 0.04 four times longer, where the
-cold chains of the first sweep did not mix; its samples replace those points.
+cold chains of the first sweep did not mix; its samples replace those points. A third
+Hopfield sweep (``equilibrium-annealed.h5``) anneals the very networks of the long runs
+(same grid, seeds and seed stream) by population annealing, two independent runs per
+network, and records the retrieval weight at every temperature of its schedule: where
+tempering did not mix, this decides the retrieval temperature, and where it did, the
+two methods must agree.
 
 The figure shows the disorder-averaged Binder cumulant against T for several N (SK:
 crossing near T = 1; Hopfield: near T_g = 1 + sqrt(alpha)), P(q) of SK at the lowest
 temperature, and the temperature below which the retrieval states carry half the
-equilibrium weight against the replica-symmetric T_c and T_M lines.
+equilibrium weight (tempering: circles, open where some sample did not mix; population
+annealing: squares with bootstrap errors over samples) against the replica-symmetric
+T_c and T_M lines.
 
 Run: python studies/equilibrium.py [--quick] [--workers K]
 """
@@ -28,7 +35,7 @@ import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import observables, plot, stats, study, theory
+from spinmem import observables, plot, population, stats, study, theory
 from spinmem.seeding import child
 
 NAME = "equilibrium"
@@ -95,6 +102,59 @@ def _tempered(net, temperatures, sweeps, seed) -> xr.Dataset:
     )
 
 
+def annealed_point(alpha, n, *, temperature, steps, replicas, sweeps, runs, seed):
+    """One Hebbian network of N spins at load alpha annealed by ``runs`` independent
+    population-annealing runs (Metropolis) from T = infinity to ``temperature`` in
+    ``steps`` steps linear in beta: per temperature (increasing), the combined and
+    per-run retrieval weight, the energy and free energy per spin, and the family
+    statistics."""
+    net = study.hebbian_network(alpha, n, seed)
+    betas = np.linspace(0.0, 1.0 / temperature, steps + 1)
+    done = [
+        spinmem.population_anneal(
+            net,
+            betas,
+            replicas=replicas,
+            sweeps_per_step=sweeps,
+            seed=child(seed, 2, run),
+            progress=False,
+        )
+        for run in range(runs)
+    ]
+    both = population.combine(done)
+    per_run = xr.concat([d.drop_dims(["replica", "spin"]) for d in done], "run")
+    out = {
+        "retrieval": (both.retrieval, f"retrieval weight (some |m| > {RETRIEVED})"),
+        "retrieval_stderr": (both.retrieval_stderr, "its error from the runs' spread"),
+        "run_retrieval": (per_run.retrieval, "retrieval weight of each run"),
+        "energy": (both.energy / n, "energy per spin"),
+        "free_energy": (both.free_energy / n, "free energy per spin"),
+        "rho_t": (per_run.rho_t.max("run"), "largest family measure rho_t of the runs"),
+        "families": (per_run.families.min("run"), "fewest surviving families"),
+    }
+    ds = xr.Dataset(
+        {
+            name: value.assign_attrs(long_name=label, units="1")
+            for name, (value, label) in out.items()
+        }
+    )
+    ds = ds.assign_coords(temperature=("step", both.temperature.values))
+    ds = ds.isel(step=slice(1, None)).swap_dims(step="temperature").drop_vars("step")
+    return ds.sortby("temperature")
+
+
+@dataclass(frozen=True)
+class Anneal:
+    """The settings of the population-annealing sweep in one mode: the grid and
+    networks of the long tempering runs, annealed instead."""
+
+    replicas: int  # target population per run
+    runs: int  # independent runs per network
+    steps: int  # temperatures after T = infinity, linear in beta
+    sweeps: int  # Metropolis sweeps per step
+    temperature: float  # the last (lowest)
+
+
 @dataclass(frozen=True)
 class Part:
     """The settings of one of the study's sweeps in one mode (``--quick`` or full)."""
@@ -142,6 +202,12 @@ FULL = {
 }
 
 
+ANNEAL = {
+    "quick": Anneal(replicas=100, runs=2, steps=40, sweeps=5, temperature=0.3),
+    "full": Anneal(replicas=500, runs=2, steps=100, sweeps=10, temperature=0.3),
+}
+
+
 PARTS = (  # store suffix, point function, seed stream
     ("sk", sk_point, None),
     ("hopfield", hopfield_point, None),
@@ -170,12 +236,42 @@ def main(argv=None):
             chains=CHAINS,
             dynamics="metropolis",
         )
+    mode = "quick" if args.quick else "full"
+    annealed = _anneal(args, plan["hopfield-long"], ANNEAL[mode])
     hopfield = refine(results["hopfield"], results["hopfield-long"])
     report(results["sk"], hopfield)
     _print_replaced(results["hopfield"], results["hopfield-long"])
+    report_annealed(hopfield, annealed)
     _, png = study.outputs(args, NAME)
-    study.save_figure(figure(results["sk"], hopfield), png)
-    return {"sk": results["sk"], "hopfield": hopfield}
+    study.save_figure(figure(results["sk"], hopfield, annealed), png)
+    return {"sk": results["sk"], "hopfield": hopfield, "annealed": annealed}
+
+
+def _anneal(args, long: Part, spec: Anneal) -> xr.Dataset:
+    """The population-annealing sweep: the long runs' grid, seeds and seed stream, so
+    that every point anneals the very network a long tempering run simulated."""
+    name = f"{NAME}-annealed"
+    store, _ = study.outputs(args, name)
+    return study.run(
+        functools.partial(
+            annealed_point,
+            temperature=spec.temperature,
+            steps=spec.steps,
+            replicas=spec.replicas,
+            sweeps=spec.sweeps,
+            runs=spec.runs,
+        ),
+        long.grid(),
+        args,
+        name=name,
+        seeds=long.seeds,
+        store=store,
+        stream=1,
+        dynamics="metropolis",
+        replicas=spec.replicas,
+        runs=spec.runs,
+        sweeps_per_step=spec.sweeps,
+    )
 
 
 def refine(short: xr.Dataset, long: xr.Dataset) -> xr.Dataset:
@@ -224,6 +320,58 @@ def report(sk: xr.Dataset, hopfield: xr.Dataset) -> None:
         lambda alpha: f"; RS T_c {theory.t_c(alpha):.3f}, T_M {theory.t_m(alpha):.3f}",
     )
     _print_mixing(hopfield, check)
+
+
+def report_annealed(hopfield: xr.Dataset, annealed: xr.Dataset) -> None:
+    """Print, per point of the population-annealing sweep, the temperature where the
+    sample-mean retrieval weight is 1/2 with its bootstrap error over samples, beside
+    tempering's on the same networks; and the checks: how far the two methods' per-sample
+    crossings lie apart on the samples whose tempering chains mixed, how far the
+    independent annealing runs of one network lie apart, and the smallest R / rho_t."""
+    pt = hopfield.sel(alpha=annealed.alpha, n=annealed.n)
+    t_pa = spinmem.analysis.crossings(annealed.retrieval.mean("seed"), 0.5, "temperature")
+    t_pt = spinmem.analysis.crossings(pt.retrieval.mean("seed"), 0.5, "temperature")
+    per_pa = spinmem.analysis.crossings(annealed.retrieval, 0.5, "temperature")
+    per_pt = spinmem.analysis.crossings(pt.retrieval, 0.5, "temperature")
+    per_run = spinmem.analysis.crossings(annealed.run_retrieval, 0.5, "temperature")
+    mixed = _mixed(pt)
+    spread = _bootstrap_crossing(annealed.retrieval)
+    ratio = annealed.attrs["replicas"] / annealed.rho_t.max(("temperature", "seed"))
+    print(
+        f"Population annealing on the same networks (R = {annealed.attrs['replicas']}, "
+        f"{annealed.attrs['runs']} runs per network, {annealed.sizes['temperature']} "
+        "temperatures): T where the retrieval weight is 1/2 +- bootstrap error over "
+        "samples; tempering's (* some sample not mixed); RS T_c; samples whose "
+        "tempering mixed and the largest |PA - PT| of their crossings; largest "
+        "|run 1 - run 2| of one network's crossings; smallest R / rho_t:"
+    )
+    for alpha in annealed.alpha.values:
+        for n in annealed.n.values:
+            at = {"alpha": alpha, "n": n}
+            ok = mixed.sel(at).values
+            gap = np.abs(per_pa.sel(at) - per_pt.sel(at)).values[ok]
+            runs = per_run.sel(at)
+            apart = float((runs.max("run") - runs.min("run")).max())
+            print(
+                f"  alpha = {alpha:g}, N = {n}: {float(t_pa.sel(at)):.3f} +- "
+                f"{float(spread.sel(at)):.3f}; PT {float(t_pt.sel(at)):.2f}"
+                f"{' ' if ok.all() else '*'}; T_c {theory.t_c(alpha):.3f}; "
+                f"{int(ok.sum())} mixed, |PA - PT| <= "
+                f"{(f'{gap.max():.3f}' if gap.size else '-')}; runs {apart:.3f}; "
+                f"{float(ratio.sel(at)):.0f}"
+            )
+
+
+def _bootstrap_crossing(retrieval: xr.DataArray, resamples: int = 1000) -> xr.DataArray:
+    """Bootstrap standard error over samples (fixed seed) of the crossing of 1/2 of
+    the sample-mean retrieval weight."""
+    rng = np.random.default_rng(0)
+    seeds = retrieval.sizes["seed"]
+    picks = rng.integers(0, seeds, size=(resamples, seeds))
+    means = xr.concat(
+        [retrieval.isel(seed=pick).mean("seed") for pick in picks], "resample"
+    )
+    return spinmem.analysis.crossings(means, 0.5, "temperature").std("resample", ddof=1)
 
 
 def _mixed(ds: xr.Dataset) -> xr.DataArray:
@@ -299,11 +447,14 @@ def _print_binder(name: str, g: xr.Dataset, at) -> None:
         print(f"{name} g(T = {float(row.temperature):g}) for N = {sizes}: {values}")
 
 
-def figure(sk: xr.Dataset, hopfield: xr.Dataset, *, axes=None):
+def figure(
+    sk: xr.Dataset, hopfield: xr.Dataset, annealed: xr.Dataset | None = None, *, axes=None
+):
     """The study's figure: disorder-averaged Binder cumulants of SK and Hopfield
     networks against T for several N, P(q) of SK at the lowest temperature, and where
-    the retrieval states take over the equilibrium weight
-    against the replica-symmetric T_c and T_M lines (``axes``: 2 x 2 Axes)."""
+    the retrieval states take over the equilibrium weight (by tempering, and by
+    population annealing when ``annealed`` is given) against the replica-symmetric
+    T_c and T_M lines (``axes``: 2 x 2 Axes)."""
     plot.require(sk, NAME, ("n", "temperature", "q2", "q4", "pq"))
     plot.require(
         hopfield,
@@ -334,6 +485,9 @@ def figure(sk: xr.Dataset, hopfield: xr.Dataset, *, axes=None):
     ax.set_title(f"SK overlap distribution at T = {t_low:g}", fontsize=10)
     ax.legend(fontsize=8)
     _retrieval_panel(axes[1, 1], hopfield, theory)
+    if annealed is not None:
+        plot.require(annealed, NAME, ("alpha", "n", "retrieval", "temperature"))
+        _annealed_lines(axes[1, 1], annealed)
     plot.finish(
         axes,
         own,
@@ -411,10 +565,30 @@ def _retrieval_panel(ax, hopfield, theory):
     ax.set_xlabel(plot.label(hopfield["alpha"]))
     ax.set_ylabel(plot.label(hopfield["temperature"]))
     ax.set_title(
-        "retrieval weight 1/2 (some |m| > 0.5), parallel tempering from random states",
+        "retrieval weight 1/2 (some |m| > 0.5), from random states",
         fontsize=9,
     )
     ax.legend(fontsize=8)
+
+
+def _annealed_lines(ax, annealed: xr.Dataset) -> None:
+    """Population annealing's retrieval temperatures: squares with bootstrap errors."""
+    t_half = spinmem.analysis.crossings(
+        annealed.retrieval.mean("seed"), 0.5, dim="temperature"
+    )
+    spread = _bootstrap_crossing(annealed.retrieval)
+    for n in annealed.n.values:
+        ax.errorbar(
+            annealed.alpha,
+            t_half.sel(n=n),
+            spread.sel(n=n),
+            fmt="s--",
+            color="0.3" if n == annealed.n.values.max() else "0.6",
+            capsize=2,
+            ms=4,
+            label=f"N = {n}, population annealing",
+        )
+    ax.legend(fontsize=7)
 
 
 def _sweeps_label(ds, n, alphas) -> str:
@@ -426,14 +600,21 @@ def _sweeps_label(ds, n, alphas) -> str:
 
 
 def draw(path, ds: xr.Dataset):
-    """The figure from any of the study's three stores read from ``path``, with the
-    other two beside it (for ``spinmem plot``)."""
+    """The figure from any of the study's stores read from ``path``, with the others
+    beside it (for ``spinmem plot``; the population-annealing store when present)."""
     own = ds.attrs["study"]
     stores = {
         part: ds if own == f"{NAME}-{part}" else study.sibling(path, own, f"{NAME}-{part}")
         for part in ("sk", "hopfield", "hopfield-long")
     }
-    return figure(stores["sk"], refine(stores["hopfield"], stores["hopfield-long"]))
+    annealed = ds if own == f"{NAME}-annealed" else None
+    if annealed is None:
+        try:
+            annealed = study.sibling(path, own, f"{NAME}-annealed")
+        except FileNotFoundError:
+            pass
+    hopfield = refine(stores["hopfield"], stores["hopfield-long"])
+    return figure(stores["sk"], hopfield, annealed)
 
 
 if __name__ == "__main__":

@@ -239,6 +239,35 @@ def test_equilibrium_long_runs_replace_the_short_ones_where_both_exist(quick_run
     plt.close(axes[0, 0].figure)
 
 
+def test_population_annealing_agrees_with_mixed_tempering_on_the_same_networks(
+    quick_runs,
+):
+    """The annealed store covers the long runs' points with their networks: on every
+    sample whose tempering chains mixed, the two methods put the retrieval weight's
+    crossing of 1/2 within one step of the annealing ladder there (the resolution of
+    its linear interpolation), while the independent annealing runs of one network
+    agree with each other to the same resolution."""
+    study = _load_study("equilibrium")
+    out = quick_runs("equilibrium")
+    long = spinmem.load(out / "equilibrium-hopfield-long-quick.h5")
+    annealed = spinmem.load(out / "equilibrium-annealed-quick.h5")
+    for name in ("seed_entropy", "seed_spawn_key"):
+        assert annealed.attrs[name] == long.attrs[name]
+    for name in ("alpha", "n", "seed"):
+        np.testing.assert_array_equal(annealed[name], long[name])
+    cross = spinmem.analysis.crossings
+    per_pa = cross(annealed.retrieval, 0.5, "temperature")
+    per_pt = cross(long.retrieval, 0.5, "temperature")
+    t = annealed.temperature.values
+    step = xr.apply_ufunc(lambda x: np.diff(t)[np.searchsorted(t, x) - 1], per_pa)
+    mixed = study._mixed(long)
+    assert int(mixed.sum()) >= 2
+    assert bool(((abs(per_pa - per_pt) < step) | ~mixed).all())
+    runs = cross(annealed.run_retrieval, 0.5, "temperature")
+    assert bool(((runs.max("run") - runs.min("run")) < step).all())
+    assert np.all(annealed.attrs["replicas"] / annealed.rho_t > 1)
+
+
 def test_rules_quick_orders_the_capacities(quick_runs):
     """Both stores and the figure; at alpha = 0.3 the Hebbian, clipped and diluted
     rules store almost no pattern while the projection rule and the exponential memory
@@ -488,7 +517,7 @@ def test_former_plot_names_warn_and_give_the_study_figures():
         spinmem.plot.no_such_figure  # noqa: B018
 
 
-_PARTS = ("sk", "hopfield", "hopfield-long")
+_PARTS = ("sk", "hopfield", "hopfield-long", "annealed")
 _RESUMES = [  # (study, its arguments, committed stores it reads)
     ("phase_diagram", ["--quick"], ["phase_diagram-quick.h5"]),
     ("phase_diagram", [], ["phase_diagram.h5", "phase_diagram-1rsb.h5"]),
@@ -518,7 +547,7 @@ _RESUMES = [  # (study, its arguments, committed stores it reads)
     (
         "equilibrium",
         [],
-        [f"equilibrium-{p}.h5" for p in ("sk", "hopfield", "hopfield-long")],
+        [f"equilibrium-{p}.h5" for p in _PARTS],
     ),
 ]
 
