@@ -25,6 +25,9 @@ equilibrium weight (tempering: circles, open where some sample did not mix; popu
 annealing: squares with bootstrap errors over samples) against the replica-symmetric
 T_c and T_M lines.
 
+One idea, equilibrium from two samplers on the same networks; about 600 lines because
+the report prints the checks that say which sampler decided each point and why.
+
 Run: python studies/equilibrium.py [--quick] [--workers K]
 """
 
