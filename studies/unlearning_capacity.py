@@ -100,9 +100,12 @@ def report(ds: xr.Dataset) -> None:
     for n, alpha_c in capacities(ds).items():
         print(
             f"N = {n}: alpha_c^HU = {alpha_c:.3f} +- {errors[n]:.3f} "
-            "(window fraction crosses 1/2; bootstrap over networks)"
+            "(window fraction crosses 1/2; bootstrap over networks and grid)"
         )
     for key, fit in extrapolations(ds).items():
+        if not fit["limit_err"] < 1:
+            print(f"fit alpha_c + a N^-nu, {key}: not constrained by these sizes")
+            continue
         print(
             f"fit alpha_c + a N^-nu, {key}: alpha_c = {fit['limit']:.3f} +- "
             f"{fit['limit_err']:.3f}, nu = {fit['nu']:.2f}, "
@@ -121,7 +124,10 @@ def capacities(ds: xr.Dataset) -> dict:
 def capacity_errors(ds: xr.Dataset, resamples: int = 2000) -> dict:
     """The standard error of each alpha_c^HU(N): the spread of the crossing when the
     networks of every (alpha, N) are drawn again with replacement (a bootstrap with a
-    fixed seed, so the same store gives the same errors)."""
+    fixed seed, so the same store gives the same errors), and in quadrature the
+    resolution of the load grid, w / sqrt(12) for the bracket of width w that holds the
+    crossing (a uniform spread over it: where every network has a window at one load
+    and none at the next, the bootstrap spread is zero and the grid is the error)."""
     window = ds["window"].transpose("alpha", "n", "seed").values
     rng = np.random.default_rng(0)
     picks = rng.integers(0, window.shape[2], size=(resamples, *window.shape))
@@ -132,7 +138,14 @@ def capacity_errors(ds: xr.Dataset, resamples: int = 2000) -> dict:
         coords={"alpha": ds["alpha"].values, "n": ds["n"].values},
     )
     crossing = analysis.crossings(drawn, 0.5, dim="alpha")
-    return {int(n): float(crossing.sel(n=n).std(ddof=1)) for n in ds["n"].values}
+    alphas = ds["alpha"].values
+    errors = {}
+    for n, found in capacities(ds).items():
+        k = np.searchsorted(alphas, found)
+        width = alphas[k] - alphas[k - 1] if 0 < k < alphas.size else np.nan
+        spread = float(crossing.sel(n=n).std(ddof=1))
+        errors[n] = float(np.hypot(spread, width / np.sqrt(12)))
+    return errors
 
 
 def extrapolations(ds: xr.Dataset) -> dict:

@@ -158,8 +158,10 @@ def test_annealing_estimates_the_ground_state_from_the_lowest_energy_per_instanc
 
 
 def test_unlearning_capacity_errors_come_from_resampling_the_networks(quick_runs):
-    """The bootstrap error of alpha_c^HU(N) is zero when every network at a load
-    agrees, positive when they differ, and the same on every call; the nu = 1
+    """The error of alpha_c^HU(N) is the bootstrap spread over networks with the
+    resolution of the load grid, (bracket width) / sqrt(12), added in quadrature: when
+    every network at a load agrees the bootstrap spread is zero and the resolution is
+    all that is left, so no size counts as exact; the same on every call; the nu = 1
     extrapolation of two sizes passes through both."""
     uc = _load_study("unlearning_capacity")
     ds = spinmem.load(quick_runs("unlearning_capacity") / "unlearning_capacity-quick.h5")
@@ -167,7 +169,12 @@ def test_unlearning_capacity_errors_come_from_resampling_the_networks(quick_runs
     assert errors == uc.capacity_errors(ds) and all(e > 0 for e in errors.values())
     agreeing = ds.copy()
     agreeing["window"] = ds.window.isel(seed=0).broadcast_like(ds.window)
-    assert all(e < 1e-12 for e in uc.capacity_errors(agreeing).values())
+    found = uc.capacities(agreeing)
+    alphas = ds.alpha.values
+    for n, e in uc.capacity_errors(agreeing).items():
+        k = np.searchsorted(alphas, found[n])
+        assert e == pytest.approx((alphas[k] - alphas[k - 1]) / np.sqrt(12), rel=1e-12)
+        assert e**2 < errors[n] ** 2
     found = uc.capacities(ds)
     fit = uc.extrapolations(ds)["nu=1"]
     for n, value in found.items():
