@@ -33,7 +33,13 @@ from .dynamics import simulate
 from .model import SpinModel
 from .seeding import SeedLike, child, generator, root_sequence
 
-__all__ = ["combine", "independent_runs", "population_anneal", "twin_moments"]
+__all__ = [
+    "combine",
+    "independent_runs",
+    "population_anneal",
+    "twin_anneal",
+    "twin_moments",
+]
 
 _DYNAMICS = ("metropolis", "glauber")
 RETRIEVED = 0.5  # a replica retrieves when some pattern has |m| above this
@@ -82,41 +88,61 @@ def population_anneal(
         ``state(replica, spin)`` and ``final_energy(replica)`` of the final
         population. Independent runs combine with :func:`spinmem.population.combine`.
     """
-    model = check_model(model)
-    betas = _betas(betas)
-    replicas = _checks.integer("replicas", replicas, minimum=2)
-    sweeps = _checks.integer("sweeps_per_step", sweeps_per_step, minimum=1)
-    dynamics = _checks.choice("dynamics", dynamics, _DYNAMICS)
+    model, betas, replicas, sweeps, dynamics = _settings(
+        model, betas, replicas, sweeps_per_step, dynamics
+    )
     root = root_sequence(seed)
+    rows = []
+    with _progress.bar(betas.size - 1, "step", "population_anneal", progress) as bar:
+        for beta, log_z, states, energy, family in _annealing(
+            model, betas, replicas, sweeps, dynamics, root
+        ):
+            overlaps = _overlaps(model, states)
+            rows.append(_row(beta, log_z, energy, family, replicas, overlaps))
+            bar.update(int(beta > 0))
+    settings = {"dynamics": dynamics, "replicas": replicas, "sweeps_per_step": sweeps}
+    return _dataset(model, root, rows, states, energy, settings)
+
+
+def _settings(model, betas, replicas, sweeps_per_step, dynamics) -> tuple:
+    """The checked arguments of a population-annealing run."""
+    return (
+        check_model(model),
+        _betas(betas),
+        _checks.integer("replicas", replicas, minimum=2),
+        _checks.integer("sweeps_per_step", sweeps_per_step, minimum=1),
+        _checks.choice("dynamics", dynamics, _DYNAMICS),
+    )
+
+
+def _annealing(model, betas, replicas, sweeps, dynamics, root):
+    """The population at every beta, from beta_0 = 0: yields ``(beta, ln Z, states,
+    energies, families)`` after each step's resampling and sweeps."""
     n = model.n_spins
     states = generator(root, 0).choice(np.array([-1, 1], np.int8), size=(replicas, n))
     family = np.arange(replicas)
     energy = np.atleast_1d(model.energy(states))
-    rows = [_row(0.0, n * np.log(2.0), energy, family, replicas, _overlaps(model, states))]
-    with _progress.bar(betas.size - 1, "step", "population_anneal", progress) as bar:
-        for k in range(1, betas.size):
-            step = betas[k] - betas[k - 1]
-            log_w = -step * (energy - energy.min())
-            log_q = np.log(np.mean(np.exp(log_w))) - step * energy.min()
-            copies = _copies(np.exp(log_w), replicas, generator(root, 1, k))
-            states, family = np.repeat(states, copies, 0), np.repeat(family, copies)
-            run = simulate(
-                model,
-                temperature=1.0 / betas[k],
-                sweeps=sweeps,
-                dynamics=dynamics,
-                init=states,
-                seed=child(root, 2, k),
-                record_every=sweeps,
-                progress=False,
-            )
-            states, energy = run.state.values, run.energy.isel(sweep=-1).values
-            log_z = rows[-1]["log_z"] + log_q
-            overlaps = _overlaps(model, states)
-            rows.append(_row(betas[k], log_z, energy, family, replicas, overlaps))
-            bar.update(1)
-    settings = {"dynamics": dynamics, "replicas": replicas, "sweeps_per_step": sweeps}
-    return _dataset(model, root, rows, states, energy, settings)
+    log_z = n * np.log(2.0)
+    yield betas[0], log_z, states, energy, family
+    for k in range(1, betas.size):
+        step = betas[k] - betas[k - 1]
+        log_w = -step * (energy - energy.min())
+        log_q = np.log(np.mean(np.exp(log_w))) - step * energy.min()
+        copies = _copies(np.exp(log_w), replicas, generator(root, 1, k))
+        states, family = np.repeat(states, copies, 0), np.repeat(family, copies)
+        run = simulate(
+            model,
+            temperature=1.0 / betas[k],
+            sweeps=sweeps,
+            dynamics=dynamics,
+            init=states,
+            seed=child(root, 2, k),
+            record_every=sweeps,
+            progress=False,
+        )
+        states, energy = run.state.values, run.energy.isel(sweep=-1).values
+        log_z = log_z + log_q
+        yield betas[k], log_z, states, energy, family
 
 
 def _betas(betas) -> np.ndarray:
@@ -415,13 +441,7 @@ def twin_moments(first: xr.Dataset, second: xr.Dataset) -> xr.Dataset:
     ends = [float(r["temperature"].values[-1]) for r in (first, second)]
     if ends[0] != ends[1]:
         raise ValueError(f"the runs end at different temperatures, {ends}")
-    n = a.shape[1]
-    q2 = q4 = 0.0
-    for rows in np.array_split(a, max(1, a.shape[0] // 1000)):
-        q = rows @ b.T / n
-        q2, q4 = q2 + float(np.sum(q**2)), q4 + float(np.sum(q**4))
-    pairs = a.shape[0] * b.shape[0]
-    q2, q4 = q2 / pairs, q4 / pairs
+    q2, q4 = _pair_moments(a, b)
     return xr.Dataset(
         {
             "q2": ((), q2, {"long_name": "mean of q^2 over pairs", "units": "1"}),
@@ -433,3 +453,96 @@ def twin_moments(first: xr.Dataset, second: xr.Dataset) -> xr.Dataset:
             ),
         }
     )
+
+
+def _pair_moments(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Means of q^2 and q^4 over every pair of a row of ``a`` and a row of ``b``
+    (float64 states), with q = a_r . b_s / N."""
+    n = a.shape[1]
+    q2 = q4 = 0.0
+    for rows in np.array_split(a, max(1, a.shape[0] // 1000)):
+        square = rows @ b.T
+        square *= square
+        q2 += float(np.sum(square)) / n**2
+        square *= square
+        q4 += float(np.sum(square)) / n**4
+    pairs = a.shape[0] * b.shape[0]
+    return q2 / pairs, q4 / pairs
+
+
+def twin_anneal(
+    model: SpinModel,
+    betas: ArrayLike,
+    *,
+    replicas: int = 1000,
+    sweeps_per_step: int = 10,
+    dynamics: str = "metropolis",
+    seed: SeedLike = None,
+    progress: bool = True,
+) -> xr.Dataset:
+    r"""Two independent population-annealing runs side by side, with the moments of
+    their twin overlap at every temperature of the schedule.
+
+    At each step every replica of one run is paired with every replica of the other
+    (:math:`q_{ab} = \frac1N \sum_i s_i^a s_i^b`), as :func:`twin_moments` does for
+    the final populations; the Binder cumulant
+    :math:`g = \frac12 (3 - \langle q^4 \rangle / \langle q^2 \rangle^2)` follows.
+    Run r is exactly :func:`~spinmem.population_anneal` with seed ``child(root, r)``
+    of the root seed (:func:`spinmem.seeding.child`).
+
+    Parameters
+    ----------
+    model : Hopfield or DenseMemory
+    betas : array_like
+        The schedule, as for :func:`~spinmem.population_anneal`.
+    replicas, sweeps_per_step, dynamics
+        As for :func:`~spinmem.population_anneal`, for each run.
+    seed : None, int, SeedSequence or Generator
+        The root seed of the pair.
+    progress : bool
+        Show a progress bar of the steps when the call lasts more than two seconds.
+
+    Returns
+    -------
+    xarray.Dataset
+        Along ``step``: ``q2``, ``q4`` (means over every pair of replicas) and ``g``;
+        along ``run`` (2) and ``step``: each run's per-step variables of
+        :func:`~spinmem.population_anneal` (``beta``, ``log_z``, ``energy``, ...),
+        which :func:`combine` joins.
+    """
+    model, betas, replicas, sweeps, dynamics = _settings(
+        model, betas, replicas, sweeps_per_step, dynamics
+    )
+    root = root_sequence(seed)
+    roots = (child(root, 0), child(root, 1))
+    runs = [_annealing(model, betas, replicas, sweeps, dynamics, r) for r in roots]
+    rows, moments = ([], []), []
+    with _progress.bar(betas.size - 1, "step", "twin_anneal", progress) as bar:
+        for steps in zip(*runs, strict=True):
+            for kept, (beta, log_z, states, energy, family) in zip(
+                rows, steps, strict=True
+            ):
+                overlaps = _overlaps(model, states)
+                kept.append(_row(beta, log_z, energy, family, replicas, overlaps))
+            a, b = (step[2].astype(np.float64) for step in steps)
+            moments.append(_pair_moments(a, b))
+            bar.update(int(steps[0][0] > 0))
+    settings = {"dynamics": dynamics, "replicas": replicas, "sweeps_per_step": sweeps}
+    both = [
+        _dataset(model, r, kept, step[2], step[3], settings).drop_dims(["replica", "spin"])
+        for r, kept, step in zip(roots, rows, steps, strict=True)
+    ]
+    ds = xr.concat(both, "run", combine_attrs="drop_conflicts")
+    q2, q4 = (np.array(column) for column in zip(*moments, strict=True))
+    per_step = {
+        "q2": (q2, "mean of q^2 over pairs of the two runs' replicas"),
+        "q4": (q4, "mean of q^4 over pairs of the two runs' replicas"),
+        "g": (0.5 * (3.0 - q4 / q2**2), "Binder cumulant g"),
+    }
+    for name, (values, long_name) in per_step.items():
+        ds[name] = ("step", values, {"long_name": long_name, "units": "1"})
+    ds.attrs = result_attrs(
+        model, root, run=twin_anneal, **settings, steps=betas.size, runs=2
+    )
+    ds.attrs["seed_roles"] = "run r: population_anneal with seed child(root, r)"
+    return ds
