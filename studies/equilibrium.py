@@ -330,7 +330,8 @@ def report_annealed(hopfield: xr.Dataset, annealed: xr.Dataset) -> None:
     sample-mean retrieval weight is 1/2 with its bootstrap error over samples, beside
     tempering's on the same networks; and the checks: how far the two methods' per-sample
     crossings lie apart on the samples whose tempering chains mixed, how far the
-    independent annealing runs of one network lie apart, and the smallest R / rho_t."""
+    independent annealing runs of one network lie apart, and the smallest R / rho_t
+    at a sample's crossing (what the population holds below it does not enter)."""
     pt = hopfield.sel(alpha=annealed.alpha, n=annealed.n)
     t_pa = spinmem.analysis.crossings(annealed.retrieval.mean("seed"), 0.5, "temperature")
     t_pt = spinmem.analysis.crossings(pt.retrieval.mean("seed"), 0.5, "temperature")
@@ -339,14 +340,16 @@ def report_annealed(hopfield: xr.Dataset, annealed: xr.Dataset) -> None:
     per_run = spinmem.analysis.crossings(annealed.run_retrieval, 0.5, "temperature")
     mixed = _mixed(pt)
     spread = _bootstrap_crossing(annealed.retrieval)
-    ratio = annealed.attrs["replicas"] / annealed.rho_t.max(("temperature", "seed"))
+    at_crossing = annealed.rho_t.interp(temperature=per_pa)
+    ratio = annealed.attrs["replicas"] / at_crossing.max("seed")
     print(
         f"Population annealing on the same networks (R = {annealed.attrs['replicas']}, "
         f"{annealed.attrs['runs']} runs per network, {annealed.sizes['temperature']} "
         "temperatures): T where the retrieval weight is 1/2 +- bootstrap error over "
         "samples; tempering's (* some sample not mixed); RS T_c; samples whose "
         "tempering mixed and the largest |PA - PT| of their crossings; largest "
-        "|run 1 - run 2| of one network's crossings; smallest R / rho_t:"
+        "|run 1 - run 2| of one network's crossings; smallest R / rho_t at the "
+        "crossing:"
     )
     for alpha in annealed.alpha.values:
         for n in annealed.n.values:
