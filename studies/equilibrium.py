@@ -494,10 +494,13 @@ def figure(
     if annealed is not None:
         plot.require(annealed, NAME, ("alpha", "n", "retrieval", "temperature"))
         _annealed_lines(axes[1, 1], annealed)
+    methods = "parallel tempering" + (
+        "" if annealed is None else " and population annealing"
+    )
     plot.finish(
         axes,
         own,
-        f"Equilibrium by parallel tempering: SK {sk.sizes['seed']} samples, "
+        f"Equilibrium by {methods}: SK {sk.sizes['seed']} samples, "
         f"Hopfield {hopfield.sizes['seed']} samples per point",
     )
     return axes
