@@ -76,8 +76,34 @@ def main(argv=None):
         store=store,
         n_spins=mode.n,
     )
+    report(ds)
     study.save_figure(figure(ds), png)
     return ds
+
+
+def report(ds: xr.Dataset) -> None:
+    """Print, per load and epsilon, on the seed-mean traces: the first t where every
+    pattern of every network is a fixed point, the first t after it where fewer than
+    half are, and the overlap reached from cues at the first of them."""
+    mean = ds[list(_VARIABLES)].mean("seed")
+    t = ds["t"].values
+    print(
+        "alpha, epsilon: first t with every pattern stable (all networks), first t "
+        "after it with under half stable, cue overlap at the first:"
+    )
+    for alpha in ds["alpha"].values:
+        for eps in ds["epsilon"].values:
+            row = mean.sel(alpha=alpha, epsilon=eps)
+            stable = row.stable_fraction.values
+            whole = np.flatnonzero(stable == 1.0)
+            if whole.size == 0:
+                print(f"  {alpha:g}, {eps:g}: never all stable up to t = {t[-1]:g}")
+                continue
+            first = whole[0]
+            lost = np.flatnonzero((stable < 0.5) & (np.arange(t.size) > first))
+            end = f"{t[lost[0]]:.3f}" if lost.size else f"> {t[-1]:g}"
+            overlap = float(row.retrieval_overlap.values[first])
+            print(f"  {alpha:g}, {eps:g}: {t[first]:.3f}, {end}, {overlap:.3f}")
 
 
 _VARIABLES = ("stable_fraction", "retrieval_overlap", "spurious_fraction")
