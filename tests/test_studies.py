@@ -535,6 +535,7 @@ _RESUMES = [  # (study, its arguments, committed stores it reads)
         ["capacity-max32000.h5", "capacity-max32000-fine.h5"],
     ),
     ("unlearning", ["--quick"], ["unlearning-quick.h5"]),
+    ("unlearning", [], ["unlearning.h5"]),
     ("unlearning_capacity", ["--quick"], ["unlearning_capacity-quick.h5"]),
     ("unlearning_capacity", [], ["unlearning_capacity.h5"]),
     ("annealing", ["--quick"], ["annealing-quick.h5"]),
