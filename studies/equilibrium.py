@@ -371,12 +371,10 @@ def report_annealed(hopfield: xr.Dataset, annealed: xr.Dataset) -> None:
 def _bootstrap_crossing(retrieval: xr.DataArray, resamples: int = 1000) -> xr.DataArray:
     """Bootstrap standard error over samples (fixed seed) of the crossing of 1/2 of
     the sample-mean retrieval weight."""
-    rng = np.random.default_rng(0)
     seeds = retrieval.sizes["seed"]
-    picks = rng.integers(0, seeds, size=(resamples, seeds))
-    means = xr.concat(
-        [retrieval.isel(seed=pick).mean("seed") for pick in picks], "resample"
-    )
+    picks = np.random.default_rng(0).integers(0, seeds, size=(resamples, seeds))
+    drawn = retrieval.isel(seed=xr.DataArray(picks, dims=("resample", "pick")))
+    means = drawn.mean("pick")
     return spinmem.analysis.crossings(means, 0.5, "temperature").std("resample", ddof=1)
 
 
