@@ -16,7 +16,7 @@ from . import (
     schedules,
     stats,
 )
-from ._sweep import PointTimeout, StoreLocked, SweepError, read_store, sweep
+from ._sweep import PointTimeout, StoreLocked, SweepError, point_seed, read_store, sweep
 from ._version import package_version
 from .annealing import anneal
 from .dynamics import DYNAMICS, ORDERS, relax, simulate
@@ -61,6 +61,7 @@ __all__ = [
     "memory",
     "observables",
     "plot",
+    "point_seed",
     "population_anneal",
     "random_patterns",
     "read_store",

@@ -34,6 +34,7 @@ __all__ = [
     "save_figure",
     "scalars",
     "sibling",
+    "sweep_seed",
 ]
 
 DATA = Path("data")
@@ -142,6 +143,7 @@ LABELS = {
     "steps": {"long_name": "schedule steps", "units": "1"},
     "components": {"long_name": "mixture components n", "units": "1"},
     "instance": {"long_name": "problem instance", "units": "1"},
+    "sample": {"long_name": "disorder sample", "units": "1"},
     "rule": {"long_name": "learning rule or dense memory", "units": "1"},
     "degree": {"long_name": "degree n of the dense memory", "units": "1"},
     "relative_load": {
@@ -203,7 +205,7 @@ def run(
         function,
         grid,
         seeds=seeds,
-        seed=args.seed if stream is None else child(root_sequence(args.seed), stream),
+        seed=sweep_seed(args.seed, stream),
         store=store,
         workers=args.workers,
         progress=not args.no_progress,
@@ -211,6 +213,24 @@ def run(
         allow_changed_function=args.keep_changed,
         grid_attrs=labels,
     )
+
+
+def sweep_seed(seed, stream: int | None = None):
+    """The root seed :func:`run` gives a sweep: ``seed`` itself, or its child
+    ``stream``.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.SeedSequence
+        The study's root seed (``--seed``).
+    stream : int, optional
+        The sweep's own seed stream.
+
+    Returns
+    -------
+    int or numpy.random.SeedSequence
+    """
+    return seed if stream is None else child(root_sequence(seed), stream)
 
 
 def describe(name: str, store: Path, quick: bool) -> dict[str, str]:

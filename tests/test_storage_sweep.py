@@ -174,6 +174,32 @@ _KILL_SCRIPT = textwrap.dedent("""
 """)
 
 
+def _seed_words(a, b, seed):
+    return {"words": seed.generate_state(4).astype(np.int64)}
+
+
+def test_point_seed_is_the_seed_each_point_received():
+    grid = {"a": [0.03, 0.04, 0.1], "b": [400, 800]}
+    root = np.random.SeedSequence(2026).spawn(2)[1]
+    ds = spinmem.sweep(_seed_words, grid, seeds=3, seed=root, progress=False)
+    for a in grid["a"]:
+        for b in grid["b"]:
+            for r in range(3):
+                point = {"a": a, "b": b, "seed": r}
+                seed = spinmem.point_seed(grid, point, seed=root, seeds=3)
+                np.testing.assert_array_equal(
+                    ds.words.sel(point).values, _seed_words(a, b, seed)["words"]
+                )
+    with pytest.raises(ValueError, match=r"point\['a'\] = 0.05 is not on the grid"):
+        spinmem.point_seed(grid, {"a": 0.05, "b": 400, "seed": 0}, seed=root, seeds=3)
+    with pytest.raises(ValueError, match=r"point\['seed'\] must be an integer in \[0, 3\)"):
+        spinmem.point_seed(grid, {"a": 0.03, "b": 400, "seed": 3}, seed=root, seeds=3)
+    with pytest.raises(ValueError, match=r"must give \['seed'\]"):
+        spinmem.point_seed(grid, {"a": 0.03, "b": 400}, seed=root, seeds=3)
+    with pytest.raises(TypeError, match="root seed"):
+        spinmem.point_seed(grid, {"a": 0.03, "b": 400, "seed": 0}, seed=None)
+
+
 def _stored_points(path):
     try:
         ds = read_store(path)

@@ -64,7 +64,7 @@ from .store import (
 StoreLocked = _journal.StoreLocked
 
 
-__all__ = ["PointTimeout", "StoreLocked", "SweepError", "read_store", "sweep"]
+__all__ = ["PointTimeout", "StoreLocked", "SweepError", "point_seed", "read_store", "sweep"]
 
 
 class SweepError(RuntimeError):
@@ -215,6 +215,45 @@ def sweep(
         return _run(plan, done, workers, client, progress, store)
     finally:
         lock.release()
+
+
+def point_seed(
+    grid: Mapping[str, object],
+    point: Mapping[str, object],
+    *,
+    seed: int | np.random.SeedSequence,
+    seeds: int = 1,
+) -> np.random.SeedSequence:
+    """The seed that :func:`sweep` passes to one point of its grid.
+
+    With it one point's inputs (its network, its initial states) can be rebuilt outside
+    the sweep, or simulated again by another sweep with other settings.
+
+    Parameters
+    ----------
+    grid : dict
+        The sweep's grid, as given to :func:`sweep`.
+    point : dict
+        The point: one value per grid name and ``"seed"``, the repetition index
+        (0..seeds-1).
+    seed : int or SeedSequence
+        The sweep's root seed (recorded in its store as ``seed_entropy`` and
+        ``seed_spawn_key``).
+    seeds : int
+        The sweep's repetitions per grid point.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        The ``seed`` argument the sweep's function receives at ``point``.
+    """
+    if seed is None or isinstance(seed, np.random.Generator):
+        raise TypeError(
+            f"seed must be the sweep's root seed (an int or a SeedSequence), got {seed!r}"
+        )
+    plan = Plan(None, check_grid(grid), _checks.integer("seeds", seeds, minimum=1), {}, {})
+    plan.root = root_sequence(seed)
+    return plan.seed_at(point)
 
 
 def read_store(path) -> xr.Dataset:

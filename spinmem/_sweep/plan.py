@@ -88,6 +88,28 @@ class Plan:
         point["seed"] = child(self.root, k // self.seeds, point[SEED_DIM])
         return point
 
+    def seed_at(self, point: Mapping) -> np.random.SeedSequence:
+        """The seed :meth:`kwargs` gives the point with grid values and repetition
+        index ``point`` (``{name: value, ..., "seed": r}``)."""
+        missing = [name for name in (*self.names, SEED_DIM) if name not in point]
+        if missing:
+            raise ValueError(f"point must give {missing} (the grid's names and 'seed')")
+        position = []
+        for name in self.names:
+            value = _plain(point[name], name)
+            if value not in self.grid[name]:
+                raise ValueError(
+                    f"point[{name!r}] = {value!r} is not on the grid: {self.grid[name]}"
+                )
+            position.append(self.grid[name].index(value))
+        r = point[SEED_DIM]
+        if not isinstance(r, Integral) or not 0 <= r < self.seeds:
+            raise ValueError(
+                f"point['seed'] must be an integer in [0, {self.seeds}), got {r!r}"
+            )
+        g = int(np.ravel_multi_index(position, self.shape)) if self.shape else 0
+        return child(self.root, g, int(r))
+
     def normalise(self, k: int, output) -> xr.Dataset:
         """The point's output as a Dataset, checked against the first point's layout,
         with units written in words by spinmem 0.1 in their UDUNITS form (so that a
