@@ -18,6 +18,10 @@ The quality of a run is read from its families, the descendants of each initial
 replica: the number that survive, and :math:`\rho_t = R \sum_i n_i^2` with :math:`n_i`
 the fraction of the population in family i; averages are trustworthy when
 :math:`R \gg \rho_t`.
+
+One idea, a population annealed and judged, in about 550 lines: the run, the
+combination of independent runs with their free-energy weights, twin populations and
+their overlaps, and the sweep of runs over processes or dask, each documented in full.
 """
 
 import functools
