@@ -16,7 +16,12 @@ Hopfield sweep (``equilibrium-annealed.h5``) anneals the very networks of the lo
 (same grid, seeds and seed stream) by population annealing, two independent runs per
 network, and records the retrieval weight at every temperature of its schedule: where
 tempering did not mix, this decides the retrieval temperature, and where it did, the
-two methods must agree.
+two methods must agree. A fourth Hopfield sweep (``equilibrium-annealed-large.h5``)
+anneals the same networks at the points where the population's family statistics were
+marginal (full settings: alpha = 0.03 and 0.04, N = 800) again with ten times the
+population, one run each: where both population sizes give the same crossing and the
+larger one has R much larger than rho_t at it, the crossing does not depend on the
+population.
 
 The figure shows the disorder-averaged Binder cumulant against T for several N (SK:
 crossing near T = 1; Hopfield: near T_g = 1 + sqrt(alpha)), P(q) of SK at the lowest
@@ -25,7 +30,7 @@ equilibrium weight (tempering: circles, open where some sample did not mix; popu
 annealing: squares with bootstrap errors over samples) against the replica-symmetric
 T_c and T_M lines.
 
-One idea, equilibrium from two samplers on the same networks; about 600 lines because
+One idea, equilibrium from two samplers on the same networks; about 800 lines because
 the report prints the checks that say which sampler decided each point and why.
 
 Run: python studies/equilibrium.py [--quick] [--workers K]
@@ -112,6 +117,29 @@ def annealed_point(alpha, n, *, temperature, steps, replicas, sweeps, runs, seed
     per-run retrieval weight, the energy and free energy per spin, and the family
     statistics."""
     net = study.hebbian_network(alpha, n, seed)
+    return _annealed(net, temperature, steps, replicas, sweeps, runs, seed)
+
+
+def certified_point(
+    alpha, n, sample, *, networks, temperature, steps, replicas, sweeps, runs, seed
+):
+    """Sample ``sample`` of the long tempering runs at (alpha, n), annealed as
+    :func:`annealed_point` does with its own runs (``networks``: the long sweep's grid,
+    samples per point, root seed and seed stream)."""
+    grid, samples, root, stream = networks
+    point = {"alpha": alpha, "n": n, "seed": sample}
+    network_seed = spinmem.point_seed(
+        grid, point, seed=study.sweep_seed(root, stream), seeds=samples
+    )
+    net = study.hebbian_network(alpha, n, network_seed)
+    return _annealed(net, temperature, steps, replicas, sweeps, runs, seed)
+
+
+def _annealed(net, temperature, steps, replicas, sweeps, runs, seed):
+    """``net`` annealed by ``runs`` population-annealing runs (streams ``child(seed,
+    2, run)``), as :func:`annealed_point` describes; with one run the errors from the
+    runs' spread are NaN."""
+    n = net.n_spins
     betas = np.linspace(0.0, 1.0 / temperature, steps + 1)
     done = [
         spinmem.population_anneal(
@@ -124,8 +152,12 @@ def annealed_point(alpha, n, *, temperature, steps, replicas, sweeps, runs, seed
         )
         for run in range(runs)
     ]
-    both = population.combine(done)
     per_run = xr.concat([d.drop_dims(["replica", "spin"]) for d in done], "run")
+    if runs > 1:
+        both = population.combine(done)
+    else:  # one run is its own combination, with no spread to give an error
+        both = per_run.isel(run=0)
+        both["retrieval_stderr"] = xr.full_like(both.retrieval, np.nan)
     out = {
         "retrieval": (both.retrieval, f"retrieval weight (some |m| > {RETRIEVED})"),
         "retrieval_stderr": (both.retrieval_stderr, "its error from the runs' spread"),
@@ -211,10 +243,35 @@ ANNEAL = {
 }
 
 
+@dataclass(frozen=True)
+class Certify:
+    """The settings of the larger-population sweep in one mode: some points of the
+    long runs' grid, every sample of theirs annealed again with ``anneal``."""
+
+    alpha: list
+    n: list
+    anneal: Anneal
+
+
+CERTIFY = {
+    "quick": Certify(
+        alpha=[0.04],
+        n=[200],
+        anneal=Anneal(replicas=500, runs=1, steps=40, sweeps=5, temperature=0.3),
+    ),
+    "full": Certify(
+        alpha=[0.03, 0.04],
+        n=[800],
+        anneal=Anneal(replicas=5000, runs=1, steps=100, sweeps=10, temperature=0.3),
+    ),
+}
+LONG_STREAM = 1
+
+
 PARTS = (  # store suffix, point function, seed stream
     ("sk", sk_point, None),
     ("hopfield", hopfield_point, None),
-    ("hopfield-long", hopfield_point, 1),
+    ("hopfield-long", hopfield_point, LONG_STREAM),
 )
 
 
@@ -241,13 +298,20 @@ def main(argv=None):
         )
     mode = "quick" if args.quick else "full"
     annealed = _anneal(args, plan["hopfield-long"], ANNEAL[mode])
+    certified = samples_of(_certify(args, plan["hopfield-long"], CERTIFY[mode]))
     hopfield = refine(results["hopfield"], results["hopfield-long"])
     report(results["sk"], hopfield)
     _print_replaced(results["hopfield"], results["hopfield-long"])
     report_annealed(hopfield, annealed)
+    report_certified(annealed, certified)
     _, png = study.outputs(args, NAME)
-    study.save_figure(figure(results["sk"], hopfield, annealed), png)
-    return {"sk": results["sk"], "hopfield": hopfield, "annealed": annealed}
+    study.save_figure(figure(results["sk"], hopfield, annealed, certified), png)
+    return {
+        "sk": results["sk"],
+        "hopfield": hopfield,
+        "annealed": annealed,
+        "certified": certified,
+    }
 
 
 def _anneal(args, long: Part, spec: Anneal) -> xr.Dataset:
@@ -269,11 +333,41 @@ def _anneal(args, long: Part, spec: Anneal) -> xr.Dataset:
         name=name,
         seeds=long.seeds,
         store=store,
-        stream=1,
+        stream=LONG_STREAM,
         dynamics="metropolis",
         replicas=spec.replicas,
         runs=spec.runs,
         sweeps_per_step=spec.sweeps,
+    )
+
+
+def _certify(args, long: Part, spec: Certify) -> xr.Dataset:
+    """The larger-population sweep: every sample of the long runs at the points of
+    ``spec`` (the networks rebuilt from the long sweep's seeds), annealed with its own
+    seed stream; ``seed`` has length 1, ``sample`` indexes the long runs' seeds."""
+    name = f"{NAME}-annealed-large"
+    store, _ = study.outputs(args, name)
+    anneal = spec.anneal
+    return study.run(
+        functools.partial(
+            certified_point,
+            networks=(long.grid(), long.seeds, args.seed, LONG_STREAM),
+            temperature=anneal.temperature,
+            steps=anneal.steps,
+            replicas=anneal.replicas,
+            sweeps=anneal.sweeps,
+            runs=anneal.runs,
+        ),
+        {"alpha": spec.alpha, "n": spec.n, "sample": list(range(long.seeds))},
+        args,
+        name=name,
+        seeds=1,
+        store=store,
+        stream=LONG_STREAM + 1,
+        dynamics="metropolis",
+        replicas=anneal.replicas,
+        runs=anneal.runs,
+        sweeps_per_step=anneal.sweeps,
     )
 
 
@@ -340,8 +434,7 @@ def report_annealed(hopfield: xr.Dataset, annealed: xr.Dataset) -> None:
     per_run = spinmem.analysis.crossings(annealed.run_retrieval, 0.5, "temperature")
     mixed = _mixed(pt)
     spread = _bootstrap_crossing(annealed.retrieval)
-    at_crossing = annealed.rho_t.interp(temperature=per_pa)
-    ratio = annealed.attrs["replicas"] / at_crossing.max("seed")
+    ratio = _families_at(annealed, per_pa).min("seed")
     print(
         f"Population annealing on the same networks (R = {annealed.attrs['replicas']}, "
         f"{annealed.attrs['runs']} runs per network, {annealed.sizes['temperature']} "
@@ -366,6 +459,74 @@ def report_annealed(hopfield: xr.Dataset, annealed: xr.Dataset) -> None:
                 f"{(f'{gap.max():.3f}' if gap.size else '-')}; runs {apart:.3f}; "
                 f"{float(ratio.sel(at)):.0f}"
             )
+
+
+def samples_of(certified: xr.Dataset) -> xr.Dataset:
+    """The larger-population store with its ``sample`` axis as ``seed`` (the long
+    runs' seed index, as in the other Hopfield stores)."""
+    return certified.squeeze("seed", drop=True).rename(sample="seed")
+
+
+def report_certified(annealed: xr.Dataset, certified: xr.Dataset) -> None:
+    """Print, per point of the larger-population sweep, the temperature where the
+    sample-mean retrieval weight is 1/2 with its bootstrap error, beside the smaller
+    populations'; and per sample its crossing and R / rho_t at the crossing with both
+    populations (the systematic error of population annealing falls as rho_t / R)."""
+    small = annealed.sel(alpha=certified.alpha, n=certified.n)
+    sizes = {}
+    for key, ds in (("small", small), ("large", certified)):
+        per = spinmem.analysis.crossings(ds.retrieval, 0.5, "temperature")
+        sizes[key] = {
+            "replicas": int(ds.attrs["replicas"]),
+            "mean": spinmem.analysis.crossings(
+                ds.retrieval.mean("seed"), 0.5, "temperature"
+            ),
+            "error": _bootstrap_crossing(ds.retrieval),
+            "per": per,
+            "ratio": _families_at(ds, per),
+        }
+    small, large = sizes["small"], sizes["large"]
+    print(
+        f"The same networks annealed with R = {large['replicas']} "
+        f"({int(certified.attrs['runs'])} run per network) against R = "
+        f"{small['replicas']}: T where the sample-mean retrieval weight is 1/2 +- "
+        "bootstrap error; per sample, the crossing and R / rho_t at it, "
+        f"R = {small['replicas']} -> {large['replicas']} (- : no crossing above "
+        f"T = {float(certified.temperature.min()):g}):"
+    )
+    for alpha in certified.alpha.values:
+        for n in certified.n.values:
+            at = {"alpha": alpha, "n": n}
+            print(
+                f"  alpha = {alpha:g}, N = {n}: {float(large['mean'].sel(at)):.3f} +- "
+                f"{float(large['error'].sel(at)):.3f} (R = {small['replicas']}: "
+                f"{float(small['mean'].sel(at)):.3f} +- "
+                f"{float(small['error'].sel(at)):.3f})"
+            )
+            for k in certified.seed.values:
+                one = {**at, "seed": k}
+                cells = [
+                    _or_dash(size["per"].sel(one), "{:.3f}") for size in (small, large)
+                ]
+                ratios = [
+                    _or_dash(size["ratio"].sel(one), "{:.0f}") for size in (small, large)
+                ]
+                print(
+                    f"    sample {k}: T {cells[0]} -> {cells[1]}, "
+                    f"R / rho_t {ratios[0]} -> {ratios[1]}"
+                )
+
+
+def _families_at(annealed: xr.Dataset, temperature: xr.DataArray) -> xr.DataArray:
+    """R / rho_t at each sample's ``temperature`` (linear in T), NaN where that is NaN
+    (no crossing: interpolating at a NaN temperature gives a number)."""
+    rho_t = annealed.rho_t.interp(temperature=temperature.fillna(annealed.temperature[0]))
+    return (annealed.attrs["replicas"] / rho_t).where(temperature.notnull())
+
+
+def _or_dash(value: xr.DataArray, form: str) -> str:
+    value = float(value)
+    return form.format(value) if np.isfinite(value) else "-"
 
 
 def _bootstrap_crossing(retrieval: xr.DataArray, resamples: int = 1000) -> xr.DataArray:
@@ -452,13 +613,19 @@ def _print_binder(name: str, g: xr.Dataset, at) -> None:
 
 
 def figure(
-    sk: xr.Dataset, hopfield: xr.Dataset, annealed: xr.Dataset | None = None, *, axes=None
+    sk: xr.Dataset,
+    hopfield: xr.Dataset,
+    annealed: xr.Dataset | None = None,
+    certified: xr.Dataset | None = None,
+    *,
+    axes=None,
 ):
     """The study's figure: disorder-averaged Binder cumulants of SK and Hopfield
     networks against T for several N, P(q) of SK at the lowest temperature, and where
     the retrieval states take over the equilibrium weight (by tempering, and by
-    population annealing when ``annealed`` is given) against the replica-symmetric
-    T_c and T_M lines (``axes``: 2 x 2 Axes)."""
+    population annealing when ``annealed`` is given, with the larger populations of
+    ``certified``, :func:`samples_of` the larger-population store, where given)
+    against the replica-symmetric T_c and T_M lines (``axes``: 2 x 2 Axes)."""
     plot.require(sk, NAME, ("n", "temperature", "q2", "q4", "pq"))
     plot.require(
         hopfield,
@@ -492,6 +659,9 @@ def figure(
     if annealed is not None:
         plot.require(annealed, NAME, ("alpha", "n", "retrieval", "temperature"))
         _annealed_lines(axes[1, 1], annealed)
+    if certified is not None:
+        plot.require(certified, NAME, ("alpha", "n", "retrieval", "temperature"))
+        _annealed_lines(axes[1, 1], certified, larger=True)
     methods = "parallel tempering" + (
         "" if annealed is None else " and population annealing"
     )
@@ -578,22 +748,25 @@ def _retrieval_panel(ax, hopfield, theory):
     ax.legend(fontsize=8)
 
 
-def _annealed_lines(ax, annealed: xr.Dataset) -> None:
-    """Population annealing's retrieval temperatures: squares with bootstrap errors."""
+def _annealed_lines(ax, annealed: xr.Dataset, larger: bool = False) -> None:
+    """Population annealing's retrieval temperatures with bootstrap errors: squares,
+    or red diamonds for the ``larger`` populations."""
     t_half = spinmem.analysis.crossings(
         annealed.retrieval.mean("seed"), 0.5, dim="temperature"
     )
     spread = _bootstrap_crossing(annealed.retrieval)
+    top = annealed.n.values.max()
     for n in annealed.n.values:
         ax.errorbar(
             annealed.alpha,
             t_half.sel(n=n),
             spread.sel(n=n),
-            fmt="s--",
-            color="0.3" if n == annealed.n.values.max() else "0.6",
+            fmt="D" if larger else "s--",
+            color="tab:red" if larger else "0.3" if n == top else "0.6",
             capsize=2,
             ms=4,
-            label=f"N = {n}, population annealing",
+            label=f"N = {n}, population annealing"
+            + (f", R = {annealed.attrs['replicas']}" if larger else ""),
         )
     ax.legend(fontsize=7)
 
@@ -614,14 +787,26 @@ def draw(path, ds: xr.Dataset):
         part: ds if own == f"{NAME}-{part}" else study.sibling(path, own, f"{NAME}-{part}")
         for part in ("sk", "hopfield", "hopfield-long")
     }
-    annealed = ds if own == f"{NAME}-annealed" else None
-    if annealed is None:
-        try:
-            annealed = study.sibling(path, own, f"{NAME}-annealed")
-        except FileNotFoundError:
-            pass
+    annealed, certified = (
+        _optional_sibling(path, ds, f"{NAME}-{part}")
+        for part in ("annealed", "annealed-large")
+    )
+    if certified is not None:
+        certified = samples_of(certified)
     hopfield = refine(stores["hopfield"], stores["hopfield-long"])
-    return figure(stores["sk"], hopfield, annealed)
+    return figure(stores["sk"], hopfield, annealed, certified)
+
+
+def _optional_sibling(path, ds: xr.Dataset, name: str) -> xr.Dataset | None:
+    """``ds`` itself when it is the store ``name``, else that sibling store of
+    ``path``, or None when there is none."""
+    own = ds.attrs["study"]
+    if own == name:
+        return ds
+    try:
+        return study.sibling(path, own, name)
+    except FileNotFoundError:
+        return None
 
 
 if __name__ == "__main__":

@@ -274,6 +274,74 @@ def test_population_annealing_agrees_with_mixed_tempering_on_the_same_networks(
     assert bool(((runs.max("run") - runs.min("run")) < step).all())
 
 
+def test_larger_populations_anneal_the_long_runs_networks(quick_runs):
+    """The larger-population store rebuilds the long runs' networks from their seeds:
+    its point function, given the seed the annealed store's point had, reproduces that
+    store's numbers exactly; and on every sample the larger population puts the
+    crossing of 1/2 within one step of the ladder of the smaller one's, with a larger
+    R / rho_t at it (rho_t stays put as R grows)."""
+    study = _load_study("equilibrium")
+    out = quick_runs("equilibrium")
+    annealed = spinmem.load(out / "equilibrium-annealed-quick.h5")
+    certified = study.samples_of(spinmem.load(out / "equilibrium-annealed-large-quick.h5"))
+    long, spec = study.QUICK["hopfield-long"], study.ANNEAL["quick"]
+    root = spinmem.study.sweep_seed(2026, study.LONG_STREAM)
+    point = {"alpha": 0.04, "n": 200, "seed": 1}
+    again = study.certified_point(
+        0.04,
+        200,
+        1,
+        networks=(long.grid(), long.seeds, 2026, study.LONG_STREAM),
+        temperature=spec.temperature,
+        steps=spec.steps,
+        replicas=spec.replicas,
+        sweeps=spec.sweeps,
+        runs=spec.runs,
+        seed=spinmem.point_seed(long.grid(), point, seed=root, seeds=long.seeds),
+    )
+    for name in ("retrieval", "free_energy", "rho_t"):
+        np.testing.assert_array_equal(again[name], annealed[name].sel(point), name)
+    small = annealed.sel(alpha=certified.alpha, n=certified.n)
+    cross = spinmem.analysis.crossings
+    per_small = cross(small.retrieval, 0.5, "temperature")
+    per_large = cross(certified.retrieval, 0.5, "temperature")
+    t = certified.temperature.values
+    step = xr.apply_ufunc(lambda x: np.diff(t)[np.searchsorted(t, x) - 1], per_small)
+    assert bool((abs(per_large - per_small) < step).all())
+    ratios = [
+        ds.attrs["replicas"] / ds.rho_t.interp(temperature=per)
+        for ds, per in ((small, per_small), (certified, per_large))
+    ]
+    assert bool((ratios[1] > ratios[0]).all())
+
+
+def _annealed_like(retrieval, rho_t, replicas):
+    t = np.linspace(0.3, 1.0, retrieval.shape[-1])
+    dims = ("alpha", "n", "seed", "temperature")
+    coords = {"alpha": [0.04], "n": [800], "seed": [0, 1], "temperature": t}
+    ds = xr.Dataset(
+        {"retrieval": (dims, retrieval[None, None]), "rho_t": (dims, rho_t[None, None])},
+        coords=coords,
+    )
+    return ds.assign_attrs(replicas=replicas, runs=1)
+
+
+def test_family_ratio_is_not_read_where_a_sample_never_crosses(capsys):
+    """A sample whose retrieval weight never reaches 1/2 has no crossing, so no
+    R / rho_t at it: the report prints '-' (interpolating rho_t at a NaN temperature
+    gave a number)."""
+    study = _load_study("equilibrium")
+    falling = np.linspace(1.0, 0.0, 8)
+    retrieval = np.stack([falling, np.full(8, 0.1)])
+    rho_t = np.tile(np.linspace(100.0, 10.0, 8), (2, 1))
+    small = _annealed_like(retrieval, rho_t, 500)
+    large = _annealed_like(retrieval, rho_t / 2, 5000)
+    study.report_certified(small, large)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].strip().startswith("sample 0: T 0.650 -> 0.650, R / rho_t 9 -> 182")
+    assert lines[-1].strip() == "sample 1: T - -> -, R / rho_t - -> -"
+
+
 def test_rules_quick_orders_the_capacities(quick_runs):
     """Both stores and the figure; at alpha = 0.3 the Hebbian, clipped and diluted
     rules store almost no pattern while the projection rule and the exponential memory
@@ -523,7 +591,7 @@ def test_former_plot_names_warn_and_give_the_study_figures():
         spinmem.plot.no_such_figure  # noqa: B018
 
 
-_PARTS = ("sk", "hopfield", "hopfield-long", "annealed")
+_PARTS = ("sk", "hopfield", "hopfield-long", "annealed", "annealed-large")
 _RESUMES = [  # (study, its arguments, committed stores it reads)
     ("phase_diagram", ["--quick"], ["phase_diagram-quick.h5"]),
     ("phase_diagram", [], ["phase_diagram.h5", "phase_diagram-1rsb.h5"]),
