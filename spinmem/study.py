@@ -30,7 +30,9 @@ __all__ = [
     "names",
     "outputs",
     "parser",
+    "refined",
     "run",
+    "run_refined",
     "save_figure",
     "scalars",
     "sibling",
@@ -231,6 +233,62 @@ def sweep_seed(seed, stream: int | None = None):
     int or numpy.random.SeedSequence
     """
     return seed if stream is None else child(root_sequence(seed), stream)
+
+
+def run_refined(
+    function, grid, fine, args, *, name: str, seeds: int, store: Path, **settings
+) -> xr.Dataset:
+    """:func:`run` over ``grid``, and, when ``fine`` holds more loads, again over those
+    loads (``grid["alpha"]`` replaced) into ``<store>-fine.h5`` with seed stream 1; the
+    two as one Dataset (:func:`refined`).
+
+    Parameters
+    ----------
+    function, grid, args, name, seeds, store, **settings
+        As for :func:`run`; ``grid`` has an ``alpha`` coordinate.
+    fine : list or None
+        The loads of the refining sweep.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    ds = run(function, grid, args, name=name, seeds=seeds, store=store, **settings)
+    if not fine:
+        return ds
+    finer = run(
+        function,
+        {**grid, "alpha": fine},
+        args,
+        name=name,
+        seeds=seeds,
+        store=store.with_name(f"{store.stem}-fine.h5"),
+        stream=1,
+        **settings,
+    )
+    return refined(ds, finer)
+
+
+def refined(coarse: xr.Dataset, fine: xr.Dataset, dim: str = "alpha") -> xr.Dataset:
+    """A sweep and its refining sweep as one Dataset, sorted along ``dim``.
+
+    Parameters
+    ----------
+    coarse, fine : xarray.Dataset
+        Two sweeps over the same other coordinates, with different values of ``dim``
+        (the refining sweep with its own seed stream, so its networks are independent).
+    dim : str
+        The coordinate the refining sweep fills in.
+
+    Returns
+    -------
+    xarray.Dataset
+        Both along ``dim``, with the attributes of ``coarse`` and ``fine_<dim>s``, the
+        values of the refining sweep.
+    """
+    ds = xr.concat([coarse, fine], dim, combine_attrs="override").sortby(dim)
+    ds.attrs[f"fine_{dim}s"] = list(fine[dim].values)
+    return ds
 
 
 def describe(name: str, store: Path, quick: bool) -> dict[str, str]:

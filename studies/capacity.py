@@ -60,14 +60,6 @@ def point(alpha, n, *, probe_budget, max_sweeps, seed):
     )
 
 
-def combine(coarse, fine):
-    """The coarse and fine alpha grids as one Dataset, sorted by alpha (their networks
-    are independent: the fine sweep has its own seed stream)."""
-    ds = xr.concat([coarse, fine], "alpha", combine_attrs="override").sortby("alpha")
-    ds.attrs["fine_alphas"] = list(fine["alpha"].values)
-    return ds
-
-
 @dataclass(frozen=True)
 class Settings:
     """The settings of one mode (``--quick`` or full)."""
@@ -115,23 +107,16 @@ def main(argv=None):
     function = functools.partial(
         point, probe_budget=mode.probe_budget, max_sweeps=mode.max_sweeps
     )
-    sweeps = [(mode.alphas, store, None)]
-    if not args.quick:
-        sweeps.append((FINE_ALPHAS, store.with_name(f"{store.stem}-fine.h5"), 1))
-    parts = [
-        study.run(
-            function,
-            {"alpha": grid, "n": sizes},
-            args,
-            name=NAME,
-            seeds=mode.seeds,
-            store=path,
-            stream=stream,
-            threshold=THRESHOLD,
-        )
-        for grid, path, stream in sweeps
-    ]
-    ds = parts[0] if len(parts) == 1 else combine(*parts)
+    ds = study.run_refined(
+        function,
+        {"alpha": mode.alphas, "n": sizes},
+        None if args.quick else FINE_ALPHAS,
+        args,
+        name=NAME,
+        seeds=mode.seeds,
+        store=store,
+        threshold=THRESHOLD,
+    )
     est = estimate(ds)
     print("alpha_c(N), mean and standard error over seeds:")
     for n, a, e in zip(est["n"], est["alpha_n"], est["alpha_n_err"], strict=True):

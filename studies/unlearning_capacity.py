@@ -62,6 +62,7 @@ class Settings:
     alphas: list
     t_max: float  # unlearning time reached
     dt: float  # resolution of the milestones
+    fine: list | None = None  # loads of the refining sweep
 
 
 QUICK = Settings(sizes=[40, 80], seeds=4, alphas=[0.3, 0.45, 0.6, 0.75], t_max=0.9, dt=0.02)
@@ -78,9 +79,10 @@ def main(argv=None):
     args = study.parser(__doc__.splitlines()[0], NAME).parse_args(argv)
     mode = QUICK if args.quick else FULL
     store, png = study.outputs(args, NAME)
-    ds = study.run(
+    ds = study.run_refined(
         functools.partial(point, t_max=mode.t_max, dt=mode.dt),
         {"alpha": mode.alphas, "n": mode.sizes},
+        mode.fine,
         args,
         name=NAME,
         seeds=mode.seeds,

@@ -315,6 +315,24 @@ def test_larger_populations_anneal_the_long_runs_networks(quick_runs):
     assert bool((ratios[1] > ratios[0]).all())
 
 
+def test_a_refining_sweep_slots_in_between_the_coarse_loads():
+    """The refining sweep's points land between the coarse ones, each with its own
+    values, and the combined Dataset says which loads it added."""
+    coarse = xr.Dataset(
+        {"window": (("alpha", "n"), [[1.0, 1.0], [0.0, 0.25]])},
+        coords={"alpha": [0.6, 0.65], "n": [100, 200]},
+        attrs={"epsilon": 0.01},
+    )
+    fine = xr.Dataset(
+        {"window": (("alpha", "n"), [[0.75, 0.5], [0.5, 0.5]])},
+        coords={"alpha": [0.63, 0.61], "n": [100, 200]},
+    )
+    ds = spinmem.study.refined(coarse, fine)
+    assert ds.alpha.values.tolist() == [0.6, 0.61, 0.63, 0.65]
+    np.testing.assert_array_equal(ds.window.sel(n=200), [1.0, 0.5, 0.5, 0.25])
+    assert ds.attrs == {"epsilon": 0.01, "fine_alphas": [0.63, 0.61]}
+
+
 def _annealed_like(retrieval, rho_t, replicas):
     t = np.linspace(0.3, 1.0, retrieval.shape[-1])
     dims = ("alpha", "n", "seed", "temperature")
