@@ -6,7 +6,10 @@ the trace (spinmem.unlearning.milestones): t_in, where every pattern first is a 
 point, t_top, where the smallest stability is largest, and t_fin, where a pattern is
 unstable again. A network has an all-stable window when t_in exists; the fraction of
 networks with one falls from 1 to 0 with the load, and the load where it crosses one
-half is the finite-size capacity alpha_c^HU(N) (about 0.6 in the literature).
+half is the finite-size capacity alpha_c^HU(N) (about 0.6 in the literature). In the
+full settings a second sweep (its own store, ``<name>-fine.h5``, and its own networks)
+fills in the loads 0.61-0.64, between the last load where most networks have a window
+and the first where few do.
 
 Run: python studies/unlearning_capacity.py [--quick] [--workers K]
 """
@@ -72,6 +75,7 @@ FULL = Settings(
     alphas=[0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75],
     t_max=1.0,
     dt=0.005,
+    fine=[0.61, 0.62, 0.63, 0.64],
 )
 
 

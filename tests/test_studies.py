@@ -622,7 +622,11 @@ _RESUMES = [  # (study, its arguments, committed stores it reads)
     ("unlearning", ["--quick"], ["unlearning-quick.h5"]),
     ("unlearning", [], ["unlearning.h5"]),
     ("unlearning_capacity", ["--quick"], ["unlearning_capacity-quick.h5"]),
-    ("unlearning_capacity", [], ["unlearning_capacity.h5"]),
+    (
+        "unlearning_capacity",
+        [],
+        ["unlearning_capacity.h5", "unlearning_capacity-fine.h5"],
+    ),
     ("annealing", ["--quick"], ["annealing-quick.h5"]),
     ("annealing", [], ["annealing.h5"]),
     ("mixtures", ["--quick"], ["mixtures-quick.h5", "mixtures-energies-quick.h5"]),
