@@ -246,6 +246,11 @@ def test_equilibrium_long_runs_replace_the_short_ones_where_both_exist(quick_run
     plt.close(axes[0, 0].figure)
 
 
+def _ladder_step(t, crossing: xr.DataArray) -> xr.DataArray:
+    """The width of the step of the temperature ladder ``t`` that holds ``crossing``."""
+    return xr.apply_ufunc(lambda x: np.diff(t)[np.searchsorted(t, x) - 1], crossing)
+
+
 def test_population_annealing_agrees_with_mixed_tempering_on_the_same_networks(
     quick_runs,
 ):
@@ -265,8 +270,7 @@ def test_population_annealing_agrees_with_mixed_tempering_on_the_same_networks(
     cross = spinmem.analysis.crossings
     per_pa = cross(annealed.retrieval, 0.5, "temperature")
     per_pt = cross(long.retrieval, 0.5, "temperature")
-    t = annealed.temperature.values
-    step = xr.apply_ufunc(lambda x: np.diff(t)[np.searchsorted(t, x) - 1], per_pa)
+    step = _ladder_step(annealed.temperature.values, per_pa)
     mixed = study._mixed(long)
     assert int(mixed.sum()) >= 2
     assert bool(((abs(per_pa - per_pt) < step) | ~mixed).all())
@@ -305,11 +309,10 @@ def test_larger_populations_anneal_the_long_runs_networks(quick_runs):
     cross = spinmem.analysis.crossings
     per_small = cross(small.retrieval, 0.5, "temperature")
     per_large = cross(certified.retrieval, 0.5, "temperature")
-    t = certified.temperature.values
-    step = xr.apply_ufunc(lambda x: np.diff(t)[np.searchsorted(t, x) - 1], per_small)
+    step = _ladder_step(certified.temperature.values, per_small)
     assert bool((abs(per_large - per_small) < step).all())
     ratios = [
-        ds.attrs["replicas"] / ds.rho_t.interp(temperature=per)
+        study._families_at(ds, per)
         for ds, per in ((small, per_small), (certified, per_large))
     ]
     assert bool((ratios[1] > ratios[0]).all())
