@@ -8,6 +8,8 @@ import math
 import numpy as np
 from numba import njit
 
+from ._jit import cached_njit
+
 # For x = m + s z with z standard normal, the replica-symmetric equations need
 # E tanh(beta x), E sech^2(beta x) = 1 - E tanh^2(beta x) and E ln 2cosh(beta x).
 # When beta s <= 1 the integrands are smooth on the scale of the Gaussian (their poles
@@ -41,7 +43,7 @@ def _tanh_parts(y):
     return t, 4.0 * e / ((1.0 + e) * (1.0 + e)), a + np.log1p(e)
 
 
-@njit(cache=True)
+@cached_njit()
 def rs_averages(m, s, beta):
     """``(E tanh(beta x), E sech^2(beta x), E ln 2cosh(beta x))``, ``x = m + s z``.
 
@@ -76,7 +78,7 @@ def rs_averages(m, s, beta):
     return erf_a + t1, t2, beta * mean_abs + lc
 
 
-@njit(cache=True)
+@cached_njit()
 def _rs_tanh(m, s, beta):
     """``(E tanh(beta x), E sech^2(beta x))`` of :func:`rs_averages`, without the
     logarithm (for the overlap equation)."""
@@ -94,7 +96,7 @@ def _rs_tanh(m, s, beta):
     return t1, t2
 
 
-@njit(cache=True)
+@cached_njit()
 def rs_overlap(s, beta):
     """The largest solution m >= 0 of ``m = E tanh(beta (m + s z))`` at noise ``s``.
 
@@ -126,7 +128,7 @@ def rs_overlap(s, beta):
     return m, t2
 
 
-@njit(cache=True)
+@cached_njit()
 def rs_load(s, beta):
     """The load alpha at which noise ``s = sqrt(alpha r)`` solves the retrieval
     equations: ``alpha = s^2 (1 - beta (1 - q))^2 / q``; 0 where m = 0."""

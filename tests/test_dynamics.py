@@ -273,9 +273,9 @@ def _run_in_subprocess(env_extra):
         env=env,
         capture_output=True,
         text=True,
-        check=True,
         timeout=600,
     )
+    assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

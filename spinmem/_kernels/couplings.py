@@ -7,6 +7,7 @@ memories.
 import numpy as np
 from numba import njit, prange
 
+from .._jit import cached_njit
 from .records import one
 
 # Coupling storage codes: the number of dimensions of a storage tag.
@@ -75,7 +76,7 @@ def _field_of(view, rep, i):
     return view.cp[4] * _coupling_field(view, rep, i) + view.fields[i]
 
 
-@njit(cache=True, parallel=True)
+@cached_njit(parallel=True)
 def transpose(src, dst):
     """``dst[:] = src.T`` for 2-D arrays, in 64 x 64 tiles (cache friendly; numpy's
     strided copy of a large (p, N) pattern array is several times slower)."""
@@ -91,7 +92,7 @@ def transpose(src, dst):
                     dst[j, i] = src[i, j]
 
 
-@njit(cache=True)
+@cached_njit()
 def init_state(view, rep):
     """Compute the overlap counts, coupling fields ``g = C s`` (dense and sparse
     couplings) and the energy ``H(s)`` of one replica ``rep``; returns the energy and
@@ -170,14 +171,14 @@ def _flip_of(view, rep, i):
             counts[mu] -= 2 * row_xi[mu]
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def init_replicas(view, reps, first, stop):
     """``init_state`` for replicas ``first .. stop - 1`` of ``reps``."""
     for r in range(first, stop):
         init_state(view, one(reps, r))
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def local_fields(view, reps, h, first, stop):
     """Local fields ``h[r]`` and energies of the states of replicas ``first .. stop -
     1``, with the same arithmetic as the dynamics (exact integer coupling sums for

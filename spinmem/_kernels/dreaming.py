@@ -3,15 +3,15 @@ random state followed by the anti-Hebbian update of the couplings.
 """
 
 import numpy as np
-from numba import njit
 
+from .._jit import cached_njit
 from .couplings import init_state
 from .records import Replicas
 from .updates import GLAUBER, relax_one, sweeps
 from .xoshiro import random_spins
 
 
-@njit(cache=True)
+@cached_njit()
 def dream_block(
     couplings, view, rng, n_dreams, epsilon, beta, dream_sweeps, order, max_sweeps
 ):

@@ -5,12 +5,13 @@ counting and the recording of twin overlaps.
 import numpy as np
 from numba import njit
 
+from .._jit import cached_njit
 from .records import one
 from .updates import sweeps
 from .xoshiro import _uniform
 
 
-@njit(cache=True)
+@cached_njit()
 def swap_round(ladder, energy):
     """One pass of replica-exchange attempts between neighbouring temperatures.
 
@@ -49,7 +50,7 @@ LAST_COLD, LAST_HOT = 1, 2
 (0: neither yet)."""
 
 
-@njit(cache=True)
+@cached_njit()
 def track_trips(ladder):
     """Count a round trip for each replica that reaches the coldest temperature after
     having been at the hottest since it was last coldest; update the labels."""
@@ -70,7 +71,7 @@ def _track_chain(ladder, c):
         label[r] = LAST_HOT
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def temper_pair(view, reps, ladder, swap_every, rule, order, record, rec, first_slot, m):
     """Rounds of parallel tempering for chains 2m and 2m + 1 (or 2m alone).
 
@@ -98,7 +99,7 @@ def temper_pair(view, reps, ladder, swap_every, rule, order, record, rec, first_
             slot += 1
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def record_pair(reps, at, rec, slot, m):
     """Record chains 2m and 2m + 1 (or 2m alone) at every temperature into slot
     ``slot`` of ``rec``, and their twin overlap when both exist."""

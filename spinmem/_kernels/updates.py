@@ -6,6 +6,7 @@ steps.
 import numpy as np
 from numba import njit, prange
 
+from .._jit import cached_njit
 from .couplings import _field_of, _flip_of, init_state
 from .records import Best, Blocks, KernelView, Records, Replicas, Steps, copy, one
 from .xoshiro import _index, _uniform
@@ -43,7 +44,7 @@ def _accept(rule, x, u):
     return u * (1.0 + np.exp(x)) < 1.0
 
 
-@njit(cache=True)
+@cached_njit()
 def sweeps(view, rep, beta, n_sweeps, rule, order):
     """Run ``n_sweeps`` sweeps of one replica ``rep`` in place.
 
@@ -92,7 +93,7 @@ def sweeps(view, rep, beta, n_sweeps, rule, order):
     return d_energy, flips
 
 
-@njit(cache=True)
+@cached_njit()
 def is_stuck(view, rep):
     """True when no spin of ``rep`` can lower the energy by flipping: ``s_i h_i >=
     -tie`` for all i."""
@@ -102,7 +103,7 @@ def is_stuck(view, rep):
     return True
 
 
-@njit(cache=True)
+@cached_njit()
 def _run_one(view, rep, blocks, rule, order, rec, slot, best):
     """Drive one replica through the blocks; see :func:`run_replicas`."""
     energy = rep.energy
@@ -120,7 +121,7 @@ def _run_one(view, rep, blocks, rule, order, rec, slot, best):
             slot += 1
 
 
-@njit(cache=True, parallel=True)
+@cached_njit(parallel=True)
 def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best):
     """Run every replica through a schedule of blocks, in parallel threads.
 
@@ -153,7 +154,7 @@ def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best):
         )
 
 
-@njit(cache=True, parallel=True)
+@cached_njit(parallel=True)
 def sweep_replicas(view, reps, betas, n_sweeps, rule, order):
     """``n_sweeps`` sweeps of every replica r at its own inverse temperature
     ``betas[r]``, in parallel threads; ``reps.energy[r]`` follows the changes."""
@@ -170,7 +171,7 @@ def sweep_replicas(view, reps, betas, n_sweeps, rule, order):
         )
 
 
-@njit(cache=True)
+@cached_njit()
 def _sweep_one(view, rep, beta, n_sweeps, rule, order):
     """:func:`sweeps` of one replica, its energy following the changes (here, not in
     the parallel loop: there, ``energy[r] += de`` next to the view ``energy[r : r +
@@ -179,7 +180,7 @@ def _sweep_one(view, rep, beta, n_sweeps, rule, order):
     rep.energy[0] += de
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged, first, stop):
     """Zero-temperature asynchronous dynamics of replicas ``first .. stop - 1`` to a
     fixed point.
@@ -193,7 +194,7 @@ def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged, first,
         sweeps_done[r], converged[r] = relax_one(view, one(reps, r), max_sweeps, order)
 
 
-@njit(cache=True)
+@cached_njit()
 def relax_one(view, rep, max_sweeps, order):
     """Zero-temperature sweeps of one replica until no spin can lower the energy.
 
@@ -209,7 +210,7 @@ def relax_one(view, rep, max_sweeps, order):
     return done, ok
 
 
-@njit(cache=True, parallel=True)
+@cached_njit(parallel=True)
 def synchronous_replicas(view, s, prev, steps, rec, first_slot, g_row, cycle):
     """Synchronous zero-temperature dynamics ``s <- sign(h)`` (kept when ``|h_i| <=
     view.tie``) of every replica, in parallel threads, through the steps of ``steps``
@@ -249,7 +250,7 @@ def synchronous_replicas(view, s, prev, steps, rec, first_slot, g_row, cycle):
         )
 
 
-@njit(cache=True)
+@cached_njit()
 def _synchronous_one(view, rep, prev, nxt, steps, rec, first_slot, cycle):
     """:func:`synchronous_replicas` for one replica (``cycle`` a 1-element view)."""
     cur, tie = rep.s, view.tie

@@ -6,6 +6,8 @@ replica's numbers never depend on how replicas are distributed over threads.
 import numpy as np
 from numba import njit
 
+from .._jit import cached_njit
+
 _U7 = np.uint64(7)
 _U9 = np.uint64(9)
 _U5 = np.uint64(5)
@@ -63,7 +65,7 @@ def _index(s0, s1, s2, s3, n):
     return s0, s1, s2, s3, np.int64(m >> _U32)
 
 
-@njit(cache=True)
+@cached_njit()
 def random_spins(rng, out):
     """Fill ``out`` (int8) with independent uniform +-1 spins from the stream ``rng``."""
     s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]

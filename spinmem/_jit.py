@@ -1,0 +1,73 @@
+"""``cached_njit``: ``numba.njit(cache=True)`` whose on-disk cache processes can share.
+
+numba saves a newly compiled signature of a cached function by reading the function's
+index file, taking the first data-file number the index does not use, and writing the
+index back, with no lock between the read and the write. Two processes that compile
+different signatures of one function at the same moment can both take number 1: the
+index then names one signature while the data file holds the other's machine code, and
+every later process that loads that signature runs code compiled for other argument
+types (a TypeError when the item sizes differ, wrong numbers when they agree). spinmem
+compiles its kernels for several storages and dtypes, and sweeps and the test suite run
+several processes on one cache, so here each write holds an exclusive lock, and each
+read a shared one, on a file beside the function's index (``fcntl.flock``; on platforms
+without it, numba's own unlocked behaviour).
+"""
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+
+from numba import njit
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+
+def cached_njit(**options) -> Callable[[Callable], Callable]:
+    """Decorator: ``numba.njit(cache=True, **options)`` with locked cache reads and
+    writes. Under ``NUMBA_DISABLE_JIT`` the function is returned as plain Python."""
+
+    def decorate(function: Callable) -> Callable:
+        dispatcher = njit(cache=True, **options)(function)
+        cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
+        if cache_file is not None and fcntl is not None:
+            _lock(cache_file)
+        return dispatcher
+
+    return decorate
+
+
+def _lock(cache_file) -> None:
+    """Wrap one ``numba.core.caching.IndexDataCacheFile``'s ``save`` and ``load``."""
+    path = cache_file._index_path + ".lock"
+    save, load = cache_file.save, cache_file.load
+
+    def locked_save(key, data):
+        with _flock(path, fcntl.LOCK_EX):
+            save(key, data)
+
+    def locked_load(key):
+        with _flock(path, fcntl.LOCK_SH):
+            return load(key)
+
+    cache_file.save, cache_file.load = locked_save, locked_load
+
+
+@contextlib.contextmanager
+def _flock(path: str, operation: int) -> Iterator[None]:
+    """Hold ``flock(operation)`` on ``path`` (created if missing); no lock when its
+    directory does not exist yet: then there is no cache to read."""
+    try:
+        handle = open(path, "a")
+    except FileNotFoundError:
+        if os.path.isdir(os.path.dirname(path)):
+            raise
+        handle = None
+    if handle is None:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, operation)
+        yield
