@@ -187,8 +187,15 @@ def run_blocks(
     slot = 1
     with _progress.bar(int(blocks.sweeps.sum()), "sweep", desc, progress) as bar:
         for chunk in _chunks(blocks, chunk_sweeps(model, n_rep)):
+
+            def run(first, stop, chunk=chunk, slot=slot):
+                updates.run_replicas(
+                    view, reps, chunk, rule, order, rec, slot, best, first, stop
+                )
+
+            threads = _threads.count(int(chunk.sweeps.sum()) * n_rep * sweep_work(model))
             with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
-                updates.run_replicas(view, reps, chunk, rule, order, rec, slot, best)
+                _threads.in_blocks(run, n_rep, threads)
             slot += int(np.count_nonzero(chunk.record))
             bar.update(int(chunk.sweeps.sum()))
     return Trajectory(
@@ -287,12 +294,19 @@ def synchronous(model, states, steps, record_every, record_states, progress=Fals
     g_row = np.empty(layout.g_width, dtype=layout.g_dtype)
     # a step costs N^2 per replica, like a sweep where every attempt flips
     limit = chunk_sweeps(model, n_rep)
+    step_work = sweep_work(model)
     done, slot = 0, 1
     with _progress.bar(steps, "step", "simulate", progress) as bar:
         while done < steps:
             take = min(limit, steps - done)
             chunk = Steps(done, record_window(done, done + take, steps, record_every))
-            updates.synchronous_replicas(view, states, prev, chunk, rec, slot, g_row, cycle)
+
+            def run(first, stop, chunk=chunk, slot=slot):
+                updates.synchronous_replicas(
+                    view, states, prev, chunk, rec, slot, g_row, cycle, first, stop
+                )
+
+            _threads.in_blocks(run, n_rep, _threads.count(take * n_rep * step_work))
             slot += int(np.count_nonzero(chunk.record))
             done += take
             bar.update(take)

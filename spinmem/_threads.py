@@ -2,13 +2,14 @@
 take a range of replicas (or chain pairs): :func:`in_blocks` hands each thread a
 contiguous block of them.
 
-The kernels whose calls are few and long (the initial state of every replica, the
-rounds of a pair of tempering chains, zero-temperature relaxation, the local fields of
-a batch) use these threads instead of a numba parallel loop, which costs one to two
-seconds of compilation per kernel and storage; the kernels called once per block of
-sweeps keep their parallel loops, which start in microseconds instead of these
-threads' 0.2 ms. A replica's numbers come from its own stream, so they do not
-depend on the number of threads or on how the replicas are divided among them.
+The kernels whose calls are few and long (runs through blocks of sweeps, synchronous
+steps, the initial state of every replica, the rounds of a pair of tempering chains,
+zero-temperature relaxation, the local fields of a batch) use these threads instead of
+a numba parallel loop, which costs one to two seconds of compilation per kernel and
+storage; only tempering's round-by-round sweeps, called once per exchange round, keep
+a parallel loop, which starts in microseconds instead of these threads' 0.2 ms. A
+replica's numbers come from its own stream, so they do not depend on the number of
+threads or on how the replicas are divided among them.
 """
 
 import os

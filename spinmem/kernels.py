@@ -5,7 +5,8 @@ The kernels live in :mod:`spinmem._kernels`, one module per job: random numbers
 (``updates``), replica exchange (``exchange``) and unlearning (``dreaming``); the
 quadrature of the replica-symmetric theory is in ``spinmem._rs_quadrature``. Their
 conventions are described in :mod:`spinmem._kernels`. This module keeps every name it
-had importable here; new code imports from those modules.
+had importable here (but ``_run_one``, now part of ``run_replicas``); new code imports
+from those modules.
 """
 
 from ._kernels.couplings import (  # noqa: F401
@@ -49,7 +50,6 @@ from ._kernels.updates import (  # noqa: F401
     SEQUENTIAL_ORDER,
     ZERO,
     _accept,
-    _run_one,
     is_stuck,
     relax_one,
     relax_replicas,

@@ -22,25 +22,25 @@ def tag(code: int) -> np.ndarray:
     return np.zeros((0,) * code, dtype=np.int8)
 
 
-@njit(inline="always")
-def _coupling_field(view, rep, i):
+@njit
+def _coupling_field(tag, view, rep, i):
     """``sum_j C_ij s_j`` of site i of replica ``rep``: kept in ``g`` (dense, sparse)
     or, for pattern-backed couplings ``C = xi^T xi`` with zero diagonal,
     ``sum_mu xi_i^mu M_mu - p s_i`` from the overlap counts (O(p), exact integers); for
     a dense associative memory ``s_i sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))``
     (O(p))."""
-    if view.tag.ndim == PATTERNS:
+    if tag.ndim == PATTERNS:
         row = view.patterns_t[i]
         acc = np.int64(0)
         for mu in range(row.shape[0]):
             acc += np.int64(row[mu]) * rep.counts[mu]
         return acc - np.int64(row.shape[0]) * rep.s[i]
-    if view.tag.ndim == MEMORY:
+    if tag.ndim == MEMORY:
         return _memory_field(view.cp[3], view.patterns_t[i], rep.s[i], rep.g, rep.counts)
     return rep.g[i]
 
 
-@njit(inline="always")
+@njit
 def _memory_field(table, row, si, g, counts):
     """``s_i sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))`` with ``F`` tabulated at
     ``table[N + M]``. Integer tables sum exactly. Float tables (``g`` then has one
@@ -70,10 +70,10 @@ def _memory_field(table, row, si, g, counts):
     return si * acc
 
 
-@njit(inline="always")
+@njit
 def _field_of(view, rep, i):
     """Local field ``h_i = scale * sum_j C_ij s_j + theta_i`` of replica ``rep``."""
-    return view.cp[4] * _coupling_field(view, rep, i) + view.fields[i]
+    return view.cp[4] * _coupling_field(view.tag, view, rep, i) + view.fields[i]
 
 
 @cached_njit(parallel=True)
@@ -131,17 +131,17 @@ def init_state(view, rep):
         if tag.ndim == MEMORY:
             energy -= s[i] * fields[i]
         else:
-            gi = _coupling_field(view, rep, i)
+            gi = _coupling_field(tag, view, rep, i)
             energy -= s[i] * (0.5 * scale * gi + fields[i])
     rep.energy[0] = energy
     return energy
 
 
-@njit(inline="always")
-def _flip_of(view, rep, i):
+@njit
+def _flip_of(tag, view, rep, i):
     """Flip spin i of replica ``rep`` and update its coupling fields (O(N) dense,
     O(degree) sparse) and overlap counts (O(p))."""
-    tag, cp, s, g, counts = view.tag, view.cp, rep.s, rep.g, rep.counts
+    cp, s, g, counts = view.cp, rep.s, rep.g, rep.counts
     new = -s[i]
     s[i] = new
     # constant factors, so that the integer loops vectorise; int32 so that int8
@@ -172,20 +172,24 @@ def _flip_of(view, rep, i):
 
 
 @cached_njit(nogil=True)
-def init_replicas(view, reps, first, stop):
-    """``init_state`` for replicas ``first .. stop - 1`` of ``reps``."""
-    for r in range(first, stop):
-        init_state(view, one(reps, r))
-
-
-@cached_njit(nogil=True)
 def local_fields(view, reps, h, first, stop):
-    """Local fields ``h[r]`` and energies of the states of replicas ``first .. stop -
-    1``, with the same arithmetic as the dynamics (exact integer coupling sums for
-    integer couplings). The GIL is released: blocks of replicas may run in concurrent
+    """Energies, overlap counts and coupling fields (:func:`init_state`) of replicas
+    ``first .. stop - 1``, and their local fields ``h[r]`` unless ``h`` has no rows,
+    with the same arithmetic as the dynamics (exact integer coupling sums for integer
+    couplings). The GIL is released: blocks of replicas may run in concurrent
     threads."""
     for r in range(first, stop):
         rep = one(reps, r)
         init_state(view, rep)
-        for i in range(rep.s.shape[0]):
-            h[r, i] = _field_of(view, rep, i)
+        if h.shape[0] > 0:
+            for i in range(rep.s.shape[0]):
+                h[r, i] = _field_of(view, rep, i)
+
+
+_NO_FIELDS = np.empty((0, 0))
+
+
+def init_replicas(view, reps, first, stop):
+    """``init_state`` for replicas ``first .. stop - 1`` of ``reps``: :func:`local_fields`
+    without the fields (one kernel fewer to compile per storage)."""
+    local_fields(view, reps, _NO_FIELDS, first, stop)

@@ -43,7 +43,7 @@ def dream_block(
             _, ok = relax_one(view, rep, max_sweeps, order)
             stuck += not ok
         else:
-            sweeps(view, rep, beta, dream_sweeps, GLAUBER, order)
+            sweeps(view, rep, beta, dream_sweeps, np.int64(GLAUBER), order)
         for i in range(n):
             row = couplings[i]
             c = step * s[i]

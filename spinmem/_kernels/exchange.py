@@ -28,7 +28,7 @@ def swap_round(ladder, energy):
         _swap_chain(ladder, energy, c)
 
 
-@njit(inline="always")
+@njit
 def _swap_chain(ladder, energy, c):
     """The exchange attempts of chain c (:func:`swap_round`)."""
     betas, at, rng = ladder.betas, ladder.at, ladder.swap_rng
@@ -58,7 +58,7 @@ def track_trips(ladder):
         _track_chain(ladder, c)
 
 
-@njit(inline="always")
+@njit
 def _track_chain(ladder, c):
     """:func:`track_trips` for chain c (its replicas are its own)."""
     at, label = ladder.at, ladder.label

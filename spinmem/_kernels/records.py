@@ -119,14 +119,14 @@ class LadderRecords(NamedTuple):
     """Overlap of chains 2m and 2m + 1 at each temperature (C // 2, K, T) float64."""
 
 
-@njit(inline="always")
+@njit
 def one(reps, r):
     """Replica r of :class:`Replicas`: its rows, its energy as a 1-element view."""
     energy = reps.energy[r : r + 1]
     return Replicas(reps.s[r], reps.g[r], reps.counts[r], energy, reps.rng[r])
 
 
-@njit(inline="always")
+@njit
 def copy(src, dst):
     """``dst[:] = src`` for 1-D arrays, as a loop (a slice assignment compiles numba's
     shape-mismatch error message, seconds of compilation per kernel)."""

@@ -8,7 +8,7 @@ from numba import njit, prange
 
 from .._jit import cached_njit
 from .couplings import _field_of, _flip_of, init_state
-from .records import Best, Blocks, KernelView, Records, Replicas, Steps, copy, one
+from .records import KernelView, Records, Replicas, copy, one
 from .xoshiro import _index, _uniform
 
 # Dynamics codes (validated strings in the API map to these).
@@ -20,7 +20,7 @@ RANDOM_ORDER = 0
 SEQUENTIAL_ORDER = 1
 
 
-@njit(inline="always")
+@njit
 def _accept(rule, x, u):
     """Whether a proposed flip with ``x = beta * dE`` is accepted, given a uniform u.
 
@@ -86,7 +86,7 @@ def sweeps(view, rep, beta, n_sweeps, rule, order):
                 s0, s1, s2, s3, u = _uniform(s0, s1, s2, s3)
                 flip = _accept(rule, beta * de, u)
             if flip:
-                _flip_of(view, rep, i)
+                _flip_of(view.tag, view, rep, i)
                 d_energy += de
                 flips += 1
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
@@ -103,27 +103,9 @@ def is_stuck(view, rep):
     return True
 
 
-@cached_njit()
-def _run_one(view, rep, blocks, rule, order, rec, slot, best):
-    """Drive one replica through the blocks; see :func:`run_replicas`."""
-    energy = rep.energy
-    keep_states = rec.states.shape[0] > 0
-    for k in range(blocks.betas.shape[0]):
-        for _ in range(blocks.sweeps[k]):
-            de, nf = sweeps(view, rep, blocks.betas[k], 1, rule, order)
-            energy[0] += de
-            best.flips[0] += nf
-            if energy[0] < best.energy[0]:
-                best.energy[0] = energy[0]
-                copy(rep.s, best.s)
-        if blocks.record[k]:
-            _record_slot(rep, rec, slot, keep_states)
-            slot += 1
-
-
-@cached_njit(parallel=True)
-def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best):
-    """Run every replica through a schedule of blocks, in parallel threads.
+@cached_njit(nogil=True)
+def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best, first, stop):
+    """Run replicas ``first .. stop - 1`` through a schedule of blocks.
 
     Block k runs ``blocks.sweeps[k]`` sweeps at inverse temperature
     ``blocks.betas[k]``; after it the energy, overlap counts (and states, unless
@@ -133,25 +115,25 @@ def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best):
     has the same array layouts and compiles once). The lowest energy seen at the end of
     any sweep and its state are kept in ``best`` (:class:`Best`, which the caller
     initialises), with the accepted flips. Everything is updated in place, so a run may
-    be split into consecutive calls with the same numbers.
+    be split into consecutive calls with the same numbers. The GIL is released: blocks
+    of replicas may run in concurrent threads.
     """
-    # a parallel loop takes arrays, not records of arrays: unpack, then rebuild inside
-    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
-    s, g, counts, energy, rng = reps
-    betas, n_sweeps, record = blocks
-    rec_energy, rec_counts, rec_states = rec
-    best_s, best_energy, flips = best
-    for r in prange(s.shape[0]):
-        _run_one(
-            KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie),
-            Replicas(s[r], g[r], counts[r], energy[r : r + 1], rng[r]),
-            Blocks(betas, n_sweeps, record),
-            rule,
-            order,
-            Records(rec_energy[r], rec_counts[r], rec_states[r]),
-            first_slot,
-            Best(best_s[r], best_energy[r : r + 1], flips[r : r + 1]),
-        )
+    keep_states = rec.states.shape[1] > 0
+    for r in range(first, stop):
+        rep, energy = one(reps, r), reps.energy[r : r + 1]
+        rec_r = Records(rec.energy[r], rec.counts[r], rec.states[r])
+        slot = first_slot
+        for k in range(blocks.betas.shape[0]):
+            for _ in range(blocks.sweeps[k]):
+                de, nf = sweeps(view, rep, blocks.betas[k], np.int64(1), rule, order)
+                energy[0] += de
+                best.flips[r] += nf
+                if energy[0] < best.energy[r]:
+                    best.energy[r] = energy[0]
+                    copy(rep.s, best.s[r])
+            if blocks.record[k]:
+                _record_slot(rep, rec_r, slot, keep_states)
+                slot += 1
 
 
 @cached_njit(parallel=True)
@@ -191,7 +173,19 @@ def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged, first,
     blocks of replicas may run in concurrent threads.
     """
     for r in range(first, stop):
-        sweeps_done[r], converged[r] = relax_one(view, one(reps, r), max_sweeps, order)
+        rep = one(reps, r)
+        done = 0
+        while True:  # relax_one, written out: one kernel fewer to compile per storage
+            stuck = True
+            for i in range(rep.s.shape[0]):
+                if rep.s[i] * _field_of(view, rep, i) < -view.tie:
+                    stuck = False
+                    break
+            if stuck or done >= max_sweeps:
+                break
+            sweeps(view, rep, 0.0, np.int64(1), np.int64(ZERO), order)
+            done += 1
+        sweeps_done[r], converged[r] = done, stuck
 
 
 @cached_njit()
@@ -202,18 +196,22 @@ def relax_one(view, rep, max_sweeps, order):
     ``max_sweeps``.
     """
     done = 0
-    ok = is_stuck(view, rep)
-    while not ok and done < max_sweeps:
-        sweeps(view, rep, 0.0, 1, ZERO, order)
+    while True:
+        stuck = True  # is_stuck, written out: one function fewer to compile
+        for i in range(rep.s.shape[0]):
+            if rep.s[i] * _field_of(view, rep, i) < -view.tie:
+                stuck = False
+                break
+        if stuck or done >= max_sweeps:
+            return done, stuck
+        sweeps(view, rep, 0.0, np.int64(1), np.int64(ZERO), order)
         done += 1
-        ok = is_stuck(view, rep)
-    return done, ok
 
 
-@cached_njit(parallel=True)
-def synchronous_replicas(view, s, prev, steps, rec, first_slot, g_row, cycle):
+@cached_njit(nogil=True)
+def synchronous_replicas(view, s, prev, steps, rec, first_slot, g_row, cycle, first, stop):
     """Synchronous zero-temperature dynamics ``s <- sign(h)`` (kept when ``|h_i| <=
-    view.tie``) of every replica, in parallel threads, through the steps of ``steps``
+    view.tie``) of replicas ``first .. stop - 1`` through the steps of ``steps``
     (:class:`spinmem._kernels.records.Steps`).
 
     ``cycle[r]`` is set to 1 when replica r reached a fixed point, 2 when it entered a
@@ -223,31 +221,20 @@ def synchronous_replicas(view, s, prev, steps, rec, first_slot, g_row, cycle):
     initial state in slot 0 and resets ``cycle``), and records after each step with
     ``steps.record[t]`` go to the next slot after ``first_slot - 1``, as in
     :func:`run_replicas`. ``g_row`` is a work array of the coupling fields' dtype and
-    length.
+    length. The GIL is released: blocks of replicas may run in concurrent threads.
     """
-    tag, (c, indptr, indices, data, scale), fields, xi_t, tie = view
-    first, record = steps
-    rec_energy, rec_counts, rec_states = rec
     n = s.shape[1]
-    p = xi_t.shape[1]
-    for r in prange(s.shape[0]):
+    p = view.patterns_t.shape[1]
+    for r in range(first, stop):
         rep = Replicas(
-            s[r],
-            np.empty_like(g_row),
-            np.empty(p, np.int32),
-            np.empty(1),
+            s[r], np.empty_like(g_row), np.empty(p, np.int32), np.empty(1),
             np.empty(0, np.uint64),
-        )
+        )  # fmt: skip
+        rec_r = Records(rec.energy[r], rec.counts[r], rec.states[r])
         _synchronous_one(
-            KernelView(tag, (c, indptr, indices, data, scale), fields, xi_t, tie),
-            rep,
-            prev[r],
-            np.empty(n, np.int8),
-            Steps(first, record),
-            Records(rec_energy[r], rec_counts[r], rec_states[r]),
-            first_slot,
+            view, rep, prev[r], np.empty(n, np.int8), steps, rec_r, first_slot,
             cycle[r : r + 1],
-        )
+        )  # fmt: skip
 
 
 @cached_njit()
@@ -283,7 +270,7 @@ def _synchronous_one(view, rep, prev, nxt, steps, rec, first_slot, cycle):
             _record_slot(rep, rec, slot, keep_states)
 
 
-@njit(inline="always")
+@njit
 def _record_slot(rep, rec, slot, keep_states):
     """Energy, overlap counts (and the state) of ``rep`` into slot ``slot`` of one
     replica's :class:`spinmem._kernels.records.Records`: the one place where runs
@@ -294,7 +281,7 @@ def _record_slot(rep, rec, slot, keep_states):
         copy(rep.s, rec.states[slot])
 
 
-@njit(inline="always")
+@njit
 def _same(a, b):
     """Whether two 1-D arrays are equal element by element."""
     for k in range(a.shape[0]):
