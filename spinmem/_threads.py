@@ -12,8 +12,9 @@ replica's numbers come from its own stream, so they do not depend on the number 
 threads or on how the replicas are divided among them.
 """
 
+import itertools
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from functools import lru_cache
 
 import numba
@@ -38,7 +39,14 @@ def in_blocks(fn, total: int, threads: int) -> None:
         fn(0, total)
         return
     edges = np.linspace(0, total, threads + 1).astype(int)
-    list(_pool(threads, os.getpid()).map(fn, edges[:-1], edges[1:]))
+    pool = _pool(threads - 1, os.getpid())
+    others = [pool.submit(fn, a, b) for a, b in itertools.pairwise(edges[:-1])]
+    try:
+        fn(edges[-2], edges[-1])  # the last block in this thread: one wake-up fewer
+    finally:
+        wait(others)  # no block still runs when this returns, even on Ctrl-C
+    for future in others:
+        future.result()
 
 
 @lru_cache(maxsize=4)

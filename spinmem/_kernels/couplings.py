@@ -137,11 +137,11 @@ def init_state(view, rep):
     return energy
 
 
-@njit
-def _flip_of(tag, view, rep, i):
+@njit(inline="always")
+def _flip_of(view, rep, i):
     """Flip spin i of replica ``rep`` and update its coupling fields (O(N) dense,
     O(degree) sparse) and overlap counts (O(p))."""
-    cp, s, g, counts = view.cp, rep.s, rep.g, rep.counts
+    tag, cp, s, g, counts = view.tag, view.cp, rep.s, rep.g, rep.counts
     new = -s[i]
     s[i] = new
     # constant factors, so that the integer loops vectorise; int32 so that int8

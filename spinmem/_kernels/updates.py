@@ -86,7 +86,7 @@ def sweeps(view, rep, beta, n_sweeps, rule, order):
                 s0, s1, s2, s3, u = _uniform(s0, s1, s2, s3)
                 flip = _accept(rule, beta * de, u)
             if flip:
-                _flip_of(view.tag, view, rep, i)
+                _flip_of(view, rep, i)
                 d_energy += de
                 flips += 1
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
