@@ -653,6 +653,24 @@ _RESUMES = [  # (study, its arguments, committed stores it reads)
 ]
 
 
+@pytest.mark.parametrize(
+    "name, files", [(name, files) for name, args, files in _RESUMES if args == ["--quick"]]
+)
+def test_quick_runs_reproduce_the_committed_quick_stores(name, files, quick_runs):
+    """Same seed, same numbers: each study's --quick run writes exactly the numbers of
+    its committed quick stores, every variable and coordinate (a change of the code that
+    changes a number has to regenerate them, and say so)."""
+    data = Path(__file__).resolve().parents[1] / "data"
+    out = quick_runs(name)
+    for f in files:
+        before, after = spinmem.load(data / f), spinmem.load(out / f)
+        assert set(after.variables) == set(before.variables), f
+        for var in before.variables:
+            np.testing.assert_array_equal(
+                after[var].values, before[var].values, err_msg=f"{f}: {var}"
+            )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name, args, files", _RESUMES, ids=lambda v: str(v))
 def test_committed_stores_resume_with_the_current_code(name, args, files, tmp_path):
