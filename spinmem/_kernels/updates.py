@@ -173,19 +173,7 @@ def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged, first,
     blocks of replicas may run in concurrent threads.
     """
     for r in range(first, stop):
-        rep = one(reps, r)
-        done = 0
-        while True:  # relax_one, written out: one kernel fewer to compile per storage
-            stuck = True
-            for i in range(rep.s.shape[0]):
-                if rep.s[i] * _field_of(view, rep, i) < -view.tie:
-                    stuck = False
-                    break
-            if stuck or done >= max_sweeps:
-                break
-            sweeps(view, rep, 0.0, np.int64(1), np.int64(ZERO), order)
-            done += 1
-        sweeps_done[r], converged[r] = done, stuck
+        sweeps_done[r], converged[r] = relax_one(view, one(reps, r), max_sweeps, order)
 
 
 @cached_njit()
@@ -197,7 +185,7 @@ def relax_one(view, rep, max_sweeps, order):
     """
     done = 0
     while True:
-        stuck = True  # is_stuck, written out: one function fewer to compile
+        stuck = True  # is_stuck, written out: one function fewer to compile per storage
         for i in range(rep.s.shape[0]):
             if rep.s[i] * _field_of(view, rep, i) < -view.tie:
                 stuck = False
