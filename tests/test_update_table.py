@@ -146,6 +146,9 @@ def test_a_new_rule_is_one_table_row_and_one_kernel_branch(tmp_path):
     assert abs(out["ratio"] - 0.5) < 0.01
 
 
+_STATES_FIELD = (
+    '    """States (R, K, N) int8; a time axis of length 0 records no states."""\n'
+)
 _OBSERVABLE_FIELD = '''    magnetisation: np.ndarray
     """Total magnetisation sum_i s_i (R, K) int64."""
 '''
@@ -166,7 +169,7 @@ rec = records.Records(
     np.zeros((3, 5), np.int64),
 )
 best = records.Best(s.copy(), reps.energy.copy(), np.zeros(3, np.int64))
-updates.run_replicas(net.kernel_view(), reps, blocks, 0, 0, rec, 1, best)
+updates.run_replicas(net.kernel_view(), reps, blocks, 0, 0, rec, 1, best, 0, 3)
 assert np.array_equal(rec.magnetisation[:, 1:], rec.states[:, 1:].sum(-1))
 assert np.all(rec.magnetisation[:, 0] == 0) and np.ptp(rec.magnetisation[:, 1:]) > 0
 print("ok")
@@ -175,9 +178,9 @@ print("ok")
 
 @pytest.mark.slow
 def test_an_observable_is_one_record_field_and_one_line(tmp_path):
-    """A copy of the package with a field added to the run records and, in the update
-    kernels, one line where they record (plus the arrays the parallel kernels pass
-    into their loops) fills it in every recorded slot: the magnetisation written
+    """A copy of the package with a field added to the run records (and to the
+    replica's part of them, :func:`records.row`) and, in the update kernels, one line
+    where they record fills it in every recorded slot: the magnetisation written
     during the run equals the sum of the recorded states, slot by slot, for three
     replicas."""
     import shutil
@@ -188,30 +191,27 @@ def test_an_observable_is_one_record_field_and_one_line(tmp_path):
     source = Path(spinmem.__file__).parent
     root = tmp_path / "copy"
     shutil.copytree(source, root / "spinmem", ignore=shutil.ignore_patterns("__pycache__"))
-    path = root / "spinmem" / "_kernels" / "records.py"
-    text = path.read_text()
-    field = '    """States (R, K, N) int8; a time axis of length 0 records no states."""\n'
-    assert text.count(field) == 1
-    path.write_text(text.replace(field, field + _OBSERVABLE_FIELD))
-    path = root / "spinmem" / "_kernels" / "updates.py"
-    text = path.read_text()
     edits = {
-        # the parallel kernels pass each record's arrays into their loops
-        "rec_energy, rec_counts, rec_states = rec\n": (
-            "rec_energy, rec_counts, rec_states, rec_m = rec\n"
-        ),
-        "Records(rec_energy[r], rec_counts[r], rec_states[r])": (
-            "Records(rec_energy[r], rec_counts[r], rec_states[r], rec_m[r])"
-        ),
-        "    rec.energy[slot] = rep.energy[0]\n": (
-            "    rec.energy[slot] = rep.energy[0]\n"
-            "    rec.magnetisation[slot] = rep.s.sum()\n"
-        ),
+        "records.py": {
+            _STATES_FIELD: _STATES_FIELD + _OBSERVABLE_FIELD,
+            "Records(rec.energy[r], rec.counts[r], rec.states[r])": (
+                "Records(rec.energy[r], rec.counts[r], rec.states[r], rec.magnetisation[r])"
+            ),
+        },
+        "updates.py": {
+            "    rec.energy[slot] = rep.energy[0]\n": (
+                "    rec.energy[slot] = rep.energy[0]\n"
+                "    rec.magnetisation[slot] = rep.s.sum()\n"
+            ),
+        },
     }
-    for old, new in edits.items():
-        assert text.count(old) >= 1, old
-        text = text.replace(old, new)
-    path.write_text(text)
+    for name, changes in edits.items():
+        path = root / "spinmem" / "_kernels" / name
+        text = path.read_text()
+        for old, new in changes.items():
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        path.write_text(text)
     proc = subprocess.run(
         [sys.executable, "-c", _OBSERVABLE_RUN.format(root=str(root))],
         cwd=root,

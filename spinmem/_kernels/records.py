@@ -127,6 +127,12 @@ def one(reps, r):
 
 
 @njit
+def row(rec, r):
+    """Replica r's part of :class:`Records` (its rows)."""
+    return Records(rec.energy[r], rec.counts[r], rec.states[r])
+
+
+@njit
 def copy(src, dst):
     """``dst[:] = src`` for 1-D arrays, as a loop (a slice assignment compiles numba's
     shape-mismatch error message, seconds of compilation per kernel)."""

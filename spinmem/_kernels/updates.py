@@ -8,7 +8,7 @@ from numba import njit, prange
 
 from .._jit import cached_njit
 from .couplings import _field_of, _flip_of, init_state
-from .records import KernelView, Records, Replicas, copy, one
+from .records import KernelView, Replicas, copy, one, row
 from .xoshiro import _index, _uniform
 
 # Dynamics codes (validated strings in the API map to these).
@@ -121,7 +121,7 @@ def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best, first, 
     keep_states = rec.states.shape[1] > 0
     for r in range(first, stop):
         rep, energy = one(reps, r), reps.energy[r : r + 1]
-        rec_r = Records(rec.energy[r], rec.counts[r], rec.states[r])
+        rec_r = row(rec, r)
         slot = first_slot
         for k in range(blocks.betas.shape[0]):
             for _ in range(blocks.sweeps[k]):
@@ -218,7 +218,7 @@ def synchronous_replicas(view, s, prev, steps, rec, first_slot, g_row, cycle, fi
             s[r], np.empty_like(g_row), np.empty(p, np.int32), np.empty(1),
             np.empty(0, np.uint64),
         )  # fmt: skip
-        rec_r = Records(rec.energy[r], rec.counts[r], rec.states[r])
+        rec_r = row(rec, r)
         _synchronous_one(
             view, rep, prev[r], np.empty(n, np.int8), steps, rec_r, first_slot,
             cycle[r : r + 1],
