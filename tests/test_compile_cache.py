@@ -3,19 +3,30 @@
 import os
 import subprocess
 import sys
-import time
 
-# Compiles ``transpose`` for one dtype with numba's cache steps pinned to wall-clock
-# times, so that two such processes interleave exactly as in an unlucky race: both read
-# the empty index before either writes it.
+# Compiles ``transpose`` for one dtype. Once compiled, the process waits at a barrier
+# (a file per process in ``ready``) until the other has compiled too, then writes numba's
+# cache index and data file at fixed delays after it, so that two such processes
+# interleave exactly as in an unlucky race, however long compiling takes: both reach
+# the save before either writes the index.
 _COMPILE = """
-import sys, time
+import pathlib, sys, time
 import numpy as np
 from numba.core import caching
 
-start, dtype, index_at, data_at = float(sys.argv[1]), sys.argv[2], *map(float, sys.argv[3:])
-cls = caching.IndexDataCacheFile
-save_index, save_data = cls._save_index, cls._save_data
+ready, dtype = pathlib.Path(sys.argv[1]), sys.argv[2]
+index_at, data_at = map(float, sys.argv[3:])
+start = None
+cache, cls = caching.Cache, caching.IndexDataCacheFile
+save_overload, save_index, save_data = cache.save_overload, cls._save_index, cls._save_data
+
+def after_barrier(self, sig, data):
+    global start
+    (ready / dtype).touch()
+    while len(list(ready.iterdir())) < 2:
+        time.sleep(0.01)
+    start = time.time()
+    save_overload(self, sig, data)
 
 def wait(until):
     time.sleep(max(0.0, start + until - time.time()))
@@ -28,7 +39,7 @@ def late_data(self, name, data):
     wait(data_at)
     save_data(self, name, data)
 
-cls._save_index, cls._save_data = late_index, late_data
+cache.save_overload, cls._save_index, cls._save_data = after_barrier, late_index, late_data
 from spinmem._kernels import couplings
 src = np.arange(6).reshape(2, 3).astype(dtype)
 dst = np.empty((3, 2), dtype)
@@ -49,25 +60,27 @@ print(len(couplings.transpose.stats.cache_hits))
 
 
 def test_concurrent_compilations_of_two_signatures_keep_their_own_code(tmp_path):
-    """Process A compiles transpose for float64 and writes the cache index at 5 s and
-    its code at 7 s; process B compiles it for int8 and writes the index at 5.5 s and
-    its code at 6 s. Both read the index before A writes it. Without a lock both take
-    data file 1, the index ends up naming B's signature and the file holds A's code, so
-    a third process that calls transpose on int8 arrays runs the float64 code (numba
-    refuses to unbox the arrays: TypeError). With the lock B waits for A and takes
-    file 2; the third process loads both signatures from the cache and both are right.
+    """Process A compiles transpose for float64, process B for int8; once both have
+    compiled, A writes the cache index 0.5 s later and its code at 2 s, B the index at
+    1 s and its code at 1.5 s. Both read the index before A writes it. Without a lock
+    both take data file 1, the index ends up naming B's signature and the file holds
+    A's code, so a third process that calls transpose on int8 arrays runs the float64
+    code (numba refuses to unbox the arrays: TypeError). With the lock B waits for A
+    and takes file 2; the third process loads both signatures from the cache and both
+    are right.
     """
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
-    start = time.time()
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    ready = tmp_path / "ready"
+    ready.mkdir()
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", _COMPILE, repr(start), dtype, index_at, data_at],
+            [sys.executable, "-c", _COMPILE, str(ready), dtype, index_at, data_at],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for dtype, index_at, data_at in (("float64", "5", "7"), ("int8", "5.5", "6"))
+        for dtype, index_at, data_at in (("float64", "0.5", "2"), ("int8", "1", "1.5"))
     ]
     for run in runs:
         _, err = run.communicate(timeout=300)
