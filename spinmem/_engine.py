@@ -185,6 +185,7 @@ def run_blocks(
     best = Best(states.copy(), reps.energy.copy(), np.zeros(n_rep, dtype=np.int64))
     view = model.kernel_view()
     slot = 1
+    replica_sweep = n_rep * sweep_work(model)
     with _progress.bar(int(blocks.sweeps.sum()), "sweep", desc, progress) as bar:
         for chunk in _chunks(blocks, chunk_sweeps(model, n_rep)):
 
@@ -193,11 +194,11 @@ def run_blocks(
                     view, reps, chunk, rule, order, rec, slot, best, first, stop
                 )
 
-            threads = _threads.count(int(chunk.sweeps.sum()) * n_rep * sweep_work(model))
+            taken = int(chunk.sweeps.sum())
             with np.errstate(over="ignore"):  # uint64 wrap-around is intended (pure Python)
-                _threads.in_blocks(run, n_rep, threads)
+                _threads.in_blocks(run, n_rep, _threads.count(taken * replica_sweep))
             slot += int(np.count_nonzero(chunk.record))
-            bar.update(int(chunk.sweeps.sum()))
+            bar.update(taken)
     return Trajectory(
         rec.energy,
         rec.counts,

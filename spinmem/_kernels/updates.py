@@ -96,11 +96,8 @@ def sweeps(view, rep, beta, n_sweeps, rule, order):
 @cached_njit()
 def is_stuck(view, rep):
     """True when no spin of ``rep`` can lower the energy by flipping: ``s_i h_i >=
-    -tie`` for all i."""
-    for i in range(rep.s.shape[0]):
-        if rep.s[i] * _field_of(view, rep, i) < -view.tie:
-            return False
-    return True
+    -tie`` for all i (:func:`relax_one` with no sweeps allowed)."""
+    return relax_one(view, rep, 0, np.int64(RANDOM_ORDER))[1]
 
 
 @cached_njit(nogil=True)
@@ -120,7 +117,8 @@ def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best, first, 
     """
     keep_states = rec.states.shape[1] > 0
     for r in range(first, stop):
-        rep, energy = one(reps, r), reps.energy[r : r + 1]
+        rep = one(reps, r)
+        energy = rep.energy
         rec_r = row(rec, r)
         slot = first_slot
         for k in range(blocks.betas.shape[0]):
@@ -185,7 +183,7 @@ def relax_one(view, rep, max_sweeps, order):
     """
     done = 0
     while True:
-        stuck = True  # is_stuck, written out: one function fewer to compile per storage
+        stuck = True  # the check of is_stuck, here: one function fewer to compile
         for i in range(rep.s.shape[0]):
             if rep.s[i] * _field_of(view, rep, i) < -view.tie:
                 stuck = False
