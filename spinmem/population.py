@@ -19,12 +19,15 @@ replica: the number that survive, and :math:`\rho_t = R \sum_i n_i^2` with :math
 the fraction of the population in family i; averages are trustworthy when
 :math:`R \gg \rho_t`.
 
-One idea, a population annealed and judged, in about 550 lines: the run, the
+One idea, a population annealed and judged, in about 740 lines: the run (in all of
+state space or confined to a region, from random states or a given sample), the
 combination of independent runs with their free-energy weights, twin populations and
 their overlaps, and the sweep of runs over processes or dask, each documented in full.
 """
 
 import functools
+from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import xarray as xr
@@ -38,6 +41,7 @@ from .model import SpinModel
 from .seeding import SeedLike, child, generator, root_sequence
 
 __all__ = [
+    "Region",
     "combine",
     "independent_runs",
     "population_anneal",
@@ -49,6 +53,70 @@ _DYNAMICS = ("metropolis", "glauber")
 RETRIEVED = 0.5  # a replica retrieves when some pattern has |m| above this
 
 
+@dataclass(frozen=True)
+class Region:
+    r"""A region of state space set by the overlaps with the stored patterns, to
+    confine a population to one branch of states.
+
+    ``Region()`` holds the states with every :math:`|m_\mu| \le` ``threshold``: no
+    pattern retrieved (paramagnetic, spin-glass and mixture states; the complement of
+    the retrieval weight of :func:`~spinmem.population_anneal`).
+    ``Region(pattern=nu)`` holds the states with :math:`m_\nu >` ``threshold``:
+    pattern nu retrieved with its own sign. Without fields the energy is even in s,
+    so the states with :math:`m_\nu < -` ``threshold`` have the same partition
+    function, and the retrieval weight is
+    :math:`\sum_\nu 2 Z_\nu / (Z_0 + \sum_\nu 2 Z_\nu)` from the partition functions
+    of these regions (up to states that retrieve two patterns at once, which need two
+    patterns to agree on more than half of the sites).
+
+    Parameters
+    ----------
+    pattern : int or None
+        The retrieved pattern nu (0-based), or None for no pattern retrieved.
+    threshold : float
+        In [0, 1); default ``RETRIEVED`` = 0.5.
+    """
+
+    pattern: int | None = None
+    threshold: float = RETRIEVED
+
+    def __post_init__(self):
+        if self.pattern is not None and (
+            isinstance(self.pattern, bool) or not isinstance(self.pattern, Integral)
+        ):
+            raise TypeError(f"pattern must be None or an integer, got {self.pattern!r}")
+        if self.pattern is not None and self.pattern < 0:
+            raise ValueError(f"pattern must be >= 0, got {self.pattern}")
+        threshold = _checks.real("threshold", self.threshold, minimum=0.0)
+        if threshold >= 1.0:
+            raise ValueError(f"threshold must be < 1, got {threshold}")
+
+    def __str__(self) -> str:
+        if self.pattern is None:
+            return f"every |m_mu| <= {self.threshold:g}"
+        return f"m_{self.pattern} > {self.threshold:g}"
+
+    def contains(self, model: SpinModel, states: ArrayLike) -> np.ndarray:
+        """Whether each state lies in the region.
+
+        Parameters
+        ----------
+        model : Hopfield or DenseMemory
+            The model whose stored patterns define the overlaps.
+        states : array_like
+            +-1 states, one per row (shape (N,) or (M, N)).
+
+        Returns
+        -------
+        numpy.ndarray of bool, shape (M,)
+            True for the rows of ``states`` in the region.
+        """
+        m = np.atleast_2d(model.overlaps(states))
+        if self.pattern is None:
+            return np.abs(m).max(axis=1) <= self.threshold
+        return m[:, self.pattern] > self.threshold
+
+
 def population_anneal(
     model: SpinModel,
     betas: ArrayLike,
@@ -58,15 +126,23 @@ def population_anneal(
     dynamics: str = "metropolis",
     seed: SeedLike = None,
     progress: bool = True,
+    region: Region | None = None,
+    init: ArrayLike | None = None,
+    log_z0: float | None = None,
 ) -> xr.Dataset:
-    r"""Population annealing from infinite temperature along ``betas``.
+    r"""Population annealing from infinite temperature along ``betas``, or from an
+    equilibrium sample ``init`` at ``betas[0]`` in either direction, in all of state
+    space or confined to a ``region``.
 
     Parameters
     ----------
     model : Hopfield or DenseMemory
     betas : array_like
-        Inverse temperatures :math:`0 = \beta_0 < \beta_1 < \dots < \beta_K`, coupling
-        units; at least two.
+        Inverse temperatures, coupling units; at least two. Without ``init``,
+        :math:`0 = \beta_0 < \beta_1 < \dots < \beta_K`; with it, any strictly
+        increasing or strictly decreasing sequence of values >= 0 (a decreasing one
+        heats the population: the weights :math:`e^{-(\beta_{k+1} - \beta_k) E}` are
+        the same formula).
     replicas : int
         Target population size R, >= 2 (the population fluctuates around it).
     sweeps_per_step : int
@@ -76,6 +152,23 @@ def population_anneal(
         The same seed gives the same run.
     progress : bool
         Show a progress bar of the steps when the call lasts more than two seconds.
+    region : spinmem.population.Region or None
+        Confine the population to a region of state space (models with patterns): the
+        random initial states outside it are dropped (:math:`\ln Z(0)` is then
+        :math:`N \ln 2` plus the log of the fraction kept), and a replica whose block
+        of ``sweeps_per_step`` sweeps ends outside goes back to its state before them.
+        The sweeps (random site order) are a reversible kernel, so this rejection of
+        the whole block leaves the Boltzmann distribution restricted to the region
+        invariant, and ``log_z`` estimates the region's :math:`\ln Z_A(\beta)`.
+    init : array_like or None
+        Start from these +-1 states (shape (N,) or (M, N)), an equilibrium sample at
+        ``betas[0]`` (all in ``region``): for example copies of a ground state at a
+        low enough temperature that no excitation has weight. None: uniformly random
+        states at :math:`\beta_0 = 0`.
+    log_z0 : float or None
+        :math:`\ln Z` at ``betas[0]`` with ``init`` (default 0, so that ``log_z`` is
+        :math:`\ln Z(\beta) / Z(\beta_0)`); without ``init`` it must be None
+        (:math:`N \ln 2`).
 
     Returns
     -------
@@ -88,77 +181,175 @@ def population_anneal(
         ``largest_overlap`` (population mean of :math:`\max_\mu |m_\mu|`) and
         ``retrieval`` (the fraction of the population with some
         :math:`|m_\mu| >` ``RETRIEVED`` = 0.5, the equilibrium retrieval weight);
-        ``population``, ``families`` (surviving families) and ``rho_t``;
-        ``state(replica, spin)`` and ``final_energy(replica)`` of the final
-        population. Independent runs combine with :func:`spinmem.population.combine`.
+        ``population``, ``families`` (surviving families) and ``rho_t``; with a
+        ``region``, ``rejected`` (the fraction of blocks of sweeps rejected for
+        leaving it); ``state(replica, spin)`` and ``final_energy(replica)`` of the
+        final population. Independent runs combine with
+        :func:`spinmem.population.combine`.
     """
     model, betas, replicas, sweeps, dynamics = _settings(
-        model, betas, replicas, sweeps_per_step, dynamics
+        model, betas, replicas, sweeps_per_step, dynamics, start=init is not None
     )
+    region = _region(model, region)
+    start = _start(model, init, log_z0, region)
     root = root_sequence(seed)
     rows = []
+    steps = _annealing(model, betas, replicas, sweeps, dynamics, root, region, start)
     with _progress.bar(betas.size - 1, "step", "population_anneal", progress) as bar:
-        for beta, log_z, states, energy, family in _annealing(
-            model, betas, replicas, sweeps, dynamics, root
-        ):
+        for k, (beta, log_z, states, energy, family) in enumerate(steps):
             overlaps = _overlaps(model, states)
             rows.append(_row(beta, log_z, energy, family, replicas, overlaps))
-            bar.update(int(beta > 0))
+            if region is not None:
+                rows[-1]["rejected"] = steps.rejected
+            bar.update(int(k > 0))
     settings = {"dynamics": dynamics, "replicas": replicas, "sweeps_per_step": sweeps}
+    if region is not None:
+        settings["region"] = str(region)
+    if start is not None:
+        settings["start"] = f"{start[0].shape[0]} given states at beta_0"
     return _dataset(model, root, rows, states, energy, settings)
 
 
-def _settings(model, betas, replicas, sweeps_per_step, dynamics) -> tuple:
-    """The checked arguments of a population-annealing run."""
+def _settings(model, betas, replicas, sweeps_per_step, dynamics, start=False) -> tuple:
+    """The checked arguments of a population-annealing run (``start``: from given
+    states rather than random ones at beta = 0)."""
     return (
         check_model(model),
-        _betas(betas),
+        _betas(betas, start),
         _checks.integer("replicas", replicas, minimum=2),
         _checks.integer("sweeps_per_step", sweeps_per_step, minimum=1),
         _checks.choice("dynamics", dynamics, _DYNAMICS),
     )
 
 
-def _annealing(model, betas, replicas, sweeps, dynamics, root):
-    """The population at every beta, from beta_0 = 0: yields ``(beta, ln Z, states,
-    energies, families)`` after each step's resampling and sweeps."""
-    n = model.n_spins
-    states = generator(root, 0).choice(np.array([-1, 1], np.int8), size=(replicas, n))
-    family = np.arange(replicas)
-    energy = np.atleast_1d(model.energy(states))
-    log_z = n * np.log(2.0)
-    yield betas[0], log_z, states, energy, family
-    for k in range(1, betas.size):
-        step = betas[k] - betas[k - 1]
-        log_w = -step * (energy - energy.min())
-        log_q = np.log(np.mean(np.exp(log_w))) - step * energy.min()
-        copies = _copies(np.exp(log_w), replicas, generator(root, 1, k))
-        states, family = np.repeat(states, copies, 0), np.repeat(family, copies)
-        run = simulate(
-            model,
-            temperature=1.0 / betas[k],
-            sweeps=sweeps,
-            dynamics=dynamics,
-            init=states,
-            seed=child(root, 2, k),
-            record_every=sweeps,
-            progress=False,
-        )
-        states, energy = run.state.values, run.energy.isel(sweep=-1).values
-        log_z = log_z + log_q
-        yield betas[k], log_z, states, energy, family
+class _annealing:
+    """The population at every beta: iterates over ``(beta, ln Z, states, energies,
+    families)`` after each step's resampling and sweeps, from random states at
+    beta_0 = 0 or from ``start = (states, ln Z)``, confined to ``region`` unless it is
+    None; ``rejected`` is the fraction of blocks of sweeps the last step rejected."""
+
+    def __init__(self, model, betas, replicas, sweeps, dynamics, root, region, start):
+        self.args = model, betas, replicas, sweeps, dynamics, root, region, start
+        self.rejected = 0.0
+
+    def __iter__(self):
+        model, betas, replicas, sweeps, dynamics, root, region, start = self.args
+        n = model.n_spins
+        if start is None:
+            shape = (replicas, n)
+            states = generator(root, 0).choice(np.array([-1, 1], np.int8), size=shape)
+            log_z = n * np.log(2.0)
+        else:
+            states, log_z = start
+        family = np.arange(states.shape[0])
+        if region is not None and start is None:
+            inside = region.contains(model, states)
+            if not inside.any():
+                raise ValueError(
+                    f"no random initial state lies in the region {region}; start from "
+                    "states inside it with init="
+                )
+            log_z += np.log(inside.mean())
+            states, family = states[inside], family[inside]
+        energy = np.atleast_1d(model.energy(states))
+        yield betas[0], log_z, states, energy, family
+        for k in range(1, betas.size):
+            step = betas[k] - betas[k - 1]
+            ref = energy.min() if step > 0 else energy.max()
+            log_w = -step * (energy - ref)
+            log_q = np.log(np.mean(np.exp(log_w))) - step * ref
+            copies = _copies(np.exp(log_w), replicas, generator(root, 1, k))
+            states, family = np.repeat(states, copies, 0), np.repeat(family, copies)
+            run = simulate(
+                model,
+                temperature=1.0 / betas[k],
+                sweeps=sweeps,
+                dynamics=dynamics,
+                init=states,
+                seed=child(root, 2, k),
+                record_every=sweeps,
+                progress=False,
+            )
+            moved, energy_moved = run.state.values, run.energy.isel(sweep=-1).values
+            if region is not None:
+                energy = np.repeat(energy, copies)
+                moved, energy_moved = self._confine(
+                    region, states, energy, moved, energy_moved
+                )
+            states, energy = moved, energy_moved
+            log_z = log_z + log_q
+            yield betas[k], log_z, states, energy, family
+
+    def _confine(self, region, before, energy_before, after, energy_after):
+        """The replicas whose sweeps ended outside ``region`` put back as they were."""
+        out = ~region.contains(self.args[0], after)
+        after[out], energy_after[out] = before[out], energy_before[out]
+        self.rejected = float(out.mean())
+        return after, energy_after
 
 
-def _betas(betas) -> np.ndarray:
+def _betas(betas, start: bool = False) -> np.ndarray:
     b = _checks.real_array("betas", betas, "a 1-D array of inverse temperatures")
     if b.ndim != 1 or b.size < 2:
         raise ValueError(f"betas must be a 1-D array of >= 2 values, got shape {b.shape}")
-    if b[0] != 0 or np.any(np.diff(b) <= 0) or not np.all(np.isfinite(b)):
+    shown = f"{b[:3].tolist()}{'...' if b.size > 3 else ''}"
+    if not np.all(np.isfinite(b)) or np.any(b < 0):
+        raise ValueError(f"betas must be finite and >= 0; got {shown}")
+    if start:
+        steps = np.diff(b)
+        if not (np.all(steps > 0) or np.all(steps < 0)):
+            raise ValueError(
+                "betas must increase strictly or decrease strictly from the "
+                f"temperature of init; got {shown}"
+            )
+    elif b[0] != 0 or np.any(np.diff(b) <= 0):
         raise ValueError(
             "betas must start at 0 (where random states are in equilibrium) and increase "
-            f"strictly, finite; got {b[:3].tolist()}{'...' if b.size > 3 else ''}"
+            f"strictly, finite; got {shown} (or give init, states in equilibrium at "
+            "betas[0])"
         )
     return b
+
+
+def _region(model, region) -> Region | None:
+    """``region`` checked against the model (None passes)."""
+    if region is None:
+        return None
+    if not isinstance(region, Region):
+        raise TypeError(
+            f"region must be a spinmem.population.Region or None, got {region!r}"
+        )
+    patterns = getattr(model, "patterns", None)
+    if patterns is None:
+        raise ValueError("region needs a model with stored patterns (overlaps)")
+    p = np.shape(patterns)[0]
+    if region.pattern is not None and region.pattern >= p:
+        raise ValueError(
+            f"region.pattern must be < {p}, the number of stored patterns; got "
+            f"{region.pattern}"
+        )
+    return region
+
+
+def _start(model, init, log_z0, region) -> tuple[np.ndarray, float] | None:
+    """``(states, ln Z at betas[0])`` from ``init`` and ``log_z0``; None for random
+    states at beta = 0."""
+    if init is None:
+        if log_z0 is not None:
+            raise ValueError(
+                "log_z0 is ln Z at betas[0] of the states init; without init the "
+                f"population starts at beta = 0 with ln Z = N ln 2 (got log_z0={log_z0!r})"
+            )
+        return None
+    states = np.atleast_2d(_checks.spins("init", init, n=model.n_spins))
+    log_z = 0.0 if log_z0 is None else _checks.real("log_z0", log_z0)
+    if region is not None:
+        outside = np.flatnonzero(~region.contains(model, states))
+        if outside.size:
+            raise ValueError(
+                f"init must lie in the region {region}; rows {outside[:5].tolist()} do not"
+            )
+    return states, log_z
 
 
 def _copies(weights: np.ndarray, target: int, rng: np.random.Generator) -> np.ndarray:
@@ -221,6 +412,12 @@ def _dataset(model, root, rows, states, energy, settings) -> xr.Dataset:
         "families": (np.array([r["families"] for r in rows]), "surviving families", "1"),
         "rho_t": (np.array([r["rho_t"] for r in rows]), "family measure rho_t", "1"),
     }
+    if "rejected" in rows[0]:
+        per_step["rejected"] = (
+            np.array([r.get("rejected", 0.0) for r in rows]),
+            "fraction of blocks of sweeps rejected for leaving the region",
+            "1",
+        )
     data = {
         name: ("step", values, {"long_name": long_name, "units": units})
         for name, (values, long_name, units) in per_step.items()
@@ -519,7 +716,9 @@ def twin_anneal(
     )
     root = root_sequence(seed)
     roots = (child(root, 0), child(root, 1))
-    runs = [_annealing(model, betas, replicas, sweeps, dynamics, r) for r in roots]
+    runs = [
+        _annealing(model, betas, replicas, sweeps, dynamics, r, None, None) for r in roots
+    ]
     rows, moments = ([], []), []
     with _progress.bar(betas.size - 1, "step", "twin_anneal", progress) as bar:
         for steps in zip(*runs, strict=True):

@@ -211,6 +211,154 @@ def test_the_retrieval_weight_agrees_with_exact_enumeration():
         )
 
 
+@pytest.fixture(scope="module")
+def hebbian():
+    """A Hebbian network of 12 spins and 3 patterns, its 4096 states and energies."""
+    net = spinmem.Hopfield.hebbian(spinmem.random_patterns(3, N, seed=4))
+    states = np.array(list(itertools.product([-1, 1], repeat=N)), dtype=np.int8)
+    return net, states, net.energy(states)
+
+
+def _in_region(hebbian, region, beta) -> tuple[float, float]:
+    """Exact ln Z_A(beta) and <H> over the states of ``region``."""
+    net, states, energies = hebbian
+    inside = energies[region.contains(net, states)]
+    w = -beta * inside
+    log_z = w.max() + np.log(np.exp(w - w.max()).sum())
+    return log_z, float((np.exp(w - log_z) * inside).sum())
+
+
+def _confined(hebbian, betas, region, init=None, log_z0=None, count=6):
+    """``count`` runs confined to ``region`` (R = 1000, 1 sweep per step); with
+    ``init`` a callable of the run giving its initial states."""
+    net = hebbian[0]
+    return [
+        population.population_anneal(
+            net,
+            betas,
+            replicas=1000,
+            sweeps_per_step=1,
+            seed=s,
+            progress=False,
+            region=region,
+            init=None if init is None else init(s),
+            log_z0=log_z0,
+        )
+        for s in range(count)
+    ]
+
+
+def _agree_in_region(hebbian, runs, region, steps, within=4.0) -> bool:
+    """Whether the runs' mean ln Z_A and energy at ``steps`` lie within ``within``
+    standard errors (from the runs' spread) of the region's exact values."""
+    for k in steps:
+        truth = _in_region(hebbian, region, float(runs[0].beta[k]))
+        for name, value in zip(("log_z", "energy"), truth, strict=True):
+            values = np.array([float(r[name][k]) for r in runs])
+            stderr = values.std(ddof=1) / np.sqrt(values.size)
+            if not abs(values.mean() - value) < within * stderr + 1e-12:
+                return False
+    return True
+
+
+HEATING = np.linspace(2.0, 0.6, 15)
+
+
+def _exact_sample(hebbian, region, beta):
+    """Initial states for run s: 1000 draws from the Boltzmann distribution at beta
+    restricted to ``region`` (exact, from the enumeration)."""
+    net, states, energies = hebbian
+    w = np.exp(-beta * (energies - energies.min())) * region.contains(net, states)
+    return lambda s: states[
+        np.random.default_rng(s).choice(len(states), 1000, p=w / w.sum())
+    ]
+
+
+def test_confined_runs_agree_with_exact_enumeration_of_their_region(hebbian):
+    """Confined to no pattern retrieved (every |m| <= 0.5, 4008 of the 4096 states)
+    from beta = 0 to 2, and heated inside the region of pattern 0 (m_0 > 0.5) from an
+    exact sample at beta = 2 down to 0.6: ln Z_A and the energy of six runs lie within
+    4 standard errors of the region's exact values (the runs' spread; in 30 runs the
+    deviations were at most 1.4 standard errors). The populations never leave their
+    region, although the sweeps try to in 30-80 % of the blocks."""
+    net = hebbian[0]
+    low = population.Region()
+    runs = _confined(hebbian, np.linspace(0.0, 2.0, 21), low)
+    assert _agree_in_region(hebbian, runs, low, (0, 5, 10, 20))
+    heated = population.Region(pattern=0)
+    log_z0 = _in_region(hebbian, heated, HEATING[0])[0]
+    start = _exact_sample(hebbian, heated, HEATING[0])
+    hot = _confined(hebbian, HEATING, heated, init=start, log_z0=log_z0)
+    assert _agree_in_region(hebbian, hot, heated, (0, 5, 10, 14))
+    for region, done in ((low, runs), (heated, hot)):
+        assert all(region.contains(net, r.state.values).all() for r in done)
+        assert 0.3 < float(done[0].rejected[-1]) < 0.9 and done[0].rejected[0] == 0
+    assert runs[0].attrs["region"] == "every |m_mu| <= 0.5"
+    assert hot[0].attrs["region"] == "m_0 > 0.5"
+
+
+def test_confined_runs_fail_without_the_rejection(hebbian, monkeypatch):
+    """Control: when the blocks of sweeps that leave the region are kept, the same
+    comparisons fail: the rejection is what confines the population."""
+    monkeypatch.setattr(
+        population._annealing, "_confine", lambda self, region, b, eb, a, ea: (a, ea)
+    )
+    low = population.Region()
+    runs = _confined(hebbian, np.linspace(0.0, 2.0, 21), low, count=3)
+    assert not _agree_in_region(hebbian, runs, low, (10, 20))
+    heated = population.Region(pattern=0)
+    log_z0 = _in_region(hebbian, heated, HEATING[0])[0]
+    start = _exact_sample(hebbian, heated, HEATING[0])
+    hot = _confined(hebbian, HEATING, heated, init=start, log_z0=log_z0, count=3)
+    assert not _agree_in_region(hebbian, hot, heated, (10, 14))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"region": "low"}, TypeError, "region must be a spinmem.population.Region"),
+        (
+            {"region": population.Region(pattern=3)},
+            ValueError,
+            "region.pattern must be < 3",
+        ),
+        ({"region": population.Region(pattern=0)}, ValueError, "no random initial state"),
+        ({"log_z0": 1.0}, ValueError, "log_z0 is ln Z at betas"),
+        ({"init": np.ones(N + 1)}, ValueError, "init must have length 12"),
+        ({"init": np.zeros(N)}, ValueError, "init must contain only -1 and \\+1"),
+        ({"init": np.ones(N), "betas": [1.0, 2.0, 1.5]}, ValueError, "strictly"),
+        ({"init": np.ones(N), "betas": [-1.0, 0.0]}, ValueError, ">= 0"),
+        (
+            {"init": -np.ones(N), "region": population.Region(pattern=0)},
+            ValueError,
+            "init must lie in the region m_0 > 0.5",
+        ),
+    ],
+)
+def test_bad_regions_and_starts_are_refused(hebbian, kwargs, error, match):
+    """Refusals that name the argument; pattern 0 is all +1 here, and no state of the
+    20 random ones (seed 0) has m_0 > 0.9 (only the all +1 state has)."""
+    net = spinmem.Hopfield.hebbian(np.vstack([np.ones(N), hebbian[0].patterns[1:]]))
+    args = {"betas": [0.0, 0.5], "seed": 0, **kwargs}
+    if isinstance(args.get("region"), population.Region) and "init" not in args:
+        args.setdefault("replicas", 20)
+        if args["region"].pattern == 0:
+            args["region"] = population.Region(pattern=0, threshold=0.9)
+    with pytest.raises(error, match=match):
+        population.population_anneal(net, args.pop("betas"), progress=False, **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [({"pattern": -1}, ValueError), ({"pattern": 1.5}, TypeError),
+     ({"threshold": 1.0}, ValueError), ({"threshold": -0.1}, ValueError),
+     ({"pattern": True}, TypeError)],
+)  # fmt: skip
+def test_bad_regions_are_refused(kwargs, error):
+    with pytest.raises(error, match=next(iter(kwargs))):
+        population.Region(**kwargs)
+
+
 def test_the_same_seed_gives_the_same_run(exact):
     net, _ = exact
     betas = np.linspace(0.0, 1.0, 6)
