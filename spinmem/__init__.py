@@ -9,6 +9,7 @@ attempts.
 
 from . import (
     analysis,
+    branches,
     interop,
     memory,
     observables,
@@ -51,6 +52,7 @@ __all__ = [
     "__version__",
     "analysis",
     "anneal",
+    "branches",
     "census",
     "classify",
     "composition",
