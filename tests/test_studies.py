@@ -622,6 +622,7 @@ _RESUMES = [  # (study, its arguments, committed stores it reads)
         ["--max-n", "32000"],
         ["capacity-max32000.h5", "capacity-max32000-fine.h5"],
     ),
+    ("capacity", [], ["capacity.h5", "capacity-fine.h5"]),
     ("unlearning", ["--quick"], ["unlearning-quick.h5"]),
     ("unlearning", [], ["unlearning.h5"]),
     ("unlearning_capacity", ["--quick"], ["unlearning_capacity-quick.h5"]),
