@@ -196,11 +196,11 @@ def population_anneal(
     rows = []
     steps = _annealing(model, betas, replicas, sweeps, dynamics, root, region, start)
     with _progress.bar(betas.size - 1, "step", "population_anneal", progress) as bar:
-        for k, (beta, log_z, states, energy, family) in enumerate(steps):
+        for k, (beta, log_z, states, energy, family, rejected) in enumerate(steps):
             overlaps = _overlaps(model, states)
             rows.append(_row(beta, log_z, energy, family, replicas, overlaps))
             if region is not None:
-                rows[-1]["rejected"] = steps.rejected
+                rows[-1]["rejected"] = rejected
             bar.update(int(k > 0))
     settings = {"dynamics": dynamics, "replicas": replicas, "sweeps_per_step": sweeps}
     if region is not None:
@@ -222,70 +222,64 @@ def _settings(model, betas, replicas, sweeps_per_step, dynamics, start=False) ->
     )
 
 
-class _annealing:
-    """The population at every beta: iterates over ``(beta, ln Z, states, energies,
-    families)`` after each step's resampling and sweeps, from random states at
+def _annealing(model, betas, replicas, sweeps, dynamics, root, region, start):
+    """The population at every beta: yields ``(beta, ln Z, states, energies, families,
+    rejected)`` after each step's resampling and sweeps, from random states at
     beta_0 = 0 or from ``start = (states, ln Z)``, confined to ``region`` unless it is
-    None; ``rejected`` is the fraction of blocks of sweeps the last step rejected."""
-
-    def __init__(self, model, betas, replicas, sweeps, dynamics, root, region, start):
-        self.args = model, betas, replicas, sweeps, dynamics, root, region, start
-        self.rejected = 0.0
-
-    def __iter__(self):
-        model, betas, replicas, sweeps, dynamics, root, region, start = self.args
-        n = model.n_spins
-        if start is None:
-            shape = (replicas, n)
-            states = generator(root, 0).choice(np.array([-1, 1], np.int8), size=shape)
-            log_z = n * np.log(2.0)
-        else:
-            states, log_z = start
-        family = np.arange(states.shape[0])
-        if region is not None and start is None:
-            inside = region.contains(model, states)
-            if not inside.any():
-                raise ValueError(
-                    f"no random initial state lies in the region {region}; start from "
-                    "states inside it with init="
-                )
-            log_z += np.log(inside.mean())
-            states, family = states[inside], family[inside]
-        energy = np.atleast_1d(model.energy(states))
-        yield betas[0], log_z, states, energy, family
-        for k in range(1, betas.size):
-            step = betas[k] - betas[k - 1]
-            ref = energy.min() if step > 0 else energy.max()
-            log_w = -step * (energy - ref)
-            log_q = np.log(np.mean(np.exp(log_w))) - step * ref
-            copies = _copies(np.exp(log_w), replicas, generator(root, 1, k))
-            states, family = np.repeat(states, copies, 0), np.repeat(family, copies)
-            run = simulate(
-                model,
-                temperature=1.0 / betas[k],
-                sweeps=sweeps,
-                dynamics=dynamics,
-                init=states,
-                seed=child(root, 2, k),
-                record_every=sweeps,
-                progress=False,
+    None; ``rejected`` is the fraction of blocks of sweeps the step rejected."""
+    n = model.n_spins
+    if start is None:
+        shape = (replicas, n)
+        states = generator(root, 0).choice(np.array([-1, 1], np.int8), size=shape)
+        log_z = n * np.log(2.0)
+    else:
+        states, log_z = start
+    family = np.arange(states.shape[0])
+    if region is not None and start is None:
+        inside = region.contains(model, states)
+        if not inside.any():
+            raise ValueError(
+                f"no random initial state lies in the region {region}; start from "
+                "states inside it with init="
             )
-            moved, energy_moved = run.state.values, run.energy.isel(sweep=-1).values
-            if region is not None:
-                energy = np.repeat(energy, copies)
-                moved, energy_moved = self._confine(
-                    region, states, energy, moved, energy_moved
-                )
-            states, energy = moved, energy_moved
-            log_z = log_z + log_q
-            yield betas[k], log_z, states, energy, family
+        log_z += np.log(inside.mean())
+        states, family = states[inside], family[inside]
+    energy = np.atleast_1d(model.energy(states))
+    yield betas[0], log_z, states, energy, family, 0.0
+    for k in range(1, betas.size):
+        step = betas[k] - betas[k - 1]
+        ref = energy.min() if step > 0 else energy.max()
+        log_w = -step * (energy - ref)
+        log_q = np.log(np.mean(np.exp(log_w))) - step * ref
+        copies = _copies(np.exp(log_w), replicas, generator(root, 1, k))
+        states, family = np.repeat(states, copies, 0), np.repeat(family, copies)
+        run = simulate(
+            model,
+            temperature=1.0 / betas[k],
+            sweeps=sweeps,
+            dynamics=dynamics,
+            init=states,
+            seed=child(root, 2, k),
+            record_every=sweeps,
+            progress=False,
+        )
+        moved, energy_moved = run.state.values, run.energy.isel(sweep=-1).values
+        rejected = 0.0
+        if region is not None:
+            before = (states, np.repeat(energy, copies))
+            rejected = _reject_outside(model, region, before, (moved, energy_moved))
+        states, energy = moved, energy_moved
+        log_z = log_z + log_q
+        yield betas[k], log_z, states, energy, family, rejected
 
-    def _confine(self, region, before, energy_before, after, energy_after):
-        """The replicas whose sweeps ended outside ``region`` put back as they were."""
-        out = ~region.contains(self.args[0], after)
-        after[out], energy_after[out] = before[out], energy_before[out]
-        self.rejected = float(out.mean())
-        return after, energy_after
+
+def _reject_outside(model, region, before, after) -> float:
+    """Put the replicas whose sweeps ended outside ``region`` back as they were
+    (``before`` and ``after`` are (states, energies); ``after`` changes in place);
+    returns the fraction rejected."""
+    out = ~region.contains(model, after[0])
+    after[0][out], after[1][out] = before[0][out], before[1][out]
+    return float(out.mean())
 
 
 def _betas(betas, start: bool = False) -> np.ndarray:
@@ -414,7 +408,7 @@ def _dataset(model, root, rows, states, energy, settings) -> xr.Dataset:
     }
     if "rejected" in rows[0]:
         per_step["rejected"] = (
-            np.array([r.get("rejected", 0.0) for r in rows]),
+            np.array([r["rejected"] for r in rows]),
             "fraction of blocks of sweeps rejected for leaving the region",
             "1",
         )
@@ -722,7 +716,7 @@ def twin_anneal(
     rows, moments = ([], []), []
     with _progress.bar(betas.size - 1, "step", "twin_anneal", progress) as bar:
         for steps in zip(*runs, strict=True):
-            for kept, (beta, log_z, states, energy, family) in zip(
+            for kept, (beta, log_z, states, energy, family, _) in zip(
                 rows, steps, strict=True
             ):
                 overlaps = _overlaps(model, states)

@@ -48,16 +48,17 @@ def runs(exact):
     return _runs(exact[0])
 
 
-def _agree(runs, at, within=4.0) -> bool:
-    """Whether the runs' mean ln Z and mean energy at beta = 1 and 2 lie within
-    ``within`` standard errors of the exact values (the standard error from the spread
-    of the independent runs; within a run the replicas are not independent)."""
-    for k in (20, 40):
-        log_z, energy = at(BETAS[k])
-        for name, truth in (("log_z", log_z), ("energy", energy)):
+def _agree(runs, at, steps=(20, 40), within=4.0) -> bool:
+    """Whether the runs' mean ln Z and mean energy at ``steps`` (beta = 1 and 2 on
+    BETAS) lie within ``within`` standard errors of the exact values ``at(beta)`` (the
+    standard error from the spread of the independent runs; within a run the replicas
+    are not independent)."""
+    for k in steps:
+        truth = at(float(runs[0].beta[k]))
+        for name, value in zip(("log_z", "energy"), truth, strict=True):
             values = np.array([float(r[name][k]) for r in runs])
             stderr = values.std(ddof=1) / np.sqrt(values.size)
-            if not abs(values.mean() - truth) < within * stderr + 1e-12:
+            if not abs(values.mean() - value) < within * stderr + 1e-12:
                 return False
     return True
 
@@ -182,15 +183,12 @@ def test_hebbian_runs_record_the_pattern_overlaps():
     assert float(ds.retrieval[-1]) == np.mean(final.max(1) > 0.5)
 
 
-def test_the_retrieval_weight_agrees_with_exact_enumeration():
+def test_the_retrieval_weight_agrees_with_exact_enumeration(hebbian):
     """A Hebbian network of 12 spins and 3 patterns: the equilibrium weight of the
     states with some |m| > 0.5 (exact, all 4096 states; 0.11 at beta = 0, 0.32, 0.68
     and 0.98 at beta = 0.5, 1, 2) against six runs' mean, within 4 standard errors of
     the runs' spread; the combination is the Z-weighted mean of the runs."""
-    xi = spinmem.random_patterns(3, N, seed=4)
-    net = spinmem.Hopfield.hebbian(xi)
-    states = np.array(list(itertools.product([-1, 1], repeat=N)), dtype=np.int8)
-    energies = net.energy(states)
+    net, states, energies = hebbian
     retrieved = np.abs(net.overlaps(states)).max(1) > 0.5
     betas = np.linspace(0.0, 2.0, 21)
     runs = [
@@ -228,6 +226,11 @@ def _in_region(hebbian, region, beta) -> tuple[float, float]:
     return log_z, float((np.exp(w - log_z) * inside).sum())
 
 
+def _exact_in(hebbian, region):
+    """``at(beta)`` for :func:`_agree`: the exact values over ``region``."""
+    return lambda beta: _in_region(hebbian, region, beta)
+
+
 def _confined(hebbian, betas, region, init=None, log_z0=None, count=6):
     """``count`` runs confined to ``region`` (R = 1000, 1 sweep per step); with
     ``init`` a callable of the run giving its initial states."""
@@ -246,19 +249,6 @@ def _confined(hebbian, betas, region, init=None, log_z0=None, count=6):
         )
         for s in range(count)
     ]
-
-
-def _agree_in_region(hebbian, runs, region, steps, within=4.0) -> bool:
-    """Whether the runs' mean ln Z_A and energy at ``steps`` lie within ``within``
-    standard errors (from the runs' spread) of the region's exact values."""
-    for k in steps:
-        truth = _in_region(hebbian, region, float(runs[0].beta[k]))
-        for name, value in zip(("log_z", "energy"), truth, strict=True):
-            values = np.array([float(r[name][k]) for r in runs])
-            stderr = values.std(ddof=1) / np.sqrt(values.size)
-            if not abs(values.mean() - value) < within * stderr + 1e-12:
-                return False
-    return True
 
 
 HEATING = np.linspace(2.0, 0.6, 15)
@@ -284,12 +274,12 @@ def test_confined_runs_agree_with_exact_enumeration_of_their_region(hebbian):
     net = hebbian[0]
     low = population.Region()
     runs = _confined(hebbian, np.linspace(0.0, 2.0, 21), low)
-    assert _agree_in_region(hebbian, runs, low, (0, 5, 10, 20))
+    assert _agree(runs, _exact_in(hebbian, low), (0, 5, 10, 20))
     heated = population.Region(pattern=0)
     log_z0 = _in_region(hebbian, heated, HEATING[0])[0]
     start = _exact_sample(hebbian, heated, HEATING[0])
     hot = _confined(hebbian, HEATING, heated, init=start, log_z0=log_z0)
-    assert _agree_in_region(hebbian, hot, heated, (0, 5, 10, 14))
+    assert _agree(hot, _exact_in(hebbian, heated), (0, 5, 10, 14))
     for region, done in ((low, runs), (heated, hot)):
         assert all(region.contains(net, r.state.values).all() for r in done)
         assert 0.3 < float(done[0].rejected[-1]) < 0.9 and done[0].rejected[0] == 0
@@ -300,17 +290,15 @@ def test_confined_runs_agree_with_exact_enumeration_of_their_region(hebbian):
 def test_confined_runs_fail_without_the_rejection(hebbian, monkeypatch):
     """Control: when the blocks of sweeps that leave the region are kept, the same
     comparisons fail: the rejection is what confines the population."""
-    monkeypatch.setattr(
-        population._annealing, "_confine", lambda self, region, b, eb, a, ea: (a, ea)
-    )
+    monkeypatch.setattr(population, "_reject_outside", lambda *args: 0.0)
     low = population.Region()
     runs = _confined(hebbian, np.linspace(0.0, 2.0, 21), low, count=3)
-    assert not _agree_in_region(hebbian, runs, low, (10, 20))
+    assert not _agree(runs, _exact_in(hebbian, low), (10, 20))
     heated = population.Region(pattern=0)
     log_z0 = _in_region(hebbian, heated, HEATING[0])[0]
     start = _exact_sample(hebbian, heated, HEATING[0])
     hot = _confined(hebbian, HEATING, heated, init=start, log_z0=log_z0, count=3)
-    assert not _agree_in_region(hebbian, hot, heated, (10, 14))
+    assert not _agree(hot, _exact_in(hebbian, heated), (10, 14))
 
 
 @pytest.mark.parametrize(
