@@ -121,7 +121,14 @@ def branch_free_energies(
             runs.append(run)
             grounds.append(energy)
             bar.update(1)
-    return _dataset(model, root, betas, hot, rest, runs, grounds, threshold)
+    settings = {
+        "threshold": threshold,
+        "replicas": replicas,
+        "retrieval_replicas": retrieval_replicas,
+        "sweeps_per_step": sweeps_per_step,
+        "dynamics": dynamics,
+    }
+    return _dataset(model, root, hot, rest, runs, grounds, settings)
 
 
 def _patterns(model) -> np.ndarray:
@@ -161,7 +168,8 @@ def _heated(model, xi, nu, heating, threshold, replicas, root, options):
     return run, energy
 
 
-def _dataset(model, root, betas, hot, rest, runs, grounds, threshold) -> xr.Dataset:
+def _dataset(model, root, hot, rest, runs, grounds, settings) -> xr.Dataset:
+    betas, threshold = rest.beta.values, settings["threshold"]
     size = int(hot.sum())
     per_pattern = np.full((betas.size, len(runs)), np.nan)
     rejected = np.full(betas.size, np.nan)
@@ -172,11 +180,9 @@ def _dataset(model, root, betas, hot, rest, runs, grounds, threshold) -> xr.Data
     log_ret[hot] = np.log(2.0) + np.logaddexp.reduce(per_pattern[hot], axis=1)
     log_z[hot] = np.logaddexp(log_rest[hot], log_ret[hot])
     weight[hot] = 1.0 / (1.0 + np.exp(log_rest[hot] - log_ret[hot]))
-    with np.errstate(divide="ignore"):
-        temperature = 1.0 / betas
     data = {
         "beta": (betas, "inverse temperature beta"),
-        "temperature": (temperature, "temperature T"),
+        "temperature": (rest.temperature.values, "temperature T"),
         "log_z_rest": (log_rest, f"ln Z of the states with every |m| <= {threshold:g}"),
         "log_z_retrieval": (log_ret, "ln sum_nu 2 Z_nu, the retrieval branches"),
         "log_z": (log_z, "ln Z, both kinds of branch"),
@@ -208,16 +214,5 @@ def _dataset(model, root, betas, hot, rest, runs, grounds, threshold) -> xr.Data
             "units": "1",
         },
     )
-    out.attrs = result_attrs(
-        model, root, run=branch_free_energies, threshold=threshold, **_settings(rest, runs)
-    )
+    out.attrs = result_attrs(model, root, run=branch_free_energies, **settings)
     return out
-
-
-def _settings(rest, runs) -> dict:
-    return {
-        "replicas": int(rest.attrs["replicas"]),
-        "retrieval_replicas": int(runs[0].attrs["replicas"]),
-        "sweeps_per_step": int(rest.attrs["sweeps_per_step"]),
-        "dynamics": str(rest.attrs["dynamics"]),
-    }

@@ -68,7 +68,7 @@ def test_the_branches_give_the_exact_retrieval_weight_and_free_energy(network, r
         np.isfinite(first.retrieval[5:])
     )
     np.testing.assert_allclose(first.ground_energy, net.energy(net.patterns), rtol=1e-12)
-    np.testing.assert_array_equal(first.log_z_rest, first.log_z_rest)  # no NaN
+    assert np.all(np.isfinite(first.log_z_rest))
     assert first.attrs["threshold"] == 0.5 and first.attrs["retrieval_replicas"] == 200
 
 
