@@ -183,7 +183,7 @@ def relax_one(view, rep, max_sweeps, order):
     """
     done = 0
     while True:
-        stuck = True  # the check of is_stuck, here: one function fewer to compile
+        stuck = True  # no spin can lower the energy (is_stuck: this with no sweeps)
         for i in range(rep.s.shape[0]):
             if rep.s[i] * _field_of(view, rep, i) < -view.tie:
                 stuck = False
