@@ -143,22 +143,7 @@ def simulate(
             _schema.meta("cycle_length"),
         )
     else:
-        block_sweeps = np.diff(ends, prepend=0).astype(np.int64)
-        traj = run_blocks(
-            model,
-            states,
-            rng,
-            make_blocks(
-                np.full(ends.size, 0.0 if t == 0 else 1.0 / t),  # ignored by "zero"
-                block_sweeps,
-                np.ones(ends.size, dtype=np.bool_),
-            ),
-            _updates.rule(dynamics).code,
-            ORDER_CODES[order],
-            record_states,
-            progress=progress,
-            desc="simulate",
-        )
+        traj = evolve(model, states, rng, t, ends, dynamics, order, record_states, progress)
         energy, counts, rec_states = traj.energy, traj.counts, traj.states
         extra["flips"] = (
             ("replica",),
@@ -190,6 +175,28 @@ def simulate(
     for name, (dims, values, var_attrs) in extra.items():
         ds[name] = (dims, values, var_attrs)
     return ds
+
+
+def evolve(model, states, rng, t, ends, dynamics, order, record_states, progress):
+    """The asynchronous runs of :func:`simulate` on checked inputs, without the
+    Dataset: ``states`` (R, N) and ``rng`` (R, 4) advance in place through blocks of
+    sweeps at temperature ``t`` ending at the sweep counts ``ends``; returns the
+    :class:`~spinmem._engine.Trajectory`."""
+    return run_blocks(
+        model,
+        states,
+        rng,
+        make_blocks(
+            np.full(ends.size, 0.0 if t == 0 else 1.0 / t),  # ignored by "zero"
+            np.diff(ends, prepend=0).astype(np.int64),
+            np.ones(ends.size, dtype=np.bool_),
+        ),
+        _updates.rule(dynamics).code,
+        ORDER_CODES[order],
+        record_states,
+        progress=progress,
+        desc="simulate",
+    )
 
 
 def relax(

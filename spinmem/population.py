@@ -36,9 +36,9 @@ from numpy.typing import ArrayLike
 from . import _checks, _progress, _schema
 from ._engine import check_model, result_attrs
 from ._sweep import sweep
-from .dynamics import simulate
+from .dynamics import evolve
 from .model import SpinModel
-from .seeding import SeedLike, child, generator, root_sequence
+from .seeding import SeedLike, child, generator, root_sequence, stream_states
 
 __all__ = [
     "Region",
@@ -253,17 +253,7 @@ def _annealing(model, betas, replicas, sweeps, dynamics, root, region, start):
         log_q = np.log(np.mean(np.exp(log_w))) - step * ref
         copies = _copies(np.exp(log_w), replicas, generator(root, 1, k))
         states, family = np.repeat(states, copies, 0), np.repeat(family, copies)
-        run = simulate(
-            model,
-            temperature=1.0 / betas[k],
-            sweeps=sweeps,
-            dynamics=dynamics,
-            init=states,
-            seed=child(root, 2, k),
-            record_every=sweeps,
-            progress=False,
-        )
-        moved, energy_moved = run.state.values, run.energy.isel(sweep=-1).values
+        moved, energy_moved = _swept(model, states, betas[k], sweeps, dynamics, root, k)
         rejected = 0.0
         if region is not None:
             before = (states, np.repeat(energy, copies))
@@ -271,6 +261,17 @@ def _annealing(model, betas, replicas, sweeps, dynamics, root, region, start):
         states, energy = moved, energy_moved
         log_z = log_z + log_q
         yield betas[k], log_z, states, energy, family, rejected
+
+
+def _swept(model, states, beta, sweeps, dynamics, root, k):
+    """Copies of ``states`` after ``sweeps`` sweeps at ``beta`` (replica r on stream r
+    of ``child(root, 2, k)``, as :func:`spinmem.simulate` with that seed) and their
+    energies."""
+    moved = states.copy()
+    rng = stream_states(child(root, 2, k), states.shape[0])
+    end = np.array([sweeps])
+    run = evolve(model, moved, rng, 1.0 / beta, end, dynamics, "random", False, False)
+    return moved, run.energy[:, -1]
 
 
 def _reject_outside(model, region, before, after) -> float:
