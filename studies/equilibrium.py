@@ -21,17 +21,27 @@ anneals the same networks at the points where the population's family statistics
 marginal (full settings: alpha = 0.03 and 0.04, N = 800) again with ten times the
 population, one run each: where both population sizes give the same crossing and the
 larger one has R much larger than rho_t at it, the crossing does not depend on the
-population.
+population. Where it is not (a population condenses onto the few replicas that entered
+the retrieval states), a fifth sweep (``equilibrium-branches.h5``) gives the same
+samples' retrieval weight from the free energies of the branches of states
+(``spinmem.branches``: the states with no pattern retrieved cooled by population
+annealing confined to them, each pattern's states heated from its zero-temperature
+fixed point), two runs each. Each sample is decided by the annealing where R / rho_t
+>= 10 at its crossing, else by the branches where their runs agree, few blocks were
+rejected at the branch boundary and their own population passes the same test; the
+verdict of a point is the crossing of the sample-mean retrieval weight of the
+deciding methods, and it is given only where every sample is decided.
 
 The figure shows the disorder-averaged Binder cumulant against T for several N (SK:
 crossing near T = 1; Hopfield: near T_g = 1 + sqrt(alpha)), P(q) of SK at the lowest
 temperature, and the temperature below which the retrieval states carry half the
 equilibrium weight (tempering: circles, open where some sample did not mix; population
-annealing: squares with bootstrap errors over samples) against the replica-symmetric
-T_c and T_M lines.
+annealing: squares with bootstrap errors over samples; verdicts: black stars) against
+the replica-symmetric T_c and T_M lines.
 
-One idea, equilibrium from two samplers on the same networks; about 800 lines because
-the report prints the checks that say which sampler decided each point and why.
+One idea, equilibrium from several samplers on the same networks; about 1100 lines
+because the report prints the checks that say which sampler decided each point and
+why.
 
 Run: python studies/equilibrium.py [--quick] [--workers K]
 """
@@ -43,7 +53,7 @@ import numpy as np
 import xarray as xr
 
 import spinmem
-from spinmem import observables, plot, population, stats, study, theory
+from spinmem import branches, observables, plot, population, stats, study, theory
 from spinmem.seeding import child
 
 NAME = "equilibrium"
@@ -133,6 +143,102 @@ def certified_point(
     )
     net = study.hebbian_network(alpha, n, network_seed)
     return _annealed(net, temperature, steps, replicas, sweeps, runs, seed)
+
+
+def branch_point(
+    alpha,
+    n,
+    sample,
+    *,
+    networks,
+    temperature,
+    heat_from,
+    steps,
+    replicas,
+    retrieval_replicas,
+    ground_steps,
+    sweeps,
+    runs,
+    seed,
+):
+    """Sample ``sample`` of the long tempering runs at (alpha, n) (``networks`` as for
+    :func:`certified_point`): its retrieval weight from the free energies of its
+    branches of states (:func:`spinmem.branches.branch_free_energies`, ``runs``
+    independent runs, streams ``child(seed, run)``) at the temperatures of the
+    annealing schedule from ``heat_from`` down to ``temperature``, with the runs'
+    spread, the free energies per spin (of all states and of each kind of branch) and
+    the fractions of blocks of sweeps rejected for leaving a branch."""
+    net = _long_network(alpha, n, sample, networks)
+    betas = np.linspace(0.0, 1.0 / temperature, steps + 1)
+    done = [
+        branches.branch_free_energies(
+            net,
+            betas,
+            heat_to=1.0 / heat_from,
+            replicas=replicas,
+            retrieval_replicas=retrieval_replicas,
+            ground_steps=ground_steps,
+            sweeps_per_step=sweeps,
+            seed=child(seed, run),
+            progress=False,
+        )
+        for run in range(runs)
+    ]
+    hot = np.isfinite(done[0].retrieval.values)
+    each = xr.concat([d.drop_dims("pattern") for d in done], "run").isel(step=hot)
+    mean = each.retrieval.mean("run")
+    error = (
+        each.retrieval.std("run", ddof=1) / np.sqrt(runs)
+        if runs > 1
+        else xr.full_like(mean, np.nan)
+    )
+    out = {
+        "retrieval": (mean, "retrieval weight, mean of the runs"),
+        "retrieval_stderr": (error, "its error from the runs' spread"),
+        "run_retrieval": (each.retrieval, "retrieval weight of each run"),
+        "free_energy": (
+            -(each.log_z / each.beta).mean("run") / n,
+            "free energy per spin, mean of the runs",
+        ),
+        "free_energy_rest": (
+            -(each.log_z_rest / each.beta).mean("run") / n,
+            "free energy per spin of the states with no pattern retrieved",
+        ),
+        "free_energy_retrieval": (
+            -(each.log_z_retrieval / each.beta).mean("run") / n,
+            "free energy per spin of the retrieval states",
+        ),
+        "rejected_rest": (
+            each.rejected_rest.max("run"),
+            "largest fraction of rejected blocks, no pattern retrieved",
+        ),
+        "rejected_retrieval": (
+            each.rejected_retrieval.max("run"),
+            "largest fraction of rejected blocks, retrieval branches",
+        ),
+        "rho_t": (
+            each.rho_t_rest.max("run"),
+            "largest family measure rho_t, no pattern retrieved",
+        ),
+    }
+    ds = xr.Dataset(
+        {
+            name: value.assign_attrs(long_name=label, units="1")
+            for name, (value, label) in out.items()
+        }
+    )
+    ds = ds.assign_coords(temperature=("step", done[0].temperature.values[hot]))
+    return ds.swap_dims(step="temperature").drop_vars("step").sortby("temperature")
+
+
+def _long_network(alpha, n, sample, networks):
+    """The Hebbian network of sample ``sample`` of the long runs at (alpha, n)."""
+    grid, samples, root, stream = networks
+    point = {"alpha": alpha, "n": n, "seed": sample}
+    network_seed = spinmem.point_seed(
+        grid, point, seed=study.sweep_seed(root, stream), seeds=samples
+    )
+    return study.hebbian_network(alpha, n, network_seed)
 
 
 def _annealed(net, temperature, steps, replicas, sweeps, runs, seed):
@@ -268,6 +374,52 @@ CERTIFY = {
 LONG_STREAM = 1
 
 
+@dataclass(frozen=True)
+class Branches:
+    """The settings of the branch sweep in one mode: every sample of the long runs at
+    some points of their grid, each annealed schedule's temperatures from
+    ``heat_from`` down given by the free energies of the branches of states."""
+
+    alpha: list
+    n: list
+    replicas: int  # population of the branch with no pattern retrieved
+    retrieval_replicas: int  # population of each pattern's branch
+    ground_steps: int  # steps heating each pattern's branch from T = 1/20 to the lowest
+    runs: int  # independent runs per network
+    steps: int  # temperatures after T = infinity, linear in beta, as Anneal's
+    sweeps: int  # Metropolis sweeps per step
+    temperature: float  # the lowest
+    heat_from: float  # the highest temperature the retrieval branches reach
+
+
+BRANCHES = {
+    "quick": Branches(
+        alpha=[0.04],
+        n=[200],
+        replicas=200,
+        retrieval_replicas=20,
+        ground_steps=40,
+        runs=2,
+        steps=40,
+        sweeps=5,
+        temperature=0.3,
+        heat_from=0.75,
+    ),
+    "full": Branches(
+        alpha=[0.03, 0.04],
+        n=[800],
+        replicas=1000,
+        retrieval_replicas=100,
+        ground_steps=150,
+        runs=2,
+        steps=100,
+        sweeps=10,
+        temperature=0.3,
+        heat_from=0.75,
+    ),
+}
+
+
 PARTS = (  # store suffix, point function, seed stream
     ("sk", sk_point, None),
     ("hopfield", hopfield_point, None),
@@ -299,18 +451,24 @@ def main(argv=None):
     mode = "quick" if args.quick else "full"
     annealed = _anneal(args, plan["hopfield-long"], ANNEAL[mode])
     certified = samples_of(_certify(args, plan["hopfield-long"], CERTIFY[mode]))
+    branched = samples_of(_branches(args, plan["hopfield-long"], BRANCHES[mode]))
     hopfield = refine(results["hopfield"], results["hopfield-long"])
     report(results["sk"], hopfield)
     _print_replaced(results["hopfield"], results["hopfield-long"])
     report_annealed(hopfield, annealed)
     report_certified(annealed, certified)
+    decision = decide(certified, branched)
+    report_decided(decision)
     _, png = study.outputs(args, NAME)
-    study.save_figure(figure(results["sk"], hopfield, annealed, certified), png)
+    axes = figure(results["sk"], hopfield, annealed, certified, decision)
+    study.save_figure(axes, png)
     return {
         "sk": results["sk"],
         "hopfield": hopfield,
         "annealed": annealed,
         "certified": certified,
+        "branched": branched,
+        "decision": decision,
     }
 
 
@@ -368,6 +526,41 @@ def _certify(args, long: Part, spec: Certify) -> xr.Dataset:
         replicas=anneal.replicas,
         runs=anneal.runs,
         sweeps_per_step=anneal.sweeps,
+    )
+
+
+def _branches(args, long: Part, spec: Branches) -> xr.Dataset:
+    """The branch sweep: every sample of the long runs at the points of ``spec`` (the
+    networks rebuilt from the long sweep's seeds), with its own seed stream; ``seed``
+    has length 1, ``sample`` indexes the long runs' seeds."""
+    name = f"{NAME}-branches"
+    store, _ = study.outputs(args, name)
+    return study.run(
+        functools.partial(
+            branch_point,
+            networks=(long.grid(), long.seeds, args.seed, LONG_STREAM),
+            temperature=spec.temperature,
+            heat_from=spec.heat_from,
+            steps=spec.steps,
+            replicas=spec.replicas,
+            retrieval_replicas=spec.retrieval_replicas,
+            ground_steps=spec.ground_steps,
+            sweeps=spec.sweeps,
+            runs=spec.runs,
+        ),
+        {"alpha": spec.alpha, "n": spec.n, "sample": list(range(long.seeds))},
+        args,
+        name=name,
+        seeds=1,
+        store=store,
+        stream=LONG_STREAM + 2,
+        dynamics="metropolis",
+        replicas=spec.replicas,
+        retrieval_replicas=spec.retrieval_replicas,
+        ground_steps=spec.ground_steps,
+        runs=spec.runs,
+        sweeps_per_step=spec.sweeps,
+        heat_from=spec.heat_from,
     )
 
 
@@ -517,6 +710,116 @@ def report_certified(annealed: xr.Dataset, certified: xr.Dataset) -> None:
                 )
 
 
+def report_decided(decision: xr.Dataset) -> None:
+    """Print, per point of the branch sweep, the verdict of :func:`decide` and per
+    sample both methods' crossings with the numbers that decide between them, and the
+    largest |annealing - branches| over the samples where both would decide."""
+    both = decision.annealing_passes & decision.branches_passes
+    print(
+        "Verdicts, each sample decided by annealing (R / rho_t >= "
+        f"{ENOUGH_FAMILIES} at its crossing) or by the free energies of the branches "
+        f"(runs within {BRANCH_RUNS}, at most {BRANCH_REJECTED:g} of the blocks "
+        f"rejected, R / rho_t >= {ENOUGH_FAMILIES} in the branch with no pattern "
+        "retrieved): T where the sample-mean retrieval weight of the deciding "
+        "methods is 1/2 +- bootstrap error; per sample the annealing's crossing and "
+        "R / rho_t, the branches' crossing, runs' spread, rejected fraction and "
+        "R / rho_t, and the method:"
+    )
+    for alpha in decision.alpha.values:
+        for n in decision.n.values:
+            at = {"alpha": alpha, "n": n}
+            row = decision.sel(at)
+            gap = np.abs(row.t_annealing - row.t_branches).values[both.sel(at).values]
+            print(
+                f"  alpha = {alpha:g}, N = {n}: "
+                f"{_or_dash(row.t_half, '{:.3f}')} +- "
+                f"{_or_dash(row.t_half_stderr, '{:.3f}')}; both decide on "
+                f"{gap.size} samples, |annealing - branches| <= "
+                f"{(f'{gap.max():.3f}' if gap.size else '-')}"
+            )
+            for k in row.seed.values:
+                one = row.sel(seed=k)
+                cells = [
+                    _or_dash(one.t_annealing, "{:.3f}"),
+                    _or_dash(one.ratio_annealing, "{:.0f}"),
+                    _or_dash(one.t_branches, "{:.3f}"),
+                    _or_dash(one.runs_apart, "{:.3f}"),
+                    _or_dash(one.rejected, "{:.2f}"),
+                    _or_dash(one.ratio_branches, "{:.0f}"),
+                ]
+                print(
+                    f"    sample {k}: annealing T {cells[0]} (R / rho_t {cells[1]}); "
+                    f"branches T {cells[2]} (runs {cells[3]}, rejected {cells[4]}, "
+                    f"R / rho_t {cells[5]}): {METHODS[int(one.method)]}"
+                )
+
+
+ENOUGH_FAMILIES = 10  # R / rho_t at a sample's crossing for the annealing to decide
+BRANCH_REJECTED = 0.2  # largest rejected fraction at the crossing for the branches
+BRANCH_RUNS = 0.02  # largest spread of the branch runs' crossings for the branches
+METHODS = ("open", "annealing", "branches")
+
+
+def decide(certified: xr.Dataset, branched: xr.Dataset) -> xr.Dataset:
+    """Which method decides each sample's retrieval temperature, and the point's
+    verdict from the samples' curves of the deciding methods.
+
+    Annealing decides where R / rho_t >= ``ENOUGH_FAMILIES`` at its crossing of 1/2;
+    else the branches where at theirs every branch run crossed within ``BRANCH_RUNS``
+    of the others, at most ``BRANCH_REJECTED`` of the blocks of either kind of branch
+    were rejected, and R / rho_t of the branch with no pattern retrieved is >=
+    ``ENOUGH_FAMILIES``; else the sample is open. Both stores as :func:`samples_of`
+    gives them; the curves are compared on the annealing's temperatures (the branches'
+    are NaN above their ``heat_from``). Returns per
+    sample ``t_annealing``, ``ratio_annealing``, ``t_branches``, ``runs_apart`` (NaN
+    where some run does not cross),
+    ``rejected``, ``ratio_branches``, ``annealing_passes`` and ``branches_passes``
+    (each method's checks), ``method`` (an index of ``METHODS``) and
+    ``retrieval`` (the deciding method's curve, NaN where open); per point ``t_half``
+    (the crossing of the sample-mean curve at the temperatures where every sample has
+    one, NaN where some sample is open) and ``t_half_stderr`` (bootstrap over
+    samples)."""
+    cross = spinmem.analysis.crossings
+    pa = certified.sel(alpha=branched.alpha, n=branched.n)
+    t_pa = cross(pa.retrieval, 0.5, "temperature")
+    ratio_pa = _families_at(pa, t_pa)
+    t_br = cross(branched.retrieval, 0.5, "temperature")
+    runs = cross(branched.run_retrieval, 0.5, "temperature")
+    apart = (runs.max("run") - runs.min("run")).where(runs.notnull().all("run"))
+    at = t_br.fillna(branched.temperature[0])
+    rejected = np.maximum(branched.rejected_rest, branched.rejected_retrieval)
+    rejected = rejected.interp(temperature=at).where(t_br.notnull())
+    ratio_br = _families_at(branched, t_br)
+    by_pa = ratio_pa >= ENOUGH_FAMILIES
+    by_br = (
+        (apart <= BRANCH_RUNS)
+        & (rejected <= BRANCH_REJECTED)
+        & (ratio_br >= ENOUGH_FAMILIES)
+    )
+    method = xr.where(by_pa, 1, xr.where(by_br, 2, 0))
+    br_curve = branched.retrieval.reindex(
+        temperature=pa.temperature, method="nearest", tolerance=1e-9
+    )
+    curve = xr.where(method == 1, pa.retrieval, br_curve).where(method > 0)
+    common = curve.where(curve.notnull().all("seed"))  # all NaN where a sample is open
+    return xr.Dataset(
+        {
+            "t_annealing": t_pa,
+            "ratio_annealing": ratio_pa,
+            "t_branches": t_br,
+            "runs_apart": apart,
+            "rejected": rejected,
+            "ratio_branches": ratio_br,
+            "annealing_passes": by_pa,
+            "branches_passes": by_br,
+            "method": method,
+            "retrieval": curve,
+            "t_half": cross(common.mean("seed"), 0.5, "temperature"),
+            "t_half_stderr": _bootstrap_crossing(common),
+        }
+    )
+
+
 def _families_at(annealed: xr.Dataset, temperature: xr.DataArray) -> xr.DataArray:
     """R / rho_t at each sample's ``temperature`` (linear in T), NaN where that is NaN
     (no crossing: interpolating at a NaN temperature gives a number)."""
@@ -617,6 +920,7 @@ def figure(
     hopfield: xr.Dataset,
     annealed: xr.Dataset | None = None,
     certified: xr.Dataset | None = None,
+    decision: xr.Dataset | None = None,
     *,
     axes=None,
 ):
@@ -624,8 +928,9 @@ def figure(
     networks against T for several N, P(q) of SK at the lowest temperature, and where
     the retrieval states take over the equilibrium weight (by tempering, and by
     population annealing when ``annealed`` is given, with the larger populations of
-    ``certified``, :func:`samples_of` the larger-population store, where given)
-    against the replica-symmetric T_c and T_M lines (``axes``: 2 x 2 Axes)."""
+    ``certified``, :func:`samples_of` the larger-population store, where given, and
+    the verdicts of :func:`decide` from ``decision``) against the replica-symmetric T_c
+    and T_M lines (``axes``: 2 x 2 Axes)."""
     plot.require(sk, NAME, ("n", "temperature", "q2", "q4", "pq"))
     plot.require(
         hopfield,
@@ -662,6 +967,9 @@ def figure(
     if certified is not None:
         plot.require(certified, NAME, ("alpha", "n", "retrieval", "temperature"))
         _annealed_lines(axes[1, 1], certified, larger=True)
+    if decision is not None:
+        plot.require(decision, NAME, ("alpha", "n", "t_half", "t_half_stderr"))
+        _verdicts(axes[1, 1], decision)
     methods = "parallel tempering" + (
         "" if annealed is None else " and population annealing"
     )
@@ -771,6 +1079,23 @@ def _annealed_lines(ax, annealed: xr.Dataset, larger: bool = False) -> None:
     ax.legend(fontsize=7)
 
 
+def _verdicts(ax, decision: xr.Dataset) -> None:
+    """The verdicts of :func:`decide` with bootstrap errors: filled black stars (none
+    where some sample is open)."""
+    for n in decision.n.values:
+        ax.errorbar(
+            decision.alpha,
+            decision.t_half.sel(n=n),
+            decision.t_half_stderr.sel(n=n),
+            fmt="*",
+            color="k",
+            capsize=2,
+            ms=9,
+            label=f"N = {n}, verdict (annealing or branches per sample)",
+        )
+    ax.legend(fontsize=7)
+
+
 def _sweeps_label(ds, n, alphas) -> str:
     """``N = n``, with the sweeps per run of those points when ``ds`` records them."""
     if "sweeps" not in ds:
@@ -781,20 +1106,24 @@ def _sweeps_label(ds, n, alphas) -> str:
 
 def draw(path, ds: xr.Dataset):
     """The figure from any of the study's stores read from ``path``, with the others
-    beside it (for ``spinmem plot``; the population-annealing store when present)."""
+    beside it (for ``spinmem plot``; the population-annealing and branch stores when
+    present)."""
     own = ds.attrs["study"]
     stores = {
         part: ds if own == f"{NAME}-{part}" else study.sibling(path, own, f"{NAME}-{part}")
         for part in ("sk", "hopfield", "hopfield-long")
     }
-    annealed, certified = (
+    annealed, certified, branched = (
         _optional_sibling(path, ds, f"{NAME}-{part}")
-        for part in ("annealed", "annealed-large")
+        for part in ("annealed", "annealed-large", "branches")
     )
+    decision = None
     if certified is not None:
         certified = samples_of(certified)
+        if branched is not None:
+            decision = decide(certified, samples_of(branched))
     hopfield = refine(stores["hopfield"], stores["hopfield-long"])
-    return figure(stores["sk"], hopfield, annealed, certified)
+    return figure(stores["sk"], hopfield, annealed, certified, decision)
 
 
 def _optional_sibling(path, ds: xr.Dataset, name: str) -> xr.Dataset | None:

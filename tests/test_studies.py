@@ -339,7 +339,8 @@ def test_a_refining_sweep_slots_in_between_the_coarse_loads():
 def _annealed_like(retrieval, rho_t, replicas):
     t = np.linspace(0.3, 1.0, retrieval.shape[-1])
     dims = ("alpha", "n", "seed", "temperature")
-    coords = {"alpha": [0.04], "n": [800], "seed": [0, 1], "temperature": t}
+    seeds = np.arange(retrieval.shape[0])
+    coords = {"alpha": [0.04], "n": [800], "seed": seeds, "temperature": t}
     ds = xr.Dataset(
         {"retrieval": (dims, retrieval[None, None]), "rho_t": (dims, rho_t[None, None])},
         coords=coords,
@@ -361,6 +362,91 @@ def test_family_ratio_is_not_read_where_a_sample_never_crosses(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[-2].strip().startswith("sample 0: T 0.650 -> 0.650, R / rho_t 9 -> 182")
     assert lines[-1].strip() == "sample 1: T - -> -, R / rho_t - -> -"
+
+
+def _branched_like(retrieval, rejected, rho_t, replicas):
+    """A branch store (as ``samples_of`` gives it) on the first 6 temperatures of
+    :func:`_annealed_like`'s, two identical runs per sample."""
+    t = np.linspace(0.3, 1.0, 8)[:6]
+    dims = ("alpha", "n", "seed", "temperature")
+    coords = {"alpha": [0.04], "n": [800], "seed": [0, 1, 2], "temperature": t}
+    runs = np.stack([retrieval, retrieval], axis=1)
+    ds = xr.Dataset(
+        {
+            "retrieval": (dims, retrieval[None, None]),
+            "run_retrieval": ((*dims[:3], "run", *dims[3:]), runs[None, None]),
+            "rejected_rest": (dims, rejected[None, None]),
+            "rejected_retrieval": (dims, np.zeros_like(rejected)[None, None]),
+            "rho_t": (dims, rho_t[None, None]),
+        },
+        coords=coords,
+    )
+    return ds.assign_attrs(replicas=replicas)
+
+
+def test_each_sample_is_decided_by_the_method_whose_checks_it_passes():
+    """Sample 0: annealing has R / rho_t = 50 at its crossing, it decides; sample 1:
+    annealing has 5, the branches pass (runs agree, 5 % rejected, R / rho_t 100), they
+    decide; sample 2: annealing has 5 and half the branches' blocks were rejected, it
+    is open, and so is the point. Without sample 2 the verdict is the crossing of the
+    mean of sample 0's annealing curve and sample 1's branch curve, worked out by
+    hand: 0.6 + 0.1 (0.5107 - 0.5) / (0.5107 - 0.3893)."""
+    study = _load_study("equilibrium")
+    t = np.linspace(0.3, 1.0, 8)
+    falling = (1.0 - t) / 0.7  # crosses 1/2 at T = 0.65
+    pa = np.stack([falling, falling, falling])
+    rho_t = np.stack([np.full(8, 10.0), np.full(8, 100.0), np.full(8, 100.0)])
+    certified = _annealed_like(pa, rho_t, 500)
+    linear = 1.05 - t[:6]  # crosses 1/2 at T = 0.55
+    branches = np.stack([linear, linear, linear])
+    rejected = np.stack([np.zeros(6), np.full(6, 0.05), np.full(6, 0.5)])
+    branched = _branched_like(branches, rejected, np.full((3, 6), 10.0), 1000)
+    decision = study.decide(certified, branched).sel(alpha=0.04, n=800)
+    assert decision.method.values.tolist() == [1, 2, 0]
+    np.testing.assert_allclose(decision.t_annealing, 0.65)
+    np.testing.assert_allclose(decision.t_branches, 0.55)
+    assert np.isnan(float(decision.t_half))
+    two = study.decide(certified.isel(seed=[0, 1]), branched.isel(seed=[0, 1]))
+    at_06 = (falling[3] + linear[3]) / 2
+    at_07 = (falling[4] + linear[4]) / 2
+    expected = t[3] + (t[4] - t[3]) * (at_06 - 0.5) / (at_06 - at_07)
+    np.testing.assert_allclose(float(two.t_half.squeeze()), expected, rtol=1e-12)
+    assert abs(expected - 0.6088) < 1e-4
+
+
+def test_branch_points_rebuild_the_long_runs_networks(quick_runs):
+    """The branch store's point function, given the seed its point had, reproduces the
+    store's numbers exactly from the long runs' network; at the lowest temperature the
+    retrieval weight of the branches is that of the annealing on the same network
+    within 0.02 (both near 1: the retrieval states hold the weight)."""
+    study = _load_study("equilibrium")
+    out = quick_runs("equilibrium")
+    branched = spinmem.load(out / "equilibrium-branches-quick.h5")
+    certified = study.samples_of(spinmem.load(out / "equilibrium-annealed-large-quick.h5"))
+    long, spec = study.QUICK["hopfield-long"], study.BRANCHES["quick"]
+    grid = {"alpha": spec.alpha, "n": spec.n, "sample": [0, 1]}
+    point = {"alpha": 0.04, "n": 200, "sample": 1, "seed": 0}
+    root = spinmem.study.sweep_seed(2026, study.LONG_STREAM + 2)
+    again = study.branch_point(
+        0.04,
+        200,
+        1,
+        networks=(long.grid(), long.seeds, 2026, study.LONG_STREAM),
+        temperature=spec.temperature,
+        heat_from=spec.heat_from,
+        steps=spec.steps,
+        replicas=spec.replicas,
+        retrieval_replicas=spec.retrieval_replicas,
+        ground_steps=spec.ground_steps,
+        sweeps=spec.sweeps,
+        runs=spec.runs,
+        seed=spinmem.point_seed(grid, point, seed=root, seeds=1),
+    )
+    for name in ("retrieval", "run_retrieval", "free_energy", "rejected_rest"):
+        np.testing.assert_array_equal(again[name], branched[name].sel(point), name)
+    cold = {"alpha": 0.04, "n": 200, "temperature": spec.temperature}
+    gap = study.samples_of(branched).retrieval.sel(cold) - certified.retrieval.sel(cold)
+    assert float(abs(gap).max()) < 0.02
 
 
 def test_rules_quick_orders_the_capacities(quick_runs):
@@ -612,7 +698,7 @@ def test_former_plot_names_warn_and_give_the_study_figures():
         spinmem.plot.no_such_figure  # noqa: B018
 
 
-_PARTS = ("sk", "hopfield", "hopfield-long", "annealed", "annealed-large")
+_PARTS = ("sk", "hopfield", "hopfield-long", "annealed", "annealed-large", "branches")
 _RESUMES = [  # (study, its arguments, committed stores it reads)
     ("phase_diagram", ["--quick"], ["phase_diagram-quick.h5"]),
     ("phase_diagram", [], ["phase_diagram.h5", "phase_diagram-1rsb.h5"]),
