@@ -1,5 +1,6 @@
 """Simulation against replica theory, and the study scripts' quick runs."""
 
+import fcntl
 import importlib.util
 import subprocess
 import sys
@@ -80,15 +81,21 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def quick_runs(tmp_path_factory):
-    """Each study's --quick run, once per test session, in a temporary folder."""
-    out = tmp_path_factory.mktemp("studies")
-    done = {}
+def quick_runs(tmp_path_factory, worker_id):
+    """Each study's --quick run, once per test session in a temporary folder that the
+    session's xdist workers share: the first worker to need a study runs it under a
+    lock, the others wait for it and read its files."""
+    base = tmp_path_factory.getbasetemp()
+    out = (base if worker_id == "master" else base.parent) / "quick-studies"
+    out.mkdir(exist_ok=True)
 
     def run(name):
-        if name not in done:
-            _load_study(name).main(["--quick", "--out", str(out), "--no-progress"])
-            done[name] = out
+        with open(out / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            done = out / f"{name}.done"
+            if not done.exists():
+                _load_study(name).main(["--quick", "--out", str(out), "--no-progress"])
+                done.touch()
         return out
 
     return run
