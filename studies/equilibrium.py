@@ -27,10 +27,11 @@ samples' retrieval weight from the free energies of the branches of states
 (``spinmem.branches``: the states with no pattern retrieved cooled by population
 annealing confined to them, each pattern's states heated from its zero-temperature
 fixed point), two runs each. Each sample is decided by the annealing where R / rho_t
->= 10 at its crossing, else by the branches where their runs agree, few blocks were
-rejected at the branch boundary and their own population passes the same test; the
-verdict of a point is the crossing of the sample-mean retrieval weight of the
-deciding methods, and it is given only where every sample is decided.
+>= 10 at its crossing, else by the branches where their two runs agree and the
+population with no pattern retrieved passes the same test, with few of its blocks
+rejected at the branch boundary; the verdict of a point is the crossing of the
+sample-mean retrieval weight of the deciding methods, and it is given only where
+every sample is decided.
 
 The figure shows the disorder-averaged Binder cumulant against T for several N (SK:
 crossing near T = 1; Hopfield: near T_g = 1 + sqrt(alpha)), P(q) of SK at the lowest
@@ -718,12 +719,13 @@ def report_decided(decision: xr.Dataset) -> None:
     print(
         "Verdicts, each sample decided by annealing (R / rho_t >= "
         f"{ENOUGH_FAMILIES} at its crossing) or by the free energies of the branches "
-        f"(runs within {BRANCH_RUNS}, at most {BRANCH_REJECTED:g} of the blocks "
-        f"rejected, R / rho_t >= {ENOUGH_FAMILIES} in the branch with no pattern "
-        "retrieved): T where the sample-mean retrieval weight of the deciding "
-        "methods is 1/2 +- bootstrap error; per sample the annealing's crossing and "
-        "R / rho_t, the branches' crossing, runs' spread, rejected fraction and "
-        "R / rho_t, and the method:"
+        f"(runs within {BRANCH_RUNS}; in the branch with no pattern retrieved at "
+        f"most {BRANCH_REJECTED:g} of the blocks rejected and R / rho_t >= "
+        f"{ENOUGH_FAMILIES}): T where the sample-mean retrieval weight of the "
+        "deciding methods is 1/2 +- bootstrap error; per sample the annealing's "
+        "crossing and R / rho_t, the branches' crossing, runs' spread, rejected "
+        "fraction and R / rho_t of the branch with no pattern retrieved, the largest "
+        "rejected fraction of a retrieval branch, and the method:"
     )
     for alpha in decision.alpha.values:
         for n in decision.n.values:
@@ -746,16 +748,18 @@ def report_decided(decision: xr.Dataset) -> None:
                     _or_dash(one.runs_apart, "{:.3f}"),
                     _or_dash(one.rejected, "{:.2f}"),
                     _or_dash(one.ratio_branches, "{:.0f}"),
+                    _or_dash(one.rejected_retrieval, "{:.2f}"),
                 ]
                 print(
                     f"    sample {k}: annealing T {cells[0]} (R / rho_t {cells[1]}); "
                     f"branches T {cells[2]} (runs {cells[3]}, rejected {cells[4]}, "
-                    f"R / rho_t {cells[5]}): {METHODS[int(one.method)]}"
+                    f"R / rho_t {cells[5]}; retrieval rejected {cells[6]}): "
+                    f"{METHODS[int(one.method)]}"
                 )
 
 
 ENOUGH_FAMILIES = 10  # R / rho_t at a sample's crossing for the annealing to decide
-BRANCH_REJECTED = 0.2  # largest rejected fraction at the crossing for the branches
+BRANCH_REJECTED = 0.2  # largest rejected fraction at the crossing, no pattern retrieved
 BRANCH_RUNS = 0.02  # largest spread of the branch runs' crossings for the branches
 METHODS = ("open", "annealing", "branches")
 
@@ -766,14 +770,19 @@ def decide(certified: xr.Dataset, branched: xr.Dataset) -> xr.Dataset:
 
     Annealing decides where R / rho_t >= ``ENOUGH_FAMILIES`` at its crossing of 1/2;
     else the branches where at theirs every branch run crossed within ``BRANCH_RUNS``
-    of the others, at most ``BRANCH_REJECTED`` of the blocks of either kind of branch
-    were rejected, and R / rho_t of the branch with no pattern retrieved is >=
-    ``ENOUGH_FAMILIES``; else the sample is open. Both stores as :func:`samples_of`
+    of the others and the population of the branch with no pattern retrieved had at
+    most ``BRANCH_REJECTED`` of its blocks rejected and R / rho_t >=
+    ``ENOUGH_FAMILIES``; else the sample is open. The retrieval branches start from
+    one state each, so they have no family statistics; their check is the runs'
+    agreement (their rejected fraction, the largest over the patterns, is that of the
+    pattern nearest its own spinodal, whatever its weight, and is only reported).
+    Both stores as :func:`samples_of`
     gives them; the curves are compared on the annealing's temperatures (the branches'
     are NaN above their ``heat_from``). Returns per
     sample ``t_annealing``, ``ratio_annealing``, ``t_branches``, ``runs_apart`` (NaN
     where some run does not cross),
-    ``rejected``, ``ratio_branches``, ``annealing_passes`` and ``branches_passes``
+    ``rejected`` and ``ratio_branches`` (of the branch with no pattern retrieved),
+    ``rejected_retrieval``, ``annealing_passes`` and ``branches_passes``
     (each method's checks), ``method`` (an index of ``METHODS``) and
     ``retrieval`` (the deciding method's curve, NaN where open); per point ``t_half``
     (the crossing of the sample-mean curve at the temperatures where every sample has
@@ -787,8 +796,10 @@ def decide(certified: xr.Dataset, branched: xr.Dataset) -> xr.Dataset:
     runs = cross(branched.run_retrieval, 0.5, "temperature")
     apart = (runs.max("run") - runs.min("run")).where(runs.notnull().all("run"))
     at = t_br.fillna(branched.temperature[0])
-    rejected = np.maximum(branched.rejected_rest, branched.rejected_retrieval)
-    rejected = rejected.interp(temperature=at).where(t_br.notnull())
+    rejected, leaving = (
+        branched[name].interp(temperature=at).where(t_br.notnull())
+        for name in ("rejected_rest", "rejected_retrieval")
+    )
     ratio_br = _families_at(branched, t_br)
     by_pa = ratio_pa >= ENOUGH_FAMILIES
     by_br = (
@@ -809,6 +820,7 @@ def decide(certified: xr.Dataset, branched: xr.Dataset) -> xr.Dataset:
             "t_branches": t_br,
             "runs_apart": apart,
             "rejected": rejected,
+            "rejected_retrieval": leaving,
             "ratio_branches": ratio_br,
             "annealing_passes": by_pa,
             "branches_passes": by_br,

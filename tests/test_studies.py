@@ -393,8 +393,9 @@ def _branched_like(retrieval, rejected, rho_t, replicas):
 
 def test_each_sample_is_decided_by_the_method_whose_checks_it_passes():
     """Sample 0: annealing has R / rho_t = 50 at its crossing, it decides; sample 1:
-    annealing has 5, the branches pass (runs agree, 5 % rejected, R / rho_t 100), they
-    decide; sample 2: annealing has 5 and half the branches' blocks were rejected, it
+    annealing has 5, the branches pass (runs agree, 5 % rejected, R / rho_t 100 in the
+    branch with no pattern retrieved; 90 % of a retrieval branch's blocks rejected
+    does not count), they decide; sample 2: annealing has 5 and half the branches' blocks were rejected, it
     is open, and so is the point. Without sample 2 the verdict is the crossing of the
     mean of sample 0's annealing curve and sample 1's branch curve, worked out by
     hand: 0.6 + 0.1 (0.5107 - 0.5) / (0.5107 - 0.3893)."""
@@ -408,6 +409,7 @@ def test_each_sample_is_decided_by_the_method_whose_checks_it_passes():
     branches = np.stack([linear, linear, linear])
     rejected = np.stack([np.zeros(6), np.full(6, 0.05), np.full(6, 0.5)])
     branched = _branched_like(branches, rejected, np.full((3, 6), 10.0), 1000)
+    branched["rejected_retrieval"].loc[{"seed": 1}] = 0.9
     decision = study.decide(certified, branched).sel(alpha=0.04, n=800)
     assert decision.method.values.tolist() == [1, 2, 0]
     np.testing.assert_allclose(decision.t_annealing, 0.65)
