@@ -501,29 +501,15 @@ def _anneal(args, long: Part, spec: Anneal) -> xr.Dataset:
 
 
 def _certify(args, long: Part, spec: Certify) -> xr.Dataset:
-    """The larger-population sweep: every sample of the long runs at the points of
-    ``spec`` (the networks rebuilt from the long sweep's seeds), annealed with its own
-    seed stream; ``seed`` has length 1, ``sample`` indexes the long runs' seeds."""
-    name = f"{NAME}-annealed-large"
-    store, _ = study.outputs(args, name)
+    """The larger-population sweep (:func:`certify_function`) with its own seed stream."""
     anneal = spec.anneal
-    return study.run(
-        functools.partial(
-            certified_point,
-            networks=(long.grid(), long.seeds, args.seed, LONG_STREAM),
-            temperature=anneal.temperature,
-            steps=anneal.steps,
-            replicas=anneal.replicas,
-            sweeps=anneal.sweeps,
-            runs=anneal.runs,
-        ),
-        {"alpha": spec.alpha, "n": spec.n, "sample": list(range(long.seeds))},
+    return _per_sample(
         args,
-        name=name,
-        seeds=1,
-        store=store,
+        long,
+        spec,
+        "annealed-large",
+        certify_function(long, anneal, args.seed),
         stream=LONG_STREAM + 1,
-        dynamics="metropolis",
         replicas=anneal.replicas,
         runs=anneal.runs,
         sweeps_per_step=anneal.sweeps,
@@ -531,37 +517,70 @@ def _certify(args, long: Part, spec: Certify) -> xr.Dataset:
 
 
 def _branches(args, long: Part, spec: Branches) -> xr.Dataset:
-    """The branch sweep: every sample of the long runs at the points of ``spec`` (the
-    networks rebuilt from the long sweep's seeds), with its own seed stream; ``seed``
-    has length 1, ``sample`` indexes the long runs' seeds."""
-    name = f"{NAME}-branches"
-    store, _ = study.outputs(args, name)
-    return study.run(
-        functools.partial(
-            branch_point,
-            networks=(long.grid(), long.seeds, args.seed, LONG_STREAM),
-            temperature=spec.temperature,
-            heat_from=spec.heat_from,
-            steps=spec.steps,
-            replicas=spec.replicas,
-            retrieval_replicas=spec.retrieval_replicas,
-            ground_steps=spec.ground_steps,
-            sweeps=spec.sweeps,
-            runs=spec.runs,
-        ),
-        {"alpha": spec.alpha, "n": spec.n, "sample": list(range(long.seeds))},
+    """The branch sweep (:func:`branch_function`) with its own seed stream."""
+    return _per_sample(
         args,
-        name=name,
-        seeds=1,
-        store=store,
+        long,
+        spec,
+        "branches",
+        branch_function(long, spec, args.seed),
         stream=LONG_STREAM + 2,
-        dynamics="metropolis",
         replicas=spec.replicas,
         retrieval_replicas=spec.retrieval_replicas,
         ground_steps=spec.ground_steps,
         runs=spec.runs,
         sweeps_per_step=spec.sweeps,
         heat_from=spec.heat_from,
+    )
+
+
+def _per_sample(args, long: Part, spec, part, function, stream, **settings):
+    """The sweep of ``function`` over every sample of the long runs at the points of
+    ``spec`` into the store of ``part``; ``seed`` has length 1, ``sample`` indexes the
+    long runs' seeds; ``settings`` are recorded."""
+    name = f"{NAME}-{part}"
+    store, _ = study.outputs(args, name)
+    return study.run(
+        function,
+        {"alpha": spec.alpha, "n": spec.n, "sample": list(range(long.seeds))},
+        args,
+        name=name,
+        seeds=1,
+        store=store,
+        stream=stream,
+        dynamics="metropolis",
+        **settings,
+    )
+
+
+def certify_function(long: Part, anneal: Anneal, root: int) -> functools.partial:
+    """:func:`certified_point` with the settings of ``anneal``, on the networks of the
+    long runs ``long`` of root seed ``root``."""
+    return functools.partial(
+        certified_point,
+        networks=(long.grid(), long.seeds, root, LONG_STREAM),
+        temperature=anneal.temperature,
+        steps=anneal.steps,
+        replicas=anneal.replicas,
+        sweeps=anneal.sweeps,
+        runs=anneal.runs,
+    )
+
+
+def branch_function(long: Part, spec: Branches, root: int) -> functools.partial:
+    """:func:`branch_point` with the settings of ``spec``, on the networks of the long
+    runs ``long`` of root seed ``root``."""
+    return functools.partial(
+        branch_point,
+        networks=(long.grid(), long.seeds, root, LONG_STREAM),
+        temperature=spec.temperature,
+        heat_from=spec.heat_from,
+        steps=spec.steps,
+        replicas=spec.replicas,
+        retrieval_replicas=spec.retrieval_replicas,
+        ground_steps=spec.ground_steps,
+        sweeps=spec.sweeps,
+        runs=spec.runs,
     )
 
 

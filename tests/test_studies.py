@@ -298,18 +298,8 @@ def test_larger_populations_anneal_the_long_runs_networks(quick_runs):
     long, spec = study.QUICK["hopfield-long"], study.ANNEAL["quick"]
     root = spinmem.study.sweep_seed(2026, study.LONG_STREAM)
     point = {"alpha": 0.04, "n": 200, "seed": 1}
-    again = study.certified_point(
-        0.04,
-        200,
-        1,
-        networks=(long.grid(), long.seeds, 2026, study.LONG_STREAM),
-        temperature=spec.temperature,
-        steps=spec.steps,
-        replicas=spec.replicas,
-        sweeps=spec.sweeps,
-        runs=spec.runs,
-        seed=spinmem.point_seed(long.grid(), point, seed=root, seeds=long.seeds),
-    )
+    network_seed = spinmem.point_seed(long.grid(), point, seed=root, seeds=long.seeds)
+    again = study.certify_function(long, spec, 2026)(0.04, 200, 1, seed=network_seed)
     for name in ("retrieval", "free_energy", "rho_t"):
         np.testing.assert_array_equal(again[name], annealed[name].sel(point), name)
     small = annealed.sel(alpha=certified.alpha, n=certified.n)
@@ -395,10 +385,10 @@ def test_each_sample_is_decided_by_the_method_whose_checks_it_passes():
     """Sample 0: annealing has R / rho_t = 50 at its crossing, it decides; sample 1:
     annealing has 5, the branches pass (runs agree, 5 % rejected, R / rho_t 100 in the
     branch with no pattern retrieved; 90 % of a retrieval branch's blocks rejected
-    does not count), they decide; sample 2: annealing has 5 and half the branches' blocks were rejected, it
-    is open, and so is the point. Without sample 2 the verdict is the crossing of the
-    mean of sample 0's annealing curve and sample 1's branch curve, worked out by
-    hand: 0.6 + 0.1 (0.5107 - 0.5) / (0.5107 - 0.3893)."""
+    does not count), they decide; sample 2: annealing has 5 and half the branches'
+    blocks were rejected, it is open, and so is the point. Without sample 2 the
+    verdict is the crossing of the mean of sample 0's annealing curve and sample 1's
+    branch curve, worked out by hand: 0.6 + 0.1 (0.5107 - 0.5) / (0.5107 - 0.3893)."""
     study = _load_study("equilibrium")
     t = np.linspace(0.3, 1.0, 8)
     falling = (1.0 - t) / 0.7  # crosses 1/2 at T = 0.65
@@ -436,21 +426,8 @@ def test_branch_points_rebuild_the_long_runs_networks(quick_runs):
     grid = {"alpha": spec.alpha, "n": spec.n, "sample": [0, 1]}
     point = {"alpha": 0.04, "n": 200, "sample": 1, "seed": 0}
     root = spinmem.study.sweep_seed(2026, study.LONG_STREAM + 2)
-    again = study.branch_point(
-        0.04,
-        200,
-        1,
-        networks=(long.grid(), long.seeds, 2026, study.LONG_STREAM),
-        temperature=spec.temperature,
-        heat_from=spec.heat_from,
-        steps=spec.steps,
-        replicas=spec.replicas,
-        retrieval_replicas=spec.retrieval_replicas,
-        ground_steps=spec.ground_steps,
-        sweeps=spec.sweeps,
-        runs=spec.runs,
-        seed=spinmem.point_seed(grid, point, seed=root, seeds=1),
-    )
+    seed = spinmem.point_seed(grid, point, seed=root, seeds=1)
+    again = study.branch_function(long, spec, 2026)(0.04, 200, 1, seed=seed)
     for name in ("retrieval", "run_retrieval", "free_energy", "rejected_rest"):
         np.testing.assert_array_equal(again[name], branched[name].sel(point), name)
     cold = {"alpha": 0.04, "n": 200, "temperature": spec.temperature}
