@@ -1004,6 +1004,8 @@ def figure(
     methods = "parallel tempering" + (
         "" if annealed is None else " and population annealing"
     )
+    if decision is not None:
+        methods = methods.replace(" and ", ", ") + " and branch free energies"
     plot.finish(
         axes,
         own,
