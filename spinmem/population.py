@@ -144,7 +144,9 @@ def population_anneal(
         heats the population: the weights :math:`e^{-(\beta_{k+1} - \beta_k) E}` are
         the same formula).
     replicas : int
-        Target population size R, >= 2 (the population fluctuates around it).
+        Target population size R, >= 2 (the population fluctuates around it; a very
+        small one can die out, every replica getting zero copies, and the run then
+        stops with a ``ValueError``).
     sweeps_per_step : int
         Sweeps of every replica after each resampling, >= 1.
     dynamics : {"metropolis", "glauber"}
@@ -252,6 +254,12 @@ def _annealing(model, betas, replicas, sweeps, dynamics, root, region, start):
         log_w = -step * (energy - ref)
         log_q = np.log(np.mean(np.exp(log_w))) - step * ref
         copies = _copies(np.exp(log_w), replicas, generator(root, 1, k))
+        if not copies.any():
+            raise ValueError(
+                f"the population died out at step {k} (beta = {betas[k]:g}): "
+                "resampling gave every replica zero copies; use a larger population "
+                f"(replicas = {replicas})"
+            )
         states, family = np.repeat(states, copies, 0), np.repeat(family, copies)
         moved, energy_moved = _swept(model, states, betas[k], sweeps, dynamics, root, k)
         rejected = 0.0

@@ -373,6 +373,18 @@ def test_resampling_keeps_the_expected_copy_numbers():
     assert np.all((draws == np.floor(mean)) | (draws == np.floor(mean) + 1))
 
 
+def test_a_population_that_dies_out_says_so():
+    """Nearest-integer resampling can give every replica zero copies when the
+    population is tiny (R = 2 on a 10-spin SK instance, seed 32, dies at some step of
+    30): the run stops with an error that names the step and the population size,
+    not with an error from deep inside the sweeps."""
+    net = spinmem.Hopfield.sherrington_kirkpatrick(10, seed=1)
+    with pytest.raises(ValueError, match=r"died out at step \d+ .*replicas = 2"):
+        population.population_anneal(
+            net, np.linspace(0, 5, 30), replicas=2, sweeps_per_step=1, seed=32
+        )
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
