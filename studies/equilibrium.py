@@ -795,18 +795,17 @@ def decide(certified: xr.Dataset, branched: xr.Dataset) -> xr.Dataset:
     one state each, so they have no family statistics; their check is the runs'
     agreement (their rejected fraction, the largest over the patterns, is that of the
     pattern nearest its own spinodal, whatever its weight, and is only reported).
-    Both stores as :func:`samples_of`
-    gives them; the curves are compared on the annealing's temperatures (the branches'
-    are NaN above their ``heat_from``). Returns per
-    sample ``t_annealing``, ``ratio_annealing``, ``t_branches``, ``runs_apart`` (NaN
-    where some run does not cross),
-    ``rejected`` and ``ratio_branches`` (of the branch with no pattern retrieved),
-    ``rejected_retrieval``, ``annealing_passes`` and ``branches_passes``
-    (each method's checks), ``method`` (an index of ``METHODS``) and
-    ``retrieval`` (the deciding method's curve, NaN where open); per point ``t_half``
-    (the crossing of the sample-mean curve at the temperatures where every sample has
-    one, NaN where some sample is open) and ``t_half_stderr`` (bootstrap over
-    samples)."""
+
+    Both stores as :func:`samples_of` gives them; the curves are compared on the
+    annealing's temperatures (the branches' are NaN above their ``heat_from``).
+    Returns per sample ``t_annealing``, ``ratio_annealing``, ``t_branches``,
+    ``runs_apart`` (NaN where some run does not cross), ``rejected`` and
+    ``ratio_branches`` (of the branch with no pattern retrieved),
+    ``rejected_retrieval``, ``annealing_passes`` and ``branches_passes`` (each
+    method's checks), ``method`` (an index of ``METHODS``) and ``retrieval`` (the
+    deciding method's curve, NaN where open); per point ``t_half`` (the crossing of
+    the sample-mean curve at the temperatures where every sample has one, NaN where
+    some sample is open) and ``t_half_stderr`` (bootstrap over samples)."""
     cross = spinmem.analysis.crossings
     pa = certified.sel(alpha=branched.alpha, n=branched.n)
     t_pa = cross(pa.retrieval, 0.5, "temperature")
