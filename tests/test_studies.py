@@ -413,15 +413,18 @@ def test_each_sample_is_decided_by_the_method_whose_checks_it_passes():
     assert abs(expected - 0.6088) < 1e-4
 
 
-def test_branch_points_rebuild_the_long_runs_networks(quick_runs):
+class _Built(Exception):
+    """Stops a point function once it has built its network."""
+
+
+def test_branch_points_rebuild_the_long_runs_networks(quick_runs, monkeypatch):
     """The branch store's point function, given the seed its point had, reproduces the
-    store's numbers exactly from the long runs' network; at the lowest temperature the
-    retrieval weight of the branches is that of the annealing on the same network
-    within 0.02 (both near 1: the retrieval states hold the weight)."""
+    store's numbers exactly; and it builds the network that the larger-population point
+    function builds for the same sample (the one the annealed store's networks are
+    checked against), and another one for another sample."""
     study = _load_study("equilibrium")
     out = quick_runs("equilibrium")
     branched = spinmem.load(out / "equilibrium-branches-quick.h5")
-    certified = study.samples_of(spinmem.load(out / "equilibrium-annealed-large-quick.h5"))
     long, spec = study.QUICK["hopfield-long"], study.BRANCHES["quick"]
     grid = {"alpha": spec.alpha, "n": spec.n, "sample": [0, 1]}
     point = {"alpha": 0.04, "n": 200, "sample": 1, "seed": 0}
@@ -430,9 +433,20 @@ def test_branch_points_rebuild_the_long_runs_networks(quick_runs):
     again = study.branch_function(long, spec, 2026)(0.04, 200, 1, seed=seed)
     for name in ("retrieval", "run_retrieval", "free_energy", "rejected_rest"):
         np.testing.assert_array_equal(again[name], branched[name].sel(point), name)
-    cold = {"alpha": 0.04, "n": 200, "temperature": spec.temperature}
-    gap = study.samples_of(branched).retrieval.sel(cold) - certified.retrieval.sel(cold)
-    assert float(abs(gap).max()) < 0.02
+    built, build = [], spinmem.study.hebbian_network
+
+    def record(*args):
+        built.append(build(*args).patterns)
+        raise _Built
+
+    monkeypatch.setattr(spinmem.study, "hebbian_network", record)
+    certify = study.certify_function(long, study.CERTIFY["quick"].anneal, 2026)
+    branch = study.branch_function(long, spec, 2026)
+    for function, sample in ((certify, 1), (branch, 1), (branch, 0)):
+        with pytest.raises(_Built):
+            function(0.04, 200, sample, seed=seed)
+    np.testing.assert_array_equal(built[1], built[0])
+    assert not np.array_equal(built[2], built[0])
 
 
 def test_rules_quick_orders_the_capacities(quick_runs):
