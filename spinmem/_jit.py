@@ -1,4 +1,5 @@
-"""``cached_njit``: ``numba.njit(cache=True)`` whose on-disk cache processes can share.
+"""``cached_njit``: ``numba.njit(cache=True)`` whose on-disk cache processes can share;
+``inner_njit``: ``numba.njit`` for helpers that only compiled code calls.
 
 numba saves a newly compiled signature of a cached function by reading the function's
 index file, taking the first data-file number the index does not use, and writing the
@@ -37,6 +38,14 @@ def cached_njit(**options) -> Callable[[Callable], Callable]:
         return dispatcher
 
     return decorate
+
+
+def inner_njit(function: Callable) -> Callable:
+    """Decorator: ``numba.njit`` without the CPython wrapper, for a helper that only
+    compiled code calls (LLVM inlines it). The wrapper, which unboxes records of arrays
+    from Python objects, is much of a small function's compilation, once per storage;
+    such a helper cannot be called from Python unless ``NUMBA_DISABLE_JIT`` is set."""
+    return njit(no_cpython_wrapper=True)(function)
 
 
 def _lock(cache_file) -> None:

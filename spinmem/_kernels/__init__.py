@@ -48,11 +48,14 @@ Random numbers come from xoshiro256** (Blackman & Vigna 2018), one independent s
 replica whose 4-word state lives in a uint64 array. A replica's numbers therefore never
 depend on how replicas are distributed over threads.
 
-Compilation, not running, is most of a short run's time, and numba's cost is mostly per
-compiled function and signature: so helpers are ordinary ``njit`` functions (LLVM
-inlines them; numba's own ``inline="always"`` retypes them at every call site and
-compiles more slowly) but for ``_flip_of``, which LLVM leaves as a call that costs
-10-15 % of a sweep at N = 200, the drivers call ``sweeps`` with the same argument types
-everywhere (a literal constant would be a signature of its own), and small loops are
-written out in their driver rather than compiled as kernels of their own.
+Compilation, not running, is most of a short run's time. numba's cost is mostly per
+compiled function and signature, and each kernel optimises again the code of every
+kernel it calls: so helpers are ``inner_njit`` functions (``njit`` without the wrapper
+that unboxes records from Python objects; LLVM inlines them; numba's own
+``inline="always"`` retypes them at every call site and compiles more slowly) but for
+``_flip_of``, which LLVM leaves as a call that costs 10-15 % of a sweep at N = 200; the
+drivers call ``sweeps`` with the same argument types everywhere (a literal constant
+would be a signature of its own); small loops are written out in their driver rather
+than compiled as kernels of their own; and a kernel for one replica goes through the
+driver for many (``relax_one`` through ``relax_replicas``), not the other way round.
 """

@@ -7,7 +7,7 @@ memories.
 import numpy as np
 from numba import njit, prange
 
-from .._jit import cached_njit
+from .._jit import cached_njit, inner_njit
 from .records import one
 
 # Coupling storage codes: the number of dimensions of a storage tag.
@@ -22,7 +22,7 @@ def tag(code: int) -> np.ndarray:
     return np.zeros((0,) * code, dtype=np.int8)
 
 
-@njit
+@inner_njit
 def _coupling_field(tag, view, rep, i):
     """``sum_j C_ij s_j`` of site i of replica ``rep``: kept in ``g`` (dense, sparse)
     or, for pattern-backed couplings ``C = xi^T xi`` with zero diagonal,
@@ -40,7 +40,7 @@ def _coupling_field(tag, view, rep, i):
     return rep.g[i]
 
 
-@njit
+@inner_njit
 def _memory_field(table, row, si, g, counts):
     """``s_i sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))`` with ``F`` tabulated at
     ``table[N + M]``. Integer tables sum exactly. Float tables (``g`` then has one
@@ -70,7 +70,7 @@ def _memory_field(table, row, si, g, counts):
     return si * acc
 
 
-@njit
+@inner_njit
 def _field_of(view, rep, i):
     """Local field ``h_i = scale * sum_j C_ij s_j + theta_i`` of replica ``rep``."""
     return view.cp[4] * _coupling_field(view.tag, view, rep, i) + view.fields[i]

@@ -3,9 +3,8 @@ counting and the recording of twin overlaps.
 """
 
 import numpy as np
-from numba import njit
 
-from .._jit import cached_njit
+from .._jit import cached_njit, inner_njit
 from .records import one
 from .updates import sweeps
 from .xoshiro import _uniform
@@ -28,7 +27,7 @@ def swap_round(ladder, energy):
         _swap_chain(ladder, energy, c)
 
 
-@njit
+@inner_njit
 def _swap_chain(ladder, energy, c):
     """The exchange attempts of chain c (:func:`swap_round`)."""
     betas, at, rng = ladder.betas, ladder.at, ladder.swap_rng
@@ -58,7 +57,7 @@ def track_trips(ladder):
         _track_chain(ladder, c)
 
 
-@njit
+@inner_njit
 def _track_chain(ladder, c):
     """:func:`track_trips` for chain c (its replicas are its own)."""
     at, label = ladder.at, ladder.label

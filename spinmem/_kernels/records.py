@@ -12,7 +12,8 @@ replica's scalar (energy, best energy, flips) is updated in place.
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
+
+from .._jit import inner_njit
 
 
 class KernelView(NamedTuple):
@@ -119,20 +120,20 @@ class LadderRecords(NamedTuple):
     """Overlap of chains 2m and 2m + 1 at each temperature (C // 2, K, T) float64."""
 
 
-@njit
+@inner_njit
 def one(reps, r):
     """Replica r of :class:`Replicas`: its rows, its energy as a 1-element view."""
     energy = reps.energy[r : r + 1]
     return Replicas(reps.s[r], reps.g[r], reps.counts[r], energy, reps.rng[r])
 
 
-@njit
+@inner_njit
 def row(rec, r):
     """Replica r's part of :class:`Records` (its rows)."""
     return Records(rec.energy[r], rec.counts[r], rec.states[r])
 
 
-@njit
+@inner_njit
 def copy(src, dst):
     """``dst[:] = src`` for 1-D arrays, as a loop (a slice assignment compiles numba's
     shape-mismatch error message, seconds of compilation per kernel)."""

@@ -4,9 +4,9 @@ steps.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
-from .._jit import cached_njit
+from .._jit import cached_njit, inner_njit
 from .couplings import _field_of, _flip_of, init_state
 from .records import KernelView, Replicas, copy, one, row
 from .xoshiro import _index, _uniform
@@ -20,7 +20,7 @@ RANDOM_ORDER = 0
 SEQUENTIAL_ORDER = 1
 
 
-@njit
+@inner_njit
 def _accept(rule, x, u):
     """Whether a proposed flip with ``x = beta * dE`` is accepted, given a uniform u.
 
@@ -165,33 +165,41 @@ def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged, first,
     """Zero-temperature asynchronous dynamics of replicas ``first .. stop - 1`` to a
     fixed point.
 
-    Stops a replica as soon as no spin can lower the energy (checked after each sweep);
-    ``sweeps_done[r]`` counts the sweeps it took, ``converged[r]`` says whether it ended
-    in a fixed point within ``max_sweeps``. Energies are not kept. The GIL is released:
-    blocks of replicas may run in concurrent threads.
+    Stops a replica as soon as no spin can lower the energy (checked before each
+    sweep); ``sweeps_done[r]`` counts the sweeps it took, ``converged[r]`` says whether
+    it ended in a fixed point within ``max_sweeps``. Energies are not kept. The GIL is
+    released: blocks of replicas may run in concurrent threads.
     """
     for r in range(first, stop):
-        sweeps_done[r], converged[r] = relax_one(view, one(reps, r), max_sweeps, order)
+        rep = one(reps, r)
+        done = 0
+        while True:
+            stuck = True  # no spin can lower the energy (is_stuck: this with no sweeps)
+            for i in range(rep.s.shape[0]):
+                if rep.s[i] * _field_of(view, rep, i) < -view.tie:
+                    stuck = False
+                    break
+            if stuck or done >= max_sweeps:
+                break
+            sweeps(view, rep, 0.0, np.int64(1), np.int64(ZERO), order)
+            done += 1
+        sweeps_done[r], converged[r] = done, stuck
 
 
 @cached_njit()
 def relax_one(view, rep, max_sweeps, order):
-    """Zero-temperature sweeps of one replica until no spin can lower the energy.
-
-    Returns the sweeps taken and whether a fixed point was reached within
-    ``max_sweeps``.
-    """
-    done = 0
-    while True:
-        stuck = True  # no spin can lower the energy (is_stuck: this with no sweeps)
-        for i in range(rep.s.shape[0]):
-            if rep.s[i] * _field_of(view, rep, i) < -view.tie:
-                stuck = False
-                break
-        if stuck or done >= max_sweeps:
-            return done, stuck
-        sweeps(view, rep, 0.0, np.int64(1), np.int64(ZERO), order)
-        done += 1
+    """:func:`relax_replicas` of one replica ``rep`` (:func:`one`), through the same
+    compiled code: returns the sweeps taken and whether a fixed point was reached within
+    ``max_sweeps``."""
+    n, w, p = rep.s.shape[0], rep.g.shape[0], rep.counts.shape[0]
+    reps = Replicas(
+        rep.s.reshape((1, n)), rep.g.reshape((1, w)), rep.counts.reshape((1, p)),
+        rep.energy, rep.rng.reshape((1, 4)),
+    )  # fmt: skip
+    done = np.zeros(1, np.int64)
+    converged = np.zeros(1, np.bool_)
+    relax_replicas(view, reps, max_sweeps, order, done, converged, 0, 1)
+    return done[0], converged[0]
 
 
 @cached_njit(nogil=True)
@@ -256,7 +264,7 @@ def _synchronous_one(view, rep, prev, nxt, steps, rec, first_slot, cycle):
             _record_slot(rep, rec, slot, keep_states)
 
 
-@njit
+@inner_njit
 def _record_slot(rep, rec, slot, keep_states):
     """Energy, overlap counts (and the state) of ``rep`` into slot ``slot`` of one
     replica's :class:`spinmem._kernels.records.Records`: the one place where runs
@@ -267,7 +275,7 @@ def _record_slot(rep, rec, slot, keep_states):
         copy(rep.s, rec.states[slot])
 
 
-@njit
+@inner_njit
 def _same(a, b):
     """Whether two 1-D arrays are equal element by element."""
     for k in range(a.shape[0]):

@@ -4,9 +4,8 @@ replica's numbers never depend on how replicas are distributed over threads.
 """
 
 import numpy as np
-from numba import njit
 
-from .._jit import cached_njit
+from .._jit import cached_njit, inner_njit
 
 _U7 = np.uint64(7)
 _U9 = np.uint64(9)
@@ -23,12 +22,12 @@ _TWO32 = np.uint64(1 << 32)
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
 
 
-@njit
+@inner_njit
 def _rotl(x, k):
     return (x << k) | (x >> (_U64 - k))
 
 
-@njit
+@inner_njit
 def _next(s0, s1, s2, s3):
     """One xoshiro256** step: returns the new state words and a uint64 output."""
     result = _rotl(s1 * _U5, _U7) * _U9
@@ -42,14 +41,14 @@ def _next(s0, s1, s2, s3):
     return s0, s1, s2, s3, result
 
 
-@njit
+@inner_njit
 def _uniform(s0, s1, s2, s3):
     """A double uniform on [0, 1) with 53 random bits."""
     s0, s1, s2, s3, r = _next(s0, s1, s2, s3)
     return s0, s1, s2, s3, np.float64(r >> _U11) * _INV53
 
 
-@njit
+@inner_njit
 def _index(s0, s1, s2, s3, n):
     """An unbiased integer in [0, n) by Lemire's multiply-and-reject method (n < 2**32)."""
     nn = np.uint64(n)
