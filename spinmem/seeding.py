@@ -124,43 +124,56 @@ def _words(value) -> np.ndarray:
 
 
 class _Hash:
-    """SeedSequence's hashmix: a multiplier that advances with every use."""
+    """SeedSequence's hashmix: a multiplier that advances with every use. Called with
+    ``uses`` k, it hashes the k rows of ``value`` with the next k multipliers at once
+    (row j as the j-th of k consecutive calls would)."""
 
     def __init__(self, start: int, mult: int):
         self.const, self.mult = start, mult
 
-    def __call__(self, value: np.ndarray) -> np.ndarray:
-        value = value ^ np.uint32(self.const)
-        self.const = (self.const * self.mult) & _MASK
-        value = value * np.uint32(self.const)
-        return value ^ (value >> np.uint32(16))
+    def __call__(self, value: np.ndarray, uses: int = 1) -> np.ndarray:
+        consts = [self.const]
+        for _ in range(uses):
+            consts.append((consts[-1] * self.mult) & _MASK)
+        self.const = consts[-1]
+        c = np.array(consts, np.uint32)[:, None]
+        value = value ^ c[:-1]
+        value *= c[1:]
+        value ^= value >> np.uint32(16)
+        return value
 
 
-def _mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    result = np.uint32(_MIX_L) * x - np.uint32(_MIX_R) * y
-    return result ^ (result >> np.uint32(16))
+def _mix(x: np.ndarray, y: np.ndarray) -> None:
+    """``x <- mix(x, y)`` in place (``y`` is overwritten)."""
+    x *= np.uint32(_MIX_L)
+    y *= np.uint32(_MIX_R)
+    x -= y
+    x ^= x >> np.uint32(16)
 
 
 def _pool(entropy: np.ndarray) -> np.ndarray:
-    """SeedSequence's entropy pool (rows, 4) of the entropy words in each row."""
+    """SeedSequence's entropy pool of the entropy words in each row, as (4, rows): the
+    hashes of one source word into the other pool words, which do not depend on each
+    other, at once."""
     hashmix = _Hash(_INIT_A, _MULT_A)
     rows, width = entropy.shape
-    zero = np.zeros(rows, np.uint32)
-    mixer = [hashmix(entropy[:, i] if i < width else zero) for i in range(_POOL)]
+    first = np.zeros((_POOL, rows), np.uint32)
+    first[: min(width, _POOL)] = entropy[:, :_POOL].T
+    mixer = hashmix(first, _POOL)
     for src in range(_POOL):
-        for dst in range(_POOL):
-            if src != dst:
-                mixer[dst] = _mix(mixer[dst], hashmix(mixer[src]))
+        hashed = hashmix(mixer[src], _POOL - 1)  # into pool words 0..src-1, src+1..
+        _mix(mixer[:src], hashed[:src])
+        _mix(mixer[src + 1 :], hashed[src:])
     for src in range(_POOL, width):
-        for dst in range(_POOL):
-            mixer[dst] = _mix(mixer[dst], hashmix(entropy[:, src]))
-    return np.stack(mixer, axis=1)
+        _mix(mixer, hashmix(entropy[:, src], _POOL))
+    return mixer
 
 
 def _draw(pool: np.ndarray, words: int) -> np.ndarray:
-    """SeedSequence.generate_state: ``words`` uint32 words per row of ``pool``."""
+    """SeedSequence.generate_state: ``words`` uint32 words per column of ``pool``
+    (4, rows), as (rows, words)."""
     hashmix = _Hash(_INIT_B, _MULT_B)
-    return np.stack([hashmix(pool[:, i % _POOL]) for i in range(words)], axis=1)
+    return np.ascontiguousarray(hashmix(pool[np.arange(words) % _POOL], words).T)
 
 
 def generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
