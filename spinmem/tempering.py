@@ -320,7 +320,10 @@ class _Ladder:
         """Energies, overlap counts and twin overlaps of every chain into the next
         slot of ``rec``."""
         for m in range((self.ladder.at.shape[0] + 1) // 2):
-            exchange.record_pair(self.reps, self.ladder.at, rec.buffers, rec.slot, m)
+            reps = self.reps
+            exchange.record_pair(
+                reps.s, reps.counts, reps.energy, self.ladder.at, rec.buffers, rec.slot, m
+            )
         rec.slot += 1
 
     def _pairs(self, swap_every, record, rec) -> None:
