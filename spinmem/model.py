@@ -604,6 +604,18 @@ class Hopfield(SpinModel):
         return self._store.dense()
 
 
+def dense_successor(model: Hopfield, J: np.ndarray) -> Hopfield:
+    """``Hopfield(J, model.fields, model.patterns)`` for float64 couplings ``J`` that are
+    finite, exactly symmetric and zero on the diagonal with row sums of ``|J|`` that
+    cannot overflow (as :func:`spinmem.unlearn` keeps them and checks), without
+    validating ``J`` again: the same model (a copy of ``J``, its integer form found as
+    for any dense model), for the unlearning trace, which builds one per record."""
+    out = object.__new__(Hopfield)
+    store = _couplings.dense_store(np.array(J, dtype=np.float64))
+    out._init(store, np.array(model.fields), model._xi_t)
+    return out
+
+
 def tie_threshold(store, theta: np.ndarray, exact: bool) -> float:
     """``|h|`` at or below this counts as an exact tie for zero-temperature rules: the
     rounding of one product and one sum for exact integer couplings (``exact``), else

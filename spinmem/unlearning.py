@@ -15,7 +15,7 @@ from ._engine import ORDER_CODES, check_model, relax_states, result_attrs
 from ._kernels import dreaming
 from ._kernels.records import KernelView
 from .dynamics import ORDERS
-from .model import Hopfield, make_cues
+from .model import Hopfield, dense_successor, make_cues
 from .seeding import SeedLike, generator, root_sequence, stream_states
 from .spurious import Thresholds, random_relaxations
 
@@ -148,7 +148,8 @@ def unlearn(
                         max_sweeps,
                     )
                 )
-            current = Hopfield(J, model.fields, xi)
+            _check_couplings(J, epsilon, done[-1] + block)
+            current = dense_successor(model, J)
             done.append(done[-1] + block)
             rows.append(probe(current, k))
             bar.update(block)
@@ -258,6 +259,18 @@ def _trace(rows, done, epsilon, n, stuck, attrs) -> xr.Dataset:
     )
     trace["unconverged_dreams"] = ("dream", stuck, _schema.meta("unconverged_dreams"))
     return trace
+
+
+def _check_couplings(J: np.ndarray, epsilon: float, dreams: int) -> None:
+    """Refuse couplings that dreams made non-finite, or so large that fields of N spins
+    overflow float64 (what :class:`Hopfield` checks of any couplings)."""
+    n = J.shape[0]
+    largest = float(np.abs(J).sum(axis=1).max())
+    if not largest <= np.finfo(np.float64).max / n:
+        raise ValueError(
+            f"after {dreams} dreams of epsilon = {epsilon:g} the couplings overflow "
+            "float64 (the fields of N spins would); choose a smaller epsilon"
+        )
 
 
 def _dense(model: Hopfield) -> Hopfield:

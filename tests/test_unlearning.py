@@ -125,6 +125,14 @@ def test_unlearning_validation(kwargs, error, message):
         spinmem.unlearn(net, **args)
 
 
+def test_unlearning_that_overflows_the_couplings_names_epsilon():
+    """epsilon = 1e308 at N = 20: after a few dreams the row sums of |J| exceed
+    DBL_MAX / N; the error says which dreams and which epsilon did it."""
+    net = spinmem.Hopfield.hebbian(spinmem.random_patterns(3, 20, seed=0))
+    with pytest.raises(ValueError, match=r"dreams of epsilon = 1e\+308 .*smaller epsilon"):
+        spinmem.unlearn(net, dreams=10, epsilon=1e308, seed=1, progress=False)
+
+
 def test_the_milestones_are_where_the_couplings_say():
     """D_in, D_top and D_fin of a trace recorded after every dream, against a direct
     computation: the couplings after D dreams (the same seed replays the same first D
