@@ -97,7 +97,7 @@ def sweeps(view, rep, beta, n_sweeps, rule, order):
 def is_stuck(view, rep):
     """True when no spin of ``rep`` can lower the energy by flipping: ``s_i h_i >=
     -tie`` for all i (:func:`relax_one` with no sweeps allowed)."""
-    return relax_one(view, rep, 0, np.int64(RANDOM_ORDER))[1]
+    return relax_one(view, rep, np.int64(0), np.int64(RANDOM_ORDER))[1]
 
 
 @cached_njit(nogil=True)
@@ -198,7 +198,9 @@ def relax_one(view, rep, max_sweeps, order):
     )  # fmt: skip
     done = np.zeros(1, np.int64)
     converged = np.zeros(1, np.bool_)
-    relax_replicas(view, reps, max_sweeps, order, done, converged, 0, 1)
+    relax_replicas(
+        view, reps, max_sweeps, order, done, converged, np.int64(0), np.int64(1)
+    )  # int64, not literals: the signature the Python callers compile
     return done[0], converged[0]
 
 
