@@ -80,7 +80,7 @@ class Dense:
         return self.scale if exact else self.largest_row_sum()
 
     def largest_row_sum(self) -> float:
-        return max(float(np.abs(b).sum(axis=1).max()) for b in row_blocks(self.J))
+        return largest_row_sum(self.J)
 
     def row_norms(self) -> np.ndarray:
         return np.concatenate([np.linalg.norm(b, axis=1) for b in row_blocks(self.J)])
@@ -329,6 +329,12 @@ def row_slices(A: np.ndarray, elements: int = 2**17):
     rows = max(1, elements // max(1, A.shape[1]))
     for k in range(0, A.shape[0], rows):
         yield slice(k, k + rows)
+
+
+def largest_row_sum(J: np.ndarray) -> float:
+    """The largest row sum of ``|J|`` of a dense (N, N) array, a block of rows at a
+    time (no N x N temporary)."""
+    return max(float(np.abs(b).sum(axis=1).max()) for b in row_blocks(J))
 
 
 def row_blocks(A: np.ndarray, elements: int = 2**17):

@@ -319,8 +319,8 @@ class _Ladder:
     def record(self, rec: "_Records") -> None:
         """Energies, overlap counts and twin overlaps of every chain into the next
         slot of ``rec``."""
+        reps = self.reps
         for m in range((self.ladder.at.shape[0] + 1) // 2):
-            reps = self.reps
             exchange.record_pair(
                 reps.s, reps.counts, reps.energy, self.ladder.at, rec.buffers, rec.slot, m
             )

@@ -264,9 +264,7 @@ def _trace(rows, done, epsilon, n, stuck, attrs) -> xr.Dataset:
 def _check_couplings(J: np.ndarray, epsilon: float, dreams: int) -> None:
     """Refuse couplings that dreams made non-finite, or so large that fields of N spins
     overflow float64 (what :class:`Hopfield` checks of any couplings)."""
-    n = J.shape[0]
-    largest = float(np.abs(J).sum(axis=1).max())
-    if not largest <= np.finfo(np.float64).max / n:
+    if not _couplings.largest_row_sum(J) <= np.finfo(np.float64).max / J.shape[0]:
         raise ValueError(
             f"after {dreams} dreams of epsilon = {epsilon:g} the couplings overflow "
             "float64 (the fields of N spins would); choose a smaller epsilon"
