@@ -28,10 +28,12 @@ except ImportError:  # pragma: no cover - Windows
 
 def cached_njit(**options) -> Callable[[Callable], Callable]:
     """Decorator: ``numba.njit(cache=True, **options)`` with locked cache reads and
-    writes. Under ``NUMBA_DISABLE_JIT`` the function is returned as plain Python."""
+    writes, and without numba's C-function wrapper (the entry for first-class function
+    values, which spinmem never passes; it is compiled for every signature otherwise).
+    Under ``NUMBA_DISABLE_JIT`` the function is returned as plain Python."""
 
     def decorate(function: Callable) -> Callable:
-        dispatcher = njit(cache=True, **options)(function)
+        dispatcher = njit(cache=True, no_cfunc_wrapper=True, **options)(function)
         cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
         if cache_file is not None and fcntl is not None:
             _lock(cache_file)
@@ -45,7 +47,7 @@ def inner_njit(function: Callable) -> Callable:
     compiled code calls (LLVM inlines it). The wrapper, which unboxes records of arrays
     from Python objects, is much of a small function's compilation, once per storage;
     such a helper cannot be called from Python unless ``NUMBA_DISABLE_JIT`` is set."""
-    return njit(no_cpython_wrapper=True)(function)
+    return njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)(function)
 
 
 def _lock(cache_file) -> None:

@@ -92,11 +92,11 @@ def transpose(src, dst):
                     dst[j, i] = src[i, j]
 
 
-@cached_njit()
-def init_state(view, rep):
+@inner_njit
+def _init_state(view, rep):
     """Compute the overlap counts, coupling fields ``g = C s`` (dense and sparse
     couplings) and the energy ``H(s)`` of one replica ``rep``; returns the energy and
-    stores it in ``rep.energy[0]``."""
+    stores it in ``rep.energy[0]`` (:func:`init_state` from Python)."""
     tag, cp, fields, patterns_t = view.tag, view.cp, view.fields, view.patterns_t
     s, g, counts = rep.s, rep.g, rep.counts
     n = s.shape[0]
@@ -135,6 +135,13 @@ def init_state(view, rep):
             energy -= s[i] * (0.5 * scale * gi + fields[i])
     rep.energy[0] = energy
     return energy
+
+
+@cached_njit()
+def init_state(view, rep):
+    """:func:`_init_state` from Python: the energy of ``rep``, its overlap counts and
+    coupling fields set."""
+    return _init_state(view, rep)
 
 
 @njit(inline="always")
@@ -180,7 +187,7 @@ def local_fields(view, reps, h, first, stop):
     threads."""
     for r in range(first, stop):
         rep = one(reps, r)
-        init_state(view, rep)
+        _init_state(view, rep)
         if h.shape[0] > 0:
             for i in range(rep.s.shape[0]):
                 h[r, i] = _field_of(view, rep, i)

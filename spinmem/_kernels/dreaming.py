@@ -5,9 +5,9 @@ random state followed by the anti-Hebbian update of the couplings.
 import numpy as np
 
 from .._jit import cached_njit
-from .couplings import init_state
+from .couplings import _init_state
 from .records import Replicas
-from .updates import GLAUBER, relax_one, sweeps
+from .updates import GLAUBER, _relax_one, _sweeps
 from .xoshiro import random_spins
 
 
@@ -38,12 +38,12 @@ def dream_block(
     stuck = 0
     for _ in range(n_dreams):
         random_spins(rng, s)
-        init_state(view, rep)
+        _init_state(view, rep)
         if beta == 0.0:
-            _, ok = relax_one(view, rep, max_sweeps, order)
+            _, ok = _relax_one(view, rep, max_sweeps, order)
             stuck += not ok
         else:
-            sweeps(view, rep, beta, dream_sweeps, np.int64(GLAUBER), order)
+            _sweeps(view, rep, beta, dream_sweeps, np.int64(GLAUBER), order)
         for i in range(n):
             row = couplings[i]
             c = step * s[i]

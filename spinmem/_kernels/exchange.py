@@ -6,7 +6,7 @@ import numpy as np
 
 from .._jit import cached_njit, inner_njit
 from .records import one
-from .updates import sweeps
+from .updates import _sweeps
 from .xoshiro import _uniform
 
 
@@ -89,7 +89,9 @@ def temper_pair(view, reps, ladder, swap_every, rule, order, record, rec, first_
         for c in range(2 * m, min(chains, 2 * m + 2)):
             for k in range(n_temps):
                 r = ladder.at[c, k]
-                de, _ = sweeps(view, one(reps, r), ladder.betas[k], swap_every, rule, order)
+                de, _ = _sweeps(
+                    view, one(reps, r), ladder.betas[k], swap_every, rule, order
+                )
                 reps.energy[r] += de
             _swap_chain(ladder, reps.energy, c)
             _track_chain(ladder, c)

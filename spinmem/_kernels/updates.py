@@ -7,7 +7,7 @@ import numpy as np
 from numba import prange
 
 from .._jit import cached_njit, inner_njit
-from .couplings import _field_of, _flip_of, init_state
+from .couplings import _field_of, _flip_of, _init_state
 from .records import KernelView, Replicas, copy, one, row
 from .xoshiro import _index, _uniform
 
@@ -44,9 +44,10 @@ def _accept(rule, x, u):
     return u * (1.0 + np.exp(x)) < 1.0
 
 
-@cached_njit()
-def sweeps(view, rep, beta, n_sweeps, rule, order):
-    """Run ``n_sweeps`` sweeps of one replica ``rep`` in place.
+@inner_njit
+def _sweeps(view, rep, beta, n_sweeps, rule, order):
+    """Run ``n_sweeps`` sweeps of one replica ``rep`` in place (:func:`sweeps`, which
+    Python calls; the drivers call this one, compiled without a Python wrapper).
 
     Parameters
     ----------
@@ -94,10 +95,17 @@ def sweeps(view, rep, beta, n_sweeps, rule, order):
 
 
 @cached_njit()
+def sweeps(view, rep, beta, n_sweeps, rule, order):
+    """:func:`_sweeps` from Python: ``n_sweeps`` sweeps of one replica ``rep`` in
+    place; returns the energy change and the number of accepted flips."""
+    return _sweeps(view, rep, beta, n_sweeps, rule, order)
+
+
+@cached_njit()
 def is_stuck(view, rep):
     """True when no spin of ``rep`` can lower the energy by flipping: ``s_i h_i >=
     -tie`` for all i (:func:`relax_one` with no sweeps allowed)."""
-    return relax_one(view, rep, np.int64(0), np.int64(RANDOM_ORDER))[1]
+    return _relax_one(view, rep, np.int64(0), np.int64(RANDOM_ORDER))[1]
 
 
 @cached_njit(nogil=True)
@@ -123,7 +131,7 @@ def run_replicas(view, reps, blocks, rule, order, rec, first_slot, best, first, 
         slot = first_slot
         for k in range(blocks.betas.shape[0]):
             for _ in range(blocks.sweeps[k]):
-                de, nf = sweeps(view, rep, blocks.betas[k], np.int64(1), rule, order)
+                de, nf = _sweeps(view, rep, blocks.betas[k], np.int64(1), rule, order)
                 energy[0] += de
                 best.flips[r] += nf
                 if energy[0] < best.energy[r]:
@@ -151,12 +159,12 @@ def sweep_replicas(view, reps, betas, n_sweeps, rule, order):
         )
 
 
-@cached_njit()
+@inner_njit
 def _sweep_one(view, rep, beta, n_sweeps, rule, order):
     """:func:`sweeps` of one replica, its energy following the changes (here, not in
     the parallel loop: there, ``energy[r] += de`` next to the view ``energy[r : r +
     1]`` added wrong amounts)."""
-    de, _ = sweeps(view, rep, beta, n_sweeps, rule, order)
+    de, _ = _sweeps(view, rep, beta, n_sweeps, rule, order)
     rep.energy[0] += de
 
 
@@ -181,16 +189,16 @@ def relax_replicas(view, reps, max_sweeps, order, sweeps_done, converged, first,
                     break
             if stuck or done >= max_sweeps:
                 break
-            sweeps(view, rep, 0.0, np.int64(1), np.int64(ZERO), order)
+            _sweeps(view, rep, 0.0, np.int64(1), np.int64(ZERO), order)
             done += 1
         sweeps_done[r], converged[r] = done, stuck
 
 
-@cached_njit()
-def relax_one(view, rep, max_sweeps, order):
+@inner_njit
+def _relax_one(view, rep, max_sweeps, order):
     """:func:`relax_replicas` of one replica ``rep`` (:func:`one`), through the same
     compiled code: returns the sweeps taken and whether a fixed point was reached within
-    ``max_sweeps``."""
+    ``max_sweeps`` (:func:`relax_one` from Python)."""
     n, w, p = rep.s.shape[0], rep.g.shape[0], rep.counts.shape[0]
     reps = Replicas(
         rep.s.reshape((1, n)), rep.g.reshape((1, w)), rep.counts.reshape((1, p)),
@@ -202,6 +210,13 @@ def relax_one(view, rep, max_sweeps, order):
         view, reps, max_sweeps, order, done, converged, np.int64(0), np.int64(1)
     )  # int64, not literals: the signature the Python callers compile
     return done[0], converged[0]
+
+
+@cached_njit()
+def relax_one(view, rep, max_sweeps, order):
+    """:func:`_relax_one` from Python: the sweeps taken and whether ``rep`` reached a
+    fixed point within ``max_sweeps``."""
+    return _relax_one(view, rep, max_sweeps, order)
 
 
 @cached_njit(nogil=True)
@@ -239,7 +254,7 @@ def _synchronous_one(view, rep, prev, nxt, steps, rec, first_slot, cycle):
     cur, tie = rep.s, view.tie
     keep_states = rec.states.shape[0] > 0
     slot = first_slot - 1
-    init_state(view, rep)
+    _init_state(view, rep)
     if steps.first == 0:
         cycle[0] = 0
         slot = 0
@@ -260,7 +275,7 @@ def _synchronous_one(view, rep, prev, nxt, steps, rec, first_slot, cycle):
                 cycle[0] = 2
         copy(cur, prev)
         copy(nxt, cur)
-        init_state(view, rep)
+        _init_state(view, rep)
         if steps.record[t]:
             slot += 1
             _record_slot(rep, rec, slot, keep_states)
