@@ -205,15 +205,16 @@ class Memory:
         self.xi_t, self.table = xi_t, frozen(table)
         self.n, self.p = xi_t.shape
         self.scale = c / 2  # h_i = scale * g_i with g_i = s_i sum_mu (F(M) - F(M'))
+        self.kernel_table = _kernel_table(self.table, self.p)
         self.kernel = (
-            _empty(table.dtype, 2),
+            _empty(self.kernel_table.dtype, 2),
             _empty(np.int64),
             _empty(np.int32),
-            self.table,
+            self.kernel_table,
             self.scale,
         )
         # float tables count level changes in g (see couplings._memory_field)
-        self.g_dtype = table.dtype
+        self.g_dtype = self.kernel_table.dtype
         self.g_width = 0 if self.integer else table.shape[0]
 
     @property
@@ -222,7 +223,8 @@ class Memory:
 
     @property
     def nbytes(self) -> int:
-        return self.table.nbytes  # the patterns are counted by the model
+        extra = self.kernel_table.nbytes if self.kernel_table is not self.table else 0
+        return self.table.nbytes + extra  # the patterns are counted by the model
 
     def dense(self) -> np.ndarray:
         raise ValueError(
@@ -243,6 +245,19 @@ class Memory:
     def row_norms(self) -> np.ndarray:
         """Ones: the stability of a site is then ``s_i h_i``, half its flip cost."""
         return np.ones(self.n)
+
+
+def _kernel_table(table: np.ndarray, p: int) -> np.ndarray:
+    """The table the kernels read: an integer table as float64 when every sum they
+    form, at most ``2 p max|F|`` in magnitude, is below 2^53 and so exact in float64
+    too (the same numbers, and one compiled version for every dense memory instead of
+    one per table dtype); else the table itself."""
+    if not np.issubdtype(table.dtype, np.integer):
+        return table
+    largest = max(abs(int(table.min())), abs(int(table.max())))
+    if 2 * p * largest >= 2**53:
+        return table
+    return frozen(table.astype(np.float64))
 
 
 def sparse_couplings(value) -> scipy.sparse.csr_array:

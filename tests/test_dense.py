@@ -373,3 +373,49 @@ def test_the_former_module_name_warns_and_gives_the_same_objects():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("degree", [3, 4])
+def test_integer_tables_run_as_float64_with_the_same_numbers(degree, monkeypatch):
+    """The kernels read a power memory's integer table as float64 when every sum they
+    form stays below 2^53: states, energies, overlaps, fields and relaxations are bit
+    for bit those of the int64 table (forced here), with 60 patterns on 40 spins."""
+    xi = spinmem.random_patterns(60, 40, seed=21)
+    as_float = memory.DenseMemory(xi, degree=degree)
+    assert as_float.kernel_view().cp[3].dtype == np.float64
+    monkeypatch.setattr(spinmem._couplings, "_kernel_table", lambda table, p: table)
+    as_int = memory.DenseMemory(xi, degree=degree)
+    assert as_int.kernel_view().cp[3].dtype == np.int64
+    for dynamics, temperature in (("glauber", 0.5), ("metropolis", 0.3), ("zero", 0.0)):
+        a, b = (
+            spinmem.simulate(
+                net,
+                temperature=temperature,
+                dynamics=dynamics,
+                sweeps=30,
+                replicas=3,
+                seed=5,
+                record_states=True,
+                progress=False,
+            )
+            for net in (as_float, as_int)
+        )
+        assert a.identical(b)
+    cues = spinmem.make_cues(xi[:10], 0.3, seed=6)
+    a, b = (spinmem.relax(net, cues, seed=7) for net in (as_float, as_int))
+    assert a.identical(b)
+    np.testing.assert_array_equal(as_float.local_fields(cues), as_int.local_fields(cues))
+    np.testing.assert_array_equal(as_float.energy(cues), as_int.energy(cues))
+
+
+def test_integer_tables_too_large_for_float64_stay_int64():
+    """Degree 8 at N = 100: max |F| = 100^8 > 2^53, so the kernels keep the int64 table
+    (exact), and the kept energy still equals a fresh computation."""
+    xi = spinmem.random_patterns(4, 100, seed=22)
+    net = memory.DenseMemory(xi, degree=8)
+    assert net.kernel_view().cp[3].dtype == np.int64
+    ds = spinmem.simulate(
+        net, temperature=2.0, sweeps=50, replicas=2, seed=3, progress=False
+    )
+    fresh = _naive_energy(xi, ds.state.values, interaction="power", degree=8)
+    np.testing.assert_allclose(ds.energy.isel(sweep=-1), fresh, rtol=1e-12)

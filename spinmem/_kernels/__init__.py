@@ -22,7 +22,8 @@ indices, data, scale)``:
 ``MEMORY``
     not couplings but a dense associative memory, ``H = -2 scale sum_mu F(M_mu) -
     sum_i theta_i s_i`` (section 12), ``F`` tabulated in ``data`` over ``M = -N..N``
-    (int64, exact, or float64, when ``g`` is scratch space of one entry per level);
+    (integer values: exact sums, as float64 where they all stay below 2^53, else
+    int64; or real float64 values, when ``g`` is scratch space of one entry per level);
     the field of site i is the one that decides its flip, ``h_i = (H(s_i = -1) -
     H(s_i = +1)) / 2``, so that ``dE_i = 2 s_i h_i`` below too.
 
