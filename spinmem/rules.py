@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike
 
 from . import _checks, _couplings
 from ._couplings import hebbian_matrix
-from .model import Hopfield, _rebuild
+from .model import DENSE_MAX_SPINS, Hopfield, _rebuild
 from .seeding import SeedLike, generator, root_sequence
 
 __all__ = [
@@ -155,8 +155,11 @@ def diluted(
     c : float
         Connection probability, 0 < c <= 1.
     storage : {"auto", "dense", "sparse"}
-        ``"auto"``: sparse when its arrays (12 bytes per non-zero) are smaller than
-        the dense ones (9 bytes per pair).
+        ``"auto"``: dense for c >= ``DILUTED_DENSE_FROM`` = 1/2 up to
+        ``DENSE_MAX_SPINS`` spins when the dense arrays fit in free memory (it is the
+        faster form there); otherwise sparse when its arrays (12 bytes per non-zero)
+        are smaller than the dense ones (9 bytes per pair). Both forms give the same
+        numbers.
     seed : None, int, SeedSequence or Generator
         The kept pairs of row i are drawn from this stream, row by row.
 
@@ -169,7 +172,8 @@ def diluted(
     c = _checks.real("c", c, positive=True, maximum=1.0)
     storage = _checks.choice("storage", storage, ("auto", "dense", "sparse"))
     n = xi.shape[1]
-    _check_diluted_memory(n, c, storage)
+    dense = _dense_diluted(n, c, storage)
+    _check_diluted_memory(n, c, dense)
     rng = generator(root_sequence(seed))
     x = np.ascontiguousarray(xi.T, dtype=np.float32)  # (N, p): exact integer sums
     rows, cols, vals = [], [], []
@@ -184,7 +188,7 @@ def diluted(
     J = scipy.sparse.csr_array(upper + upper.T)
     J.eliminate_zeros()
     if storage == "auto":
-        storage = "sparse" if 12 * J.nnz < 9 * n * n else "dense"
+        storage = "dense" if dense or 12 * J.nnz >= 9 * n * n else "sparse"
     return Hopfield(J, patterns=xi, storage=storage)
 
 
@@ -193,10 +197,29 @@ DILUTED_BYTES_PER_PAIR = 160
 the triangle and the symmetric CSR matrix), measured at N = 4000."""
 
 
-def _check_diluted_memory(n: int, c: float, storage: str) -> None:
+DILUTED_DENSE_FROM = 0.5
+"""``diluted(storage="auto")`` keeps the couplings dense from this connection
+probability c on (up to ``DENSE_MAX_SPINS`` spins, when they fit in free memory): a
+flip then reads a dense row in order faster than the scattered sparse one, for float64
+couplings too (below it, float64 couplings run faster sparse;
+``benchmarks/bench_dilution.py``)."""
+
+
+def _dense_diluted(n: int, c: float, storage: str) -> bool:
+    """Whether :func:`diluted` keeps its couplings dense, decided before drawing them
+    (for ``"auto"`` below ``DILUTED_DENSE_FROM`` the drawn couplings decide again)."""
+    if storage != "auto":
+        return storage == "dense"
+    pairs = c * n * (n - 1) / 2
+    if 12 * 2 * pairs >= 9 * n * n:  # the sparse arrays would be no smaller
+        return True
+    needed = DILUTED_BYTES_PER_PAIR * pairs + 9 * n * n
+    return c >= DILUTED_DENSE_FROM and n <= DENSE_MAX_SPINS and _checks.fits(int(needed))
+
+
+def _check_diluted_memory(n: int, c: float, dense: bool) -> None:
     """Refuse, before drawing, couplings whose expected non-zeros do not fit."""
     pairs = c * n * (n - 1) / 2
-    dense = storage == "dense" or (storage == "auto" and 12 * 2 * pairs >= 9 * n * n)
     _checks.memory(
         "diluted",
         int(DILUTED_BYTES_PER_PAIR * pairs + (9 * n * n if dense else 0)),

@@ -127,8 +127,27 @@ def test_diluted_keeps_a_symmetric_fraction_c_of_hebbian_couplings(c):
     frac = kept.sum() / nonzero.sum()
     assert abs(frac - c) <= 5 * np.sqrt(c * (1 - c) / nonzero.sum()) + 1e-12
     np.testing.assert_allclose(J[upper][kept], hebb[upper][kept] / c, rtol=1e-12)
-    assert net.storage == ("sparse" if c < 0.75 else "dense")
+    assert net.storage == ("sparse" if c < rules.DILUTED_DENSE_FROM else "dense")
     assert pairs == n * (n - 1) // 2
+
+
+@pytest.mark.parametrize("n, p", [(200, 20), (300, 90)])
+def test_diluted_couplings_run_the_same_dense_and_sparse(n, p):
+    """At c = 0.5 "auto" keeps the couplings dense (the faster form there); relaxation
+    and Glauber dynamics give the same states, energies and overlaps bit for bit as
+    the same couplings kept sparse, for integer (p = 20) and float64 (p = 90: the
+    values v / (c N) are not exact multiples of 1/N) kernel couplings."""
+    xi = _xi(p, n, seed=11)
+    auto = rules.diluted(xi, 0.5, seed=12)
+    sparse = rules.diluted(xi, 0.5, seed=12, storage="sparse")
+    assert auto.storage == "dense" and sparse.storage == "sparse"
+    assert auto.kernel_view().cp[0].dtype == (np.int8 if p == 20 else np.float64)
+    cues = spinmem.make_cues(xi[:10], 0.2, seed=13)
+    a, b = (spinmem.relax(net, cues, seed=14, max_sweeps=100) for net in (auto, sparse))
+    assert a.identical(b.assign_attrs(a.attrs))
+    options = dict(temperature=0.4, sweeps=20, init=cues, seed=15, progress=False)
+    a, b = (spinmem.simulate(net, **options) for net in (auto, sparse))
+    assert a.identical(b.assign_attrs(a.attrs))
 
 
 def test_diluted_is_reproducible_and_seed_dependent():
