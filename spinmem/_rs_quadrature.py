@@ -8,7 +8,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ._jit import cached_njit
+from ._jit import cached_njit, inner_njit
 
 # For x = m + s z with z standard normal, the replica-symmetric equations need
 # E tanh(beta x), E sech^2(beta x) = 1 - E tanh^2(beta x) and E ln 2cosh(beta x).
@@ -78,7 +78,7 @@ def rs_averages(m, s, beta):
     return erf_a + t1, t2, beta * mean_abs + lc
 
 
-@cached_njit()
+@inner_njit
 def _rs_tanh(m, s, beta):
     """``(E tanh(beta x), E sech^2(beta x))`` of :func:`rs_averages`, without the
     logarithm (for the overlap equation)."""

@@ -96,12 +96,18 @@ def temper_pair(view, reps, ladder, swap_every, rule, order, record, rec, first_
             _swap_chain(ladder, reps.energy, c)
             _track_chain(ladder, c)
         if record[t]:
-            record_pair(reps.s, reps.counts, reps.energy, ladder.at, rec, slot, m)
+            _record_pair(reps.s, reps.counts, reps.energy, ladder.at, rec, slot, m)
             slot += 1
 
 
 @cached_njit(nogil=True)
 def record_pair(s, counts, energy, at, rec, slot, m):
+    """:func:`_record_pair` from Python."""
+    _record_pair(s, counts, energy, at, rec, slot, m)
+
+
+@inner_njit
+def _record_pair(s, counts, energy, at, rec, slot, m):
     """Record chains 2m and 2m + 1 (or 2m alone) at every temperature into slot
     ``slot`` of ``rec``, and their twin overlap when both exist, from the replicas'
     spins, overlap counts and energies (not their :class:`Replicas`, whose coupling
