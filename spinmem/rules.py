@@ -188,7 +188,7 @@ def diluted(
     J = scipy.sparse.csr_array(upper + upper.T)
     J.eliminate_zeros()
     if storage == "auto":
-        storage = "dense" if dense or 12 * J.nnz >= 9 * n * n else "sparse"
+        storage = "sparse" if not dense and _sparse_smaller(J.nnz, n) else "dense"
     return Hopfield(J, patterns=xi, storage=storage)
 
 
@@ -211,10 +211,16 @@ def _dense_diluted(n: int, c: float, storage: str) -> bool:
     if storage != "auto":
         return storage == "dense"
     pairs = c * n * (n - 1) / 2
-    if 12 * 2 * pairs >= 9 * n * n:  # the sparse arrays would be no smaller
+    if not _sparse_smaller(2 * pairs, n):
         return True
     needed = DILUTED_BYTES_PER_PAIR * pairs + 9 * n * n
     return c >= DILUTED_DENSE_FROM and n <= DENSE_MAX_SPINS and _checks.fits(int(needed))
+
+
+def _sparse_smaller(nonzeros: float, n: int) -> bool:
+    """Whether sparse arrays (12 bytes per non-zero) are smaller than dense ones (9
+    bytes per pair)."""
+    return 12 * nonzeros < 9 * n * n
 
 
 def _check_diluted_memory(n: int, c: float, dense: bool) -> None:

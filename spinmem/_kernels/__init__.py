@@ -55,7 +55,7 @@ kernel it calls: so helpers are ``inner_njit`` functions (``njit`` without the w
 that unboxes records from Python objects; LLVM inlines them; numba's own
 ``inline="always"`` retypes them at every call site and compiles more slowly) but for
 ``_flip_of``, which LLVM leaves as a call that costs 10-15 % of a sweep at N = 200; the
-drivers call ``sweeps`` with the same argument types everywhere (a literal constant
+drivers call ``_sweeps`` with the same argument types everywhere (a literal constant
 would be a signature of its own); small loops are written out in their driver rather
 than compiled as kernels of their own; and a kernel for one replica goes through the
 driver for many (``relax_one`` through ``relax_replicas``), not the other way round.

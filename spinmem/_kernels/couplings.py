@@ -43,10 +43,11 @@ def _coupling_field(tag, view, rep, i):
 @inner_njit
 def _memory_field(table, row, si, g, counts):
     """``s_i sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))`` with ``F`` tabulated at
-    ``table[N + M]``. Integer tables sum exactly. Float tables (``g`` then has one
-    entry per level, all zero) first count how many overlaps each level gains and
-    loses, then sum count times ``F`` once per level: a flip that leaves the multiset
-    of overlaps unchanged, an exact tie, gives exactly zero."""
+    ``table[N + M]``. Tables of integers (``g`` empty; int64, or float64 while every
+    sum stays below 2^53) are summed directly, exactly. Tables of real values (``g``
+    then has one entry per level, all zero) first count how many overlaps each level
+    gains and loses, then sum count times ``F`` once per level: a flip that leaves the
+    multiset of overlaps unchanged, an exact tie, gives exactly zero."""
     off = (table.shape[0] - 1) // 2
     acc = table[0] - table[0]
     if g.shape[0] == 0:
