@@ -38,7 +38,9 @@ def projection(patterns: ArrayLike) -> Hopfield:
     380, 1987). Before the diagonal is removed J projects onto the span of the patterns,
     :math:`J \xi = \xi`; after, the field on pattern mu is :math:`(1 - J_{ii})\,
     \xi_i^\mu`, so every pattern is a fixed point while all ``J_ii < 1`` (``J_ii`` is
-    about alpha: up to alpha near 1).
+    about alpha: up to alpha near 1). At p = N, with patterns that span the space
+    (``C`` of full rank), J is the identity less its diagonal: the couplings are exactly
+    zero and so is every field.
 
     Parameters
     ----------
@@ -54,7 +56,12 @@ def projection(patterns: ArrayLike) -> Hopfield:
     p, n = xi.shape
     if p > n:
         raise ValueError(f"projection needs p <= N patterns, got p = {p} > N = {n}")
-    return _from_kernel(xi, np.linalg.pinv(_correlation(xi), hermitian=True))
+    c = _correlation(xi)
+    if p == n and np.linalg.matrix_rank(c, hermitian=True, rtol=_PINV_RTOL) == n:
+        # the patterns span the space: J is the identity less its diagonal, exactly 0
+        # (computed, it would be rounding noise that the dynamics follow)
+        return Hopfield(np.zeros((n, n)), patterns=xi)
+    return _from_kernel(xi, np.linalg.pinv(c, hermitian=True))
 
 
 def dreaming(patterns: ArrayLike, t: float) -> Hopfield:
@@ -363,6 +370,9 @@ def _rule_patterns(patterns, what: str, bytes_per_pair: int = 24) -> np.ndarray:
         what, bytes_per_pair * n * n, f"N x N = {n} x {n} couplings and work arrays"
     )
     return xi
+
+
+_PINV_RTOL = 1e-15  # pinv's default cutoff, relative to the largest eigenvalue
 
 
 def _correlation(xi: np.ndarray) -> np.ndarray:
