@@ -12,11 +12,19 @@ compiles its kernels for several storages and dtypes, and sweeps and the test su
 several processes on one cache, so here each write holds an exclusive lock, and each
 read a shared one, on a file beside the function's index (``fcntl.flock``; on platforms
 without it, numba's own unlocked behaviour).
+
+numba also keeps a cached function's machine code until the function's own source file
+changes, though the code holds the helpers it inlined from other files: after an edit
+of ``_kernels/couplings.py`` the drivers of ``_kernels/updates.py`` would still run the
+old field and flip code. Here every cached function's code is stale once any source of
+compiled code changes (:data:`SOURCES`).
 """
 
 import contextlib
+import functools
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from numba import njit
 
@@ -35,11 +43,40 @@ def cached_njit(**options) -> Callable[[Callable], Callable]:
     def decorate(function: Callable) -> Callable:
         dispatcher = njit(cache=True, no_cfunc_wrapper=True, **options)(function)
         cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
-        if cache_file is not None and fcntl is not None:
-            _lock(cache_file)
+        if cache_file is not None:
+            cache_file._source_stamp = _stamp()
+            if fcntl is not None:
+                _lock(cache_file)
         return dispatcher
 
     return decorate
+
+
+_PACKAGE = Path(__file__).resolve().parent
+SOURCES = (
+    *sorted((_PACKAGE / "_kernels").glob("*.py")),
+    _PACKAGE / "_rs_quadrature.py",
+    Path(__file__).resolve(),
+)
+"""The files of every compiled function: a change of any of them makes every cached
+function's machine code stale."""
+
+
+def sources_stamp(paths: tuple[Path, ...]) -> tuple:
+    """What numba compares to see whether cached code is stale (for one file it takes
+    its modification time and size): the name, modification time and size of each of
+    ``paths``."""
+    out = []
+    for path in paths:
+        stat = path.stat()
+        out.append((path.name, stat.st_mtime, stat.st_size))
+    return tuple(out)
+
+
+@functools.cache
+def _stamp() -> tuple:
+    """:func:`sources_stamp` of :data:`SOURCES`, read once per process."""
+    return sources_stamp(SOURCES)
 
 
 def inner_njit(function: Callable) -> Callable:

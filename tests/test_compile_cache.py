@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 # Compiles ``transpose`` for one dtype. Once compiled, the process waits at a barrier
 # (a file per process in ``ready``) until the other has compiled too, then writes numba's
@@ -113,3 +114,37 @@ def test_every_cached_kernel_locks_its_cache():
                 cached.append(value)
                 assert value._cache._cache_file.save.__name__ == "locked_save", value
     assert len(cached) >= 20
+
+
+def test_cached_code_is_stale_once_any_compiled_source_changes(tmp_path):
+    """A driver's machine code holds the field and flip code it inlined from another
+    file: every cached kernel compares the stamp of every source of compiled code (numba
+    alone compares its own file's), and that stamp changes with any one of them."""
+    import importlib
+    import pkgutil
+
+    from numba.core.caching import NullCache
+    from numba.core.dispatcher import Dispatcher
+
+    import spinmem._kernels
+    from spinmem import _jit
+
+    kernel_files = {
+        Path(spinmem._kernels.__file__).with_name(m.name + ".py")
+        for m in pkgutil.iter_modules(spinmem._kernels.__path__)
+    }
+    assert kernel_files <= {p.resolve() for p in _jit.SOURCES}
+    stamp = _jit.sources_stamp(_jit.SOURCES)
+    for name in ["spinmem._kernels.updates", "spinmem._rs_quadrature"]:
+        for value in vars(importlib.import_module(name)).values():
+            if isinstance(value, Dispatcher) and not isinstance(value._cache, NullCache):
+                assert value._cache._cache_file._source_stamp == stamp, value
+    files = [tmp_path / f"{k}.py" for k in range(3)]
+    for f in files:
+        f.write_text("x = 1\n")
+    before = _jit.sources_stamp(tuple(files))
+    os.utime(files[1], (0, 1e9))
+    assert _jit.sources_stamp(tuple(files)) != before
+    files[2].write_text("x = 22\n")
+    os.utime(files[1], (0, 2e9))
+    assert _jit.sources_stamp(tuple(files)) != before
