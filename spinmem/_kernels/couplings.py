@@ -49,12 +49,9 @@ def _memory_field(table, row, si, g, counts):
     gains and loses, then sum count times ``F`` once per level: a flip that leaves the
     multiset of overlaps unchanged, an exact tie, gives exactly zero."""
     off = (table.shape[0] - 1) // 2
-    acc = table[0] - table[0]
     if g.shape[0] == 0:
-        for mu in range(row.shape[0]):
-            m = off + counts[mu]
-            acc += table[m] - table[m - 2 * np.int64(row[mu]) * si]
-        return si * acc
+        return si * _exact_table_sum(table, off, row, si, counts)
+    acc = table[0] - table[0]
     for mu in range(row.shape[0]):
         m = off + counts[mu]
         g[m] += 1
@@ -69,6 +66,18 @@ def _memory_field(table, row, si, g, counts):
             acc += g[m] * table[m]
             g[m] = 0
     return si * acc
+
+
+@njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, fastmath={"reassoc"})
+def _exact_table_sum(table, off, row, si, counts):
+    """``sum_mu (F(M_mu) - F(M_mu - 2 xi_i^mu s_i))`` for a table of integers, whose
+    every partial sum is exact (:func:`_memory_field`): in any order the same number,
+    so the sum may be reassociated and vectorised (about twice as fast)."""
+    acc = table[0] - table[0]
+    for mu in range(row.shape[0]):
+        m = off + counts[mu]  # in 0..2N, and so is m -+ 2: unsigned, no wrap-around
+        acc += table[np.uint64(m)] - table[np.uint64(m - 2 * np.int64(row[mu]) * si)]
+    return acc
 
 
 @inner_njit
