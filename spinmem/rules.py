@@ -188,7 +188,8 @@ def diluted(
         j = i + 1 + np.flatnonzero(rng.random(n - 1 - i) < c)
         rows.append(np.full(j.size, i))
         cols.append(j)
-        vals.append(x[j] @ x[i])
+        with np.errstate(invalid="ignore"):  # +-1 values: an invalid flag is BLAS's own
+            vals.append(x[j] @ x[i])
     i, j = np.concatenate(rows), np.concatenate(cols)
     v = np.concatenate(vals).astype(np.float64) / (c * n)
     upper = scipy.sparse.coo_array((v, (i, j)), shape=(n, n))
