@@ -4,11 +4,10 @@ A flip attempt of a dense memory costs O(p): the field of site i sums
 ``F(M_mu) - F(M_mu - 2 xi_i^mu s_i)`` over the patterns. For power memories of degree
 n = 3 and 4 at p = r p_max (the error-free capacity N^(n-1) / (2 (2n-3)!! ln N)) and
 the exponential memory, the table gives the best of three timings, in one thread, of
-relaxing 20 cues at overlap 0.8 (at most 200 sweeps) and of 20 Metropolis sweeps of 8
-replicas at T = 0.5 (``sweeps`` columns: those the relaxations took in all; the
-Metropolis run's accepted flips are not counted), and a digest of the final states so
-that two versions can be checked to compute the same thing. Compare versions by
-running it in both, in one session.
+relaxing 20 cues at overlap 0.8 (at most 200 sweeps; ``sweeps``: those the 20
+relaxations took in all) and of 20 Metropolis sweeps of 8 replicas at T = 0.5, and a
+digest of the final states of both, so that two versions can be checked to compute the
+same thing. Compare versions by running it in both, in one session.
 
 Run: python benchmarks/bench_memory.py [--quick]
 """
