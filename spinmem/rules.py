@@ -57,7 +57,7 @@ def projection(patterns: ArrayLike) -> Hopfield:
     if p > n:
         raise ValueError(f"projection needs p <= N patterns, got p = {p} > N = {n}")
     c = _correlation(xi)
-    if p == n and np.linalg.matrix_rank(c, hermitian=True, rtol=_PINV_RTOL) == n:
+    if p == n and _full_rank(c):
         # the patterns span the space: J is the identity less its diagonal, exactly 0
         # (computed, it would be rounding noise that the dynamics follow)
         return Hopfield(np.zeros((n, n)), patterns=xi)
@@ -373,7 +373,11 @@ def _rule_patterns(patterns, what: str, bytes_per_pair: int = 24) -> np.ndarray:
     return xi
 
 
-_PINV_RTOL = 1e-15  # pinv's default cutoff, relative to the largest eigenvalue
+def _full_rank(c: np.ndarray) -> bool:
+    """Whether ``numpy.linalg.pinv`` of the symmetric ``c`` keeps every eigenvalue:
+    all above its default cutoff, 1e-15 of the largest in magnitude."""
+    s = np.abs(np.linalg.eigvalsh(c))
+    return bool(s.min() > 1e-15 * s.max())
 
 
 def _correlation(xi: np.ndarray) -> np.ndarray:
