@@ -218,11 +218,10 @@ def _dense_diluted(n: int, c: float, storage: str) -> bool:
     (for ``"auto"`` below ``DILUTED_DENSE_FROM`` the drawn couplings decide again)."""
     if storage != "auto":
         return storage == "dense"
-    pairs = c * n * (n - 1) / 2
-    if not _sparse_smaller(2 * pairs, n):
+    if not _sparse_smaller(2 * _kept_pairs(n, c), n):
         return True
-    needed = DILUTED_BYTES_PER_PAIR * pairs + 9 * n * n
-    return c >= DILUTED_DENSE_FROM and n <= DENSE_MAX_SPINS and _checks.fits(int(needed))
+    needed = _diluted_bytes(n, c, dense=True)
+    return c >= DILUTED_DENSE_FROM and n <= DENSE_MAX_SPINS and _checks.fits(needed)
 
 
 def _sparse_smaller(nonzeros: float, n: int) -> bool:
@@ -231,13 +230,22 @@ def _sparse_smaller(nonzeros: float, n: int) -> bool:
     return 12 * nonzeros < 9 * n * n
 
 
+def _kept_pairs(n: int, c: float) -> float:
+    """The expected number of kept pairs i < j, c N (N - 1) / 2."""
+    return c * n * (n - 1) / 2
+
+
+def _diluted_bytes(n: int, c: float, dense: bool) -> int:
+    """Peak bytes of building diluted couplings, with the dense N x N arrays or not."""
+    return int(DILUTED_BYTES_PER_PAIR * _kept_pairs(n, c) + (9 * n * n if dense else 0))
+
+
 def _check_diluted_memory(n: int, c: float, dense: bool) -> None:
     """Refuse, before drawing, couplings whose expected non-zeros do not fit."""
-    pairs = c * n * (n - 1) / 2
     _checks.memory(
         "diluted",
-        int(DILUTED_BYTES_PER_PAIR * pairs + (9 * n * n if dense else 0)),
-        f"about c N (N - 1) / 2 = {pairs:.3g} kept pairs of N = {n} spins at "
+        _diluted_bytes(n, c, dense),
+        f"about c N (N - 1) / 2 = {_kept_pairs(n, c):.3g} kept pairs of N = {n} spins at "
         f"{DILUTED_BYTES_PER_PAIR} bytes each while building"
         + (", and the dense N x N couplings" if dense else ""),
     )
