@@ -14,12 +14,12 @@ Run: python benchmarks/bench_memory.py [--quick]
 
 import argparse
 import hashlib
-import math
 import os
 import platform
 
 import numba
 from _timing import timed
+from spinmem.studies.rules import p_max
 
 import spinmem
 from spinmem import memory
@@ -30,12 +30,6 @@ MODELS = (  # (F, degree, N, p_max multiple r or p for exp)
     ("power", 4, 80, 8.0),
     ("exp", None, 80, 160),
 )
-
-
-def p_max(degree: int, n: int) -> float:
-    """The error-free capacity of the power memory of this degree."""
-    double_factorial = math.prod(range(2 * degree - 3, 0, -2))
-    return n ** (degree - 1) / (2 * double_factorial * math.log(n))
 
 
 def digest(*arrays) -> str:
