@@ -36,7 +36,8 @@ except ImportError:  # pragma: no cover - Windows
 
 def cached_njit(**options) -> Callable[[Callable], Callable]:
     """Decorator: ``numba.njit(cache=True, **options)`` with locked cache reads and
-    writes, and without numba's C-function wrapper (the entry for first-class function
+    writes, cached code stale when any of :data:`SOURCES` changes, and without numba's
+    C-function wrapper (the entry for first-class function
     values, which spinmem never passes; it is compiled for every signature otherwise).
     Under ``NUMBA_DISABLE_JIT`` the function is returned as plain Python."""
 
@@ -66,11 +67,8 @@ def sources_stamp(paths: tuple[Path, ...]) -> tuple:
     """What numba compares to see whether cached code is stale (for one file it takes
     its modification time and size): the name, modification time and size of each of
     ``paths``."""
-    out = []
-    for path in paths:
-        stat = path.stat()
-        out.append((path.name, stat.st_mtime, stat.st_size))
-    return tuple(out)
+    stats = [(path.name, path.stat()) for path in paths]
+    return tuple((name, st.st_mtime, st.st_size) for name, st in stats)
 
 
 @functools.cache

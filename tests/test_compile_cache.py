@@ -139,12 +139,14 @@ def test_cached_code_is_stale_once_any_compiled_source_changes(tmp_path):
         for value in vars(importlib.import_module(name)).values():
             if isinstance(value, Dispatcher) and not isinstance(value._cache, NullCache):
                 assert value._cache._cache_file._source_stamp == stamp, value
-    files = [tmp_path / f"{k}.py" for k in range(3)]
+    files = tuple(tmp_path / f"{k}.py" for k in range(3))
     for f in files:
         f.write_text("x = 1\n")
-    before = _jit.sources_stamp(tuple(files))
-    os.utime(files[1], (0, 1e9))
-    assert _jit.sources_stamp(tuple(files)) != before
-    files[2].write_text("x = 22\n")
-    os.utime(files[1], (0, 2e9))
-    assert _jit.sources_stamp(tuple(files)) != before
+        os.utime(f, (0, 1e9))
+    before = _jit.sources_stamp(files)
+    os.utime(files[1], (0, 2e9))  # one file's time alone
+    touched = _jit.sources_stamp(files)
+    assert touched != before
+    files[2].write_text("x = 22\n")  # another file's size alone
+    os.utime(files[2], (0, 1e9))
+    assert _jit.sources_stamp(files) not in (before, touched)
